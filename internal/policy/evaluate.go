@@ -1,0 +1,280 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Request describes one operation the provider is about to perform.
+type Request struct {
+	Operation Operation
+	SpaceKey  string
+	// PageID and PageTitle name the page in messages and in the confirmation
+	// code: create_page is bound to the title (the page has no id yet), every
+	// other operation to the id. Both are empty for search_pages.
+	PageID, PageTitle string
+	// AccountID is the account the provider is authenticated as.
+	AccountID string
+	// Connection is the provider's configured connection name, "" for none.
+	Connection string
+	// RequirePolicy denies operations that no connection record governs.
+	RequirePolicy bool
+	// Content is the canonical content the change would write, "" for deletes
+	// and reads. It is hashed as given into the confirmation code; the
+	// provider decides what it passes while content is still unknown.
+	Content string
+}
+
+// Result is the decision for one request, with what a reviewer needs to
+// understand it.
+type Result struct {
+	Decision Decision
+	// Level is the effective level; empty when the decision is unmanaged.
+	Level Level
+	// Connection names the governing connection(s), sorted and joined with
+	// ", " when several govern; empty when unmanaged.
+	Connection string
+	// ConfirmationCode is set only when Decision is
+	// DecisionAllowedWithConfirmation.
+	ConfirmationCode string
+	// Reason is one sentence a reviewer reads in the plan.
+	Reason string
+	// PolicyLocation says where the deciding record lives, e.g.
+	// `space property "terraform.policy.ci-bot" in space DOCS`.
+	PolicyLocation string
+}
+
+// verdict is what one governing connection says about a request.
+type verdict struct {
+	connection string
+	level      Level
+	clause     string // why, as a clause of the reason sentence
+	location   string
+}
+
+// Evaluate decides req against the records of req's space (DESIGN.md,
+// "Policy at plan time"):
+//
+//   - Connection records whose account id is req.AccountID govern. Several →
+//     the most restrictive level wins; all of them are named in
+//     Result.Connection. A governing connection without a policy record in
+//     the space gets DefaultLevel; one whose scope does not list the space
+//     is denied.
+//   - A named req.Connection must have a record in the space (else denied:
+//     the space is outside its scope) for the same account (else an error:
+//     the credentials belong to another identity).
+//   - Nothing governs → unmanaged, or denied when req.RequirePolicy.
+//
+// Errors are for inconsistent input (invalid operation or records, records
+// of another space, identity mismatch), never for denials.
+func Evaluate(req Request, records SpaceRecords) (Result, error) {
+	if err := validateInput(req, records); err != nil {
+		return Result{}, err
+	}
+	subject := describeRequest(req)
+
+	if req.Connection != "" {
+		rec, ok := records.Connection(req.Connection)
+		if !ok {
+			return Result{
+				Decision:   DecisionDenied,
+				Level:      Denied,
+				Connection: req.Connection,
+				Reason: fmt.Sprintf("%s is denied: space %s is outside the scope of connection %q (the space holds no record of it), so every operation there is denied.",
+					subject, req.SpaceKey, req.Connection),
+				PolicyLocation: fmt.Sprintf("space property %q in space %s (absent)", ConnectionPropertyKey(req.Connection), req.SpaceKey),
+			}, nil
+		}
+		if rec.AccountID != req.AccountID {
+			return Result{}, fmt.Errorf("identity mismatch: the provider is configured as connection %q, which space %s registers for account %s (%s), but the API token authenticates as account %s: use the token of connection %q or change the provider's connection setting",
+				req.Connection, req.SpaceKey, rec.AccountID, describeAccount(rec), req.AccountID, req.Connection)
+		}
+	}
+
+	var governing []verdict
+	for _, rec := range records.Connections {
+		if rec.AccountID == req.AccountID {
+			governing = append(governing, judge(req, rec, records))
+		}
+	}
+	if len(governing) == 0 {
+		return unmanaged(req, subject), nil
+	}
+
+	levels := make([]Level, len(governing))
+	names := make([]string, len(governing))
+	for i, v := range governing {
+		levels[i], names[i] = v.level, v.connection
+	}
+	sort.Strings(names)
+	level := MostRestrictive(levels...)
+	var clauses, locations []string
+	for _, v := range governing {
+		if v.level == level {
+			clauses = append(clauses, v.clause)
+			locations = append(locations, v.location)
+		}
+	}
+	why := strings.Join(clauses, "; ")
+	if len(governing) > 1 {
+		why += fmt.Sprintf(" (the most restrictive of connections %s, which all belong to account %s)", quoteAll(names), req.AccountID)
+	}
+
+	res := Result{
+		Decision:       decisionFor(level),
+		Level:          level,
+		Connection:     strings.Join(names, ", "),
+		PolicyLocation: strings.Join(locations, "; "),
+	}
+	switch level {
+	case Allowed:
+		res.Reason = fmt.Sprintf("%s is allowed: %s.", subject, why)
+	case AllowedWithConfirmation:
+		res.ConfirmationCode = ConfirmationCode(req.Operation, res.Connection, req.SpaceKey,
+			PageIdentity(req.Operation, req.PageID, req.PageTitle), req.Content)
+		res.Reason = fmt.Sprintf("%s needs confirmation: %s; add code %s to the provider's confirmations (CONFLUENCE_CONFIRMATIONS) to apply it.",
+			subject, why, res.ConfirmationCode)
+	default:
+		res.Reason = fmt.Sprintf("%s is denied: %s.", subject, why)
+	}
+	return res, nil
+}
+
+// judge is the verdict of one governing connection record.
+func judge(req Request, rec ConnectionRecord, records SpaceRecords) verdict {
+	if !rec.InScope(req.SpaceKey) {
+		return verdict{
+			connection: rec.Name,
+			level:      Denied,
+			clause: fmt.Sprintf("space %s is outside the scope of connection %q (scope: %s), so every operation there is denied",
+				req.SpaceKey, rec.Name, listOrNone(rec.Spaces)),
+			location: fmt.Sprintf("space property %q in space %s", ConnectionPropertyKey(rec.Name), req.SpaceKey),
+		}
+	}
+	location := fmt.Sprintf("space property %q in space %s", PolicyPropertyKey(rec.Name), req.SpaceKey)
+	if pol, ok := records.Policy(rec.Name); ok {
+		l := pol.Level(req.Operation)
+		return verdict{
+			connection: rec.Name,
+			level:      l,
+			clause:     fmt.Sprintf("connection %q sets %s to %s", rec.Name, req.Operation, l),
+			location:   location,
+		}
+	}
+	l := DefaultLevel(req.Operation)
+	return verdict{
+		connection: rec.Name,
+		level:      l,
+		clause: fmt.Sprintf("connection %q has no operation policy in space %s, so %s gets the default level %s",
+			rec.Name, req.SpaceKey, req.Operation, l),
+		location: location + " (absent: default levels apply)",
+	}
+}
+
+func unmanaged(req Request, subject string) Result {
+	location := fmt.Sprintf("space properties %q in space %s", ConnectionPropertyPrefix+"*", req.SpaceKey)
+	if req.RequirePolicy {
+		return Result{
+			Decision: DecisionDenied,
+			Level:    Denied,
+			Reason: fmt.Sprintf("%s is denied: no connection record in space %s governs account %s and require_policy is set, so unmanaged operations are denied.",
+				subject, req.SpaceKey, req.AccountID),
+			PolicyLocation: location,
+		}
+	}
+	return Result{
+		Decision: DecisionUnmanaged,
+		Reason: fmt.Sprintf("%s is unmanaged: no connection record in space %s governs account %s, so the operation is allowed (set require_policy to deny unmanaged operations).",
+			subject, req.SpaceKey, req.AccountID),
+		PolicyLocation: location,
+	}
+}
+
+func validateInput(req Request, records SpaceRecords) error {
+	if !req.Operation.Valid() {
+		_, err := ParseOperation(string(req.Operation))
+		return fmt.Errorf("evaluating policy: %w", err)
+	}
+	if strings.TrimSpace(req.SpaceKey) == "" {
+		return fmt.Errorf("evaluating policy for %s: the space key is empty", req.Operation)
+	}
+	if records.SpaceKey != "" && records.SpaceKey != req.SpaceKey {
+		return fmt.Errorf("evaluating policy for %s in space %s: the records given are those of space %s", req.Operation, req.SpaceKey, records.SpaceKey)
+	}
+	if strings.TrimSpace(req.AccountID) == "" {
+		return fmt.Errorf("evaluating policy for %s in space %s: the authenticated account id is empty", req.Operation, req.SpaceKey)
+	}
+	if req.Connection != "" {
+		if err := ValidateConnectionName(req.Connection); err != nil {
+			return fmt.Errorf("evaluating policy: provider connection setting: %w", err)
+		}
+	}
+	var errs []error
+	seen := make(map[string]bool, len(records.Connections))
+	for _, c := range records.Connections {
+		if err := c.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if seen[c.Name] {
+			errs = append(errs, fmt.Errorf("connection %q has more than one record", c.Name))
+		}
+		seen[c.Name] = true
+	}
+	seenPolicy := make(map[string]bool, len(records.Policies))
+	for _, p := range records.Policies {
+		if err := p.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if seenPolicy[p.Connection] {
+			errs = append(errs, fmt.Errorf("connection %q has more than one operation policy", p.Connection))
+		}
+		seenPolicy[p.Connection] = true
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("evaluating policy in space %s: invalid records: %w", req.SpaceKey, errors.Join(errs...))
+	}
+	return nil
+}
+
+// describeRequest is the subject of a reason: operation, page and space.
+func describeRequest(req Request) string {
+	var page string
+	switch {
+	case req.PageTitle != "" && req.PageID != "":
+		page = fmt.Sprintf(" on page %q (id %s)", req.PageTitle, req.PageID)
+	case req.PageTitle != "":
+		page = fmt.Sprintf(" on page %q", req.PageTitle)
+	case req.PageID != "":
+		page = fmt.Sprintf(" on page id %s", req.PageID)
+	}
+	return fmt.Sprintf("%s%s in space %s", req.Operation, page, req.SpaceKey)
+}
+
+func describeAccount(rec ConnectionRecord) string {
+	switch {
+	case rec.DisplayName != "" && rec.Email != "":
+		return fmt.Sprintf("%s <%s>", rec.DisplayName, rec.Email)
+	case rec.Email != "":
+		return rec.Email
+	case rec.DisplayName != "":
+		return rec.DisplayName
+	}
+	return "no name recorded"
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func listOrNone(spaces []string) string {
+	if len(spaces) == 0 {
+		return "none"
+	}
+	return strings.Join(spaces, ", ")
+}

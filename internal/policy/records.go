@@ -1,0 +1,389 @@
+package policy
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Space property keys under which the admin workspace stores the records. The
+// connection name follows the prefix.
+const (
+	ConnectionPropertyPrefix = "terraform.connection."
+	PolicyPropertyPrefix     = "terraform.policy."
+)
+
+// SchemaVersion is the record format this package writes and reads. A record
+// with a higher version was written by a newer provider and is refused rather
+// than half understood.
+const SchemaVersion = 1
+
+// MaxConnectionNameLength keeps the longest property key
+// ("terraform.connection." + name) far below Confluence's 255-character limit.
+const MaxConnectionNameLength = 64
+
+var connectionNamePattern = regexp.MustCompile(`^[a-z0-9._-]+$`)
+
+// ConnectionPropertyKey is the space property key of the connection record
+// named name.
+func ConnectionPropertyKey(name string) string { return ConnectionPropertyPrefix + name }
+
+// PolicyPropertyKey is the space property key of the operation policy of the
+// connection named name.
+func PolicyPropertyKey(name string) string { return PolicyPropertyPrefix + name }
+
+// ValidateConnectionName checks that name can be part of a space property key:
+// 1 to 64 characters among lowercase letters, digits, '-', '_' and '.'.
+func ValidateConnectionName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("connection name is empty: use 1 to 64 lowercase letters, digits, '-', '_' or '.'")
+	case len(name) > MaxConnectionNameLength:
+		return fmt.Errorf("connection name %q is %d characters long: use at most %d", name, len(name), MaxConnectionNameLength)
+	case !connectionNamePattern.MatchString(name):
+		return fmt.Errorf("connection name %q contains characters other than lowercase letters, digits, '-', '_' and '.': for example %q", name, suggestName(name))
+	}
+	return nil
+}
+
+// suggestName turns an invalid name into a valid-looking one for the error
+// message ("CI Bot" → "ci-bot").
+func suggestName(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	s := b.String()
+	if len(s) > MaxConnectionNameLength {
+		s = s[:MaxConnectionNameLength]
+	}
+	return s
+}
+
+// ConnectionRecord is a registered automation identity, stored under
+// ConnectionPropertyKey(Name) in every space of its scope.
+type ConnectionRecord struct {
+	Name        string
+	AccountID   string // Atlassian account id the API token authenticates as
+	Email       string
+	DisplayName string
+	Spaces      []string // scope: space keys, sorted
+	RotatedAt   time.Time
+	ExpiresAt   *time.Time // nil when the token's expiry is not known
+	ManagedBy   string     // account id of the admin that wrote the record
+	// SchemaVersion is the version the record was read with; encoding always
+	// writes the current SchemaVersion.
+	SchemaVersion int
+}
+
+// InScope reports whether spaceKey is in the connection's scope.
+func (r ConnectionRecord) InScope(spaceKey string) bool {
+	return slices.Contains(r.Spaces, spaceKey)
+}
+
+// Validate reports the first problem that makes r unusable as a record.
+func (r ConnectionRecord) Validate() error {
+	if err := ValidateConnectionName(r.Name); err != nil {
+		return err
+	}
+	if strings.TrimSpace(r.AccountID) == "" {
+		return fmt.Errorf("connection %q has no account id", r.Name)
+	}
+	for _, s := range r.Spaces {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("connection %q lists an empty space key in its scope", r.Name)
+		}
+	}
+	return nil
+}
+
+// PolicyRecord is the operation policy of one connection, stored under
+// PolicyPropertyKey(Connection) in every space of the connection's scope.
+type PolicyRecord struct {
+	Connection    string
+	Levels        map[Operation]Level // an operation missing here gets DefaultLevel
+	ManagedBy     string              // account id of the admin that wrote the record
+	UpdatedAt     time.Time
+	SchemaVersion int // see ConnectionRecord.SchemaVersion
+}
+
+// Level is the level the policy sets for op, or DefaultLevel(op) when it sets
+// none.
+func (p PolicyRecord) Level(op Operation) Level {
+	if l, ok := p.Levels[op]; ok && l != "" {
+		return l
+	}
+	return DefaultLevel(op)
+}
+
+// Validate reports the first problem that makes p unusable as a record.
+func (p PolicyRecord) Validate() error {
+	if err := ValidateConnectionName(p.Connection); err != nil {
+		return fmt.Errorf("policy names an invalid connection: %w", err)
+	}
+	for _, op := range sortedOperations(p.Levels) {
+		if !op.Valid() {
+			return fmt.Errorf("policy of connection %q sets a level for unknown operation %q", p.Connection, op)
+		}
+		if l := p.Levels[op]; l != "" && !l.Valid() {
+			_, err := ParseLevel(string(l))
+			return fmt.Errorf("policy of connection %q, operation %s: %w", p.Connection, op, err)
+		}
+	}
+	return nil
+}
+
+func sortedOperations(levels map[Operation]Level) []Operation {
+	ops := make([]Operation, 0, len(levels))
+	for op := range levels {
+		ops = append(ops, op)
+	}
+	slices.Sort(ops)
+	return ops
+}
+
+// connectionJSON and policyJSON are the stored formats. Field names are part
+// of the contract with records already written to Confluence: never rename.
+type connectionJSON struct {
+	SchemaVersion int        `json:"schema_version"`
+	Name          string     `json:"name"`
+	AccountID     string     `json:"account_id"`
+	Email         string     `json:"email"`
+	DisplayName   string     `json:"display_name"`
+	Spaces        []string   `json:"spaces"`
+	RotatedAt     time.Time  `json:"rotated_at,omitzero"`
+	ExpiresAt     *time.Time `json:"expires_at"`
+	ManagedBy     string     `json:"managed_by"`
+}
+
+type policyJSON struct {
+	SchemaVersion int               `json:"schema_version"`
+	Connection    string            `json:"connection"`
+	Levels        map[string]string `json:"levels"`
+	ManagedBy     string            `json:"managed_by"`
+	UpdatedAt     time.Time         `json:"updated_at,omitzero"`
+}
+
+// EncodeConnection validates r and returns the JSON value stored under
+// ConnectionPropertyKey(r.Name): schema_version 1, scope sorted and
+// deduplicated, times in UTC.
+func EncodeConnection(r ConnectionRecord) ([]byte, error) {
+	if err := r.Validate(); err != nil {
+		return nil, fmt.Errorf("encoding connection record: %w", err)
+	}
+	w := connectionJSON{
+		SchemaVersion: SchemaVersion,
+		Name:          r.Name,
+		AccountID:     r.AccountID,
+		Email:         r.Email,
+		DisplayName:   r.DisplayName,
+		Spaces:        normalizeSpaces(r.Spaces),
+		RotatedAt:     r.RotatedAt.UTC(),
+		ManagedBy:     r.ManagedBy,
+	}
+	if r.ExpiresAt != nil {
+		t := r.ExpiresAt.UTC()
+		w.ExpiresAt = &t
+	}
+	return json.Marshal(w)
+}
+
+// EncodePolicy validates p and returns the JSON value stored under
+// PolicyPropertyKey(p.Connection). Levels are written as given; operations
+// without a level keep getting DefaultLevel when read back.
+func EncodePolicy(p PolicyRecord) ([]byte, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("encoding policy record: %w", err)
+	}
+	w := policyJSON{
+		SchemaVersion: SchemaVersion,
+		Connection:    p.Connection,
+		Levels:        make(map[string]string, len(p.Levels)),
+		ManagedBy:     p.ManagedBy,
+		UpdatedAt:     p.UpdatedAt.UTC(),
+	}
+	for op, l := range p.Levels {
+		if l != "" {
+			w.Levels[string(op)] = string(l)
+		}
+	}
+	return json.Marshal(w)
+}
+
+// DecodeConnection parses the connection record stored under key. Unknown
+// fields are ignored (a newer provider may add some); the name in the record
+// must match the key, so a record cannot be stored under another
+// connection's key. Errors name the property key.
+func DecodeConnection(key string, raw []byte) (ConnectionRecord, error) {
+	name, ok := strings.CutPrefix(key, ConnectionPropertyPrefix)
+	if !ok {
+		return ConnectionRecord{}, fmt.Errorf("space property %q is not a connection record: its key does not start with %q", key, ConnectionPropertyPrefix)
+	}
+	var w connectionJSON
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return ConnectionRecord{}, decodeError(key, "connection", fmt.Errorf("invalid JSON: %w", err))
+	}
+	if err := checkSchemaVersion(w.SchemaVersion); err != nil {
+		return ConnectionRecord{}, decodeError(key, "connection", err)
+	}
+	if w.Name != name {
+		return ConnectionRecord{}, decodeError(key, "connection", fmt.Errorf("the record names connection %q, but the key names %q", w.Name, name))
+	}
+	r := ConnectionRecord{
+		Name:          w.Name,
+		AccountID:     w.AccountID,
+		Email:         w.Email,
+		DisplayName:   w.DisplayName,
+		Spaces:        normalizeSpaces(w.Spaces),
+		RotatedAt:     w.RotatedAt,
+		ExpiresAt:     w.ExpiresAt,
+		ManagedBy:     w.ManagedBy,
+		SchemaVersion: w.SchemaVersion,
+	}
+	if err := r.Validate(); err != nil {
+		return ConnectionRecord{}, decodeError(key, "connection", err)
+	}
+	return r, nil
+}
+
+// DecodePolicy parses the operation policy stored under key. Unknown fields
+// and levels for operations this provider does not know are ignored (a newer
+// provider may add some); an unknown level for a known operation is an error,
+// because guessing it could loosen the policy. Errors name the property key.
+func DecodePolicy(key string, raw []byte) (PolicyRecord, error) {
+	name, ok := strings.CutPrefix(key, PolicyPropertyPrefix)
+	if !ok {
+		return PolicyRecord{}, fmt.Errorf("space property %q is not an operation policy: its key does not start with %q", key, PolicyPropertyPrefix)
+	}
+	var w policyJSON
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return PolicyRecord{}, decodeError(key, "policy", fmt.Errorf("invalid JSON: %w", err))
+	}
+	if err := checkSchemaVersion(w.SchemaVersion); err != nil {
+		return PolicyRecord{}, decodeError(key, "policy", err)
+	}
+	if w.Connection != name {
+		return PolicyRecord{}, decodeError(key, "policy", fmt.Errorf("the record names connection %q, but the key names %q", w.Connection, name))
+	}
+	p := PolicyRecord{
+		Connection:    w.Connection,
+		Levels:        make(map[Operation]Level, len(w.Levels)),
+		ManagedBy:     w.ManagedBy,
+		UpdatedAt:     w.UpdatedAt,
+		SchemaVersion: w.SchemaVersion,
+	}
+	for name, level := range w.Levels {
+		op := Operation(name)
+		if !op.Valid() {
+			continue
+		}
+		l, err := ParseLevel(level)
+		if err != nil {
+			return PolicyRecord{}, decodeError(key, "policy", fmt.Errorf("operation %s: %w", op, err))
+		}
+		p.Levels[op] = l
+	}
+	if err := p.Validate(); err != nil {
+		return PolicyRecord{}, decodeError(key, "policy", err)
+	}
+	return p, nil
+}
+
+func decodeError(key, kind string, err error) error {
+	return fmt.Errorf("space property %q holds an invalid %s record: %w", key, kind, err)
+}
+
+func checkSchemaVersion(v int) error {
+	switch {
+	case v == 0:
+		return errors.New("schema_version is missing: the record was not written by this provider; re-apply the admin workspace to rewrite it")
+	case v > SchemaVersion:
+		return fmt.Errorf("schema_version %d is newer than this provider understands (%d): upgrade the provider", v, SchemaVersion)
+	case v < 0:
+		return fmt.Errorf("schema_version %d is invalid", v)
+	}
+	return nil
+}
+
+// normalizeSpaces returns the scope sorted, without duplicates, never nil.
+func normalizeSpaces(spaces []string) []string {
+	out := make([]string, 0, len(spaces))
+	out = append(out, spaces...)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// SpaceRecords are the connection and policy records found in one space's
+// properties, each list sorted by connection name.
+type SpaceRecords struct {
+	SpaceKey    string
+	Connections []ConnectionRecord
+	Policies    []PolicyRecord
+}
+
+// Connection returns the connection record named name, if the space has one.
+func (s SpaceRecords) Connection(name string) (ConnectionRecord, bool) {
+	for _, c := range s.Connections {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return ConnectionRecord{}, false
+}
+
+// Policy returns the policy record of the connection named name, if the space
+// has one.
+func (s SpaceRecords) Policy(name string) (PolicyRecord, bool) {
+	for _, p := range s.Policies {
+		if p.Connection == name {
+			return p, true
+		}
+	}
+	return PolicyRecord{}, false
+}
+
+// RecordsFromProperties decodes the records among a space's properties
+// (property key → JSON value). Keys without one of the two prefixes are
+// ignored. Every undecodable record is reported, not only the first: the
+// provider must not enforce a space's policy while part of it is unreadable.
+func RecordsFromProperties(spaceKey string, props map[string][]byte) (SpaceRecords, error) {
+	recs := SpaceRecords{SpaceKey: spaceKey}
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var errs []error
+	for _, k := range keys {
+		switch {
+		case strings.HasPrefix(k, ConnectionPropertyPrefix):
+			c, err := DecodeConnection(k, props[k])
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			recs.Connections = append(recs.Connections, c)
+		case strings.HasPrefix(k, PolicyPropertyPrefix):
+			p, err := DecodePolicy(k, props[k])
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			recs.Policies = append(recs.Policies, p)
+		}
+	}
+	if len(errs) > 0 {
+		return SpaceRecords{}, fmt.Errorf("reading the policy records of space %s: %w", spaceKey, errors.Join(errs...))
+	}
+	return recs, nil
+}
