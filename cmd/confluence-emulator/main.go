@@ -1,0 +1,151 @@
+// Command confluence-emulator serves the Confluence Cloud emulator on a loopback
+// address, optionally persisted to a JSON file, for demos and manual testing.
+//
+//	confluence-emulator -seed demo -data site.json -addr 127.0.0.1:8090
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "confluence-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	addr      string
+	dataFile  string
+	seed      string
+	latency   time.Duration
+	rateLimit float64
+	rateBurst int
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("confluence-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "loopback address to listen on (port 0 picks a free one)")
+	fs.StringVar(&cfg.dataFile, "data", "", "JSON file to load the site from (if it exists) and save it to on exit")
+	fs.StringVar(&cfg.seed, "seed", "", `seed a new site: "demo" (ignored when -data names an existing file)`)
+	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every request, e.g. 50ms")
+	fs.Float64Var(&cfg.rateLimit, "rate-limit", 0, "requests per second per account (0 = unlimited)")
+	fs.IntVar(&cfg.rateBurst, "rate-burst", 10, "burst size of the per-account rate limit")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if cfg.seed != "" && cfg.seed != "demo" {
+		return config{}, fmt.Errorf(`unknown -seed %q: the only seed is "demo"`, cfg.seed)
+	}
+	if err := checkLoopback(cfg.addr); err != nil {
+		return config{}, err
+	}
+	return cfg, nil
+}
+
+// checkLoopback refuses addresses other machines could reach: the emulator accepts
+// well-known demo tokens.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("invalid -addr %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-addr %q is not a loopback address: use 127.0.0.1, [::1] or localhost", addr)
+}
+
+// openSite loads the data file if it exists, else builds a new (optionally seeded) site.
+func openSite(cfg config) (*emulator.Emulator, error) {
+	opts := emulator.Options{Latency: cfg.latency, RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst}
+	if cfg.dataFile != "" {
+		if _, err := os.Stat(cfg.dataFile); err == nil {
+			return emulator.Load(cfg.dataFile, opts)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("reading -data file: %w", err)
+		}
+	}
+	if cfg.seed == "demo" {
+		return emulator.NewDemo(opts), nil
+	}
+	return emulator.New(opts), nil
+}
+
+// listen is replaceable in tests.
+var listen = func(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
+
+// run serves until ctx is done, then shuts down and saves the site to the data file.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	emu, err := openSite(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := listen(cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	printBanner(stdout, "http://"+ln.Addr().String(), emu)
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		return fmt.Errorf("serving: %w", err)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintln(stdout, "confluence-emulator: shutdown:", err)
+	}
+	if cfg.dataFile != "" {
+		if err := emu.Save(cfg.dataFile); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "saved site to", cfg.dataFile)
+	}
+	return nil
+}
+
+func printBanner(w io.Writer, baseURL string, emu *emulator.Emulator) {
+	fmt.Fprintf(w, "Confluence emulator listening on %s (CONFLUENCE_URL=%s)\n", baseURL, baseURL)
+	grants := emu.Grants()
+	for _, a := range emu.Accounts() {
+		role := fmt.Sprint(grants[a.Email])
+		if a.SiteAdmin {
+			role = "site admin"
+		}
+		fmt.Fprintf(w, "  %-22s token %-14s %s\n", a.Email, a.Token, role)
+	}
+	fmt.Fprintf(w, "stats: GET %s/__emulator/stats, reset: POST %s/__emulator/reset-stats\n", baseURL, baseURL)
+}

@@ -1,0 +1,56 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strings"
+)
+
+// authenticate returns a copy of the account whose email and API token the request's
+// Basic credentials carry, or nil.
+func (e *Emulator) authenticate(r *http.Request) *Account {
+	email, token, ok := r.BasicAuth()
+	if !ok || email == "" || token == "" {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, a := range e.site.Accounts {
+		if strings.EqualFold(a.Email, email) && subtle.ConstantTimeCompare([]byte(a.Token), []byte(token)) == 1 {
+			acct := a
+			return &acct
+		}
+	}
+	return nil
+}
+
+// v1User is the v1 User shape returned by GET /wiki/rest/api/user/current.
+type v1User struct {
+	Type        string            `json:"type"`
+	AccountID   string            `json:"accountId"`
+	AccountType string            `json:"accountType"`
+	Email       string            `json:"email"`
+	PublicName  string            `json:"publicName"`
+	DisplayName string            `json:"displayName"`
+	IsGuest     bool              `json:"isGuest"`
+	Expandable  map[string]string `json:"_expandable,omitempty"`
+	Links       map[string]string `json:"_links,omitempty"`
+}
+
+func handleCurrentUser(c *call) *apiError {
+	a := c.acct
+	return c.json(http.StatusOK, v1User{
+		Type:        "known",
+		AccountID:   a.AccountID,
+		AccountType: "atlassian",
+		Email:       a.Email,
+		PublicName:  a.DisplayName,
+		DisplayName: a.DisplayName,
+		Expandable:  map[string]string{"operations": "", "personalSpace": ""},
+		Links: map[string]string{
+			"self":    c.baseURL() + "/rest/api/user?accountId=" + a.AccountID,
+			"base":    c.baseURL(),
+			"context": "/wiki",
+		},
+	})
+}

@@ -1,0 +1,147 @@
+package emulator
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Permission is what an account may do in a space.
+type Permission int
+
+// Permission levels, each including the ones before it.
+const (
+	PermNone  Permission = iota // the space and its pages answer 404
+	PermView                    // reads only; writes answer 403
+	PermEdit                    // create, update, trash pages, labels, page properties
+	PermAdmin                   // also space properties and purge
+)
+
+func (p Permission) String() string {
+	switch p {
+	case PermView:
+		return "view"
+	case PermEdit:
+		return "edit"
+	case PermAdmin:
+		return "admin"
+	default:
+		return "none"
+	}
+}
+
+// Account is a user of the emulated site, authenticated with Basic email:token.
+type Account struct {
+	AccountID   string
+	Email       string
+	Token       string
+	DisplayName string
+	SiteAdmin   bool
+}
+
+// Page statuses the emulator uses.
+const (
+	statusCurrent = "current"
+	statusTrashed = "trashed"
+)
+
+// site is everything the emulator stores; it is what Save writes as JSON.
+type site struct {
+	NextID   int64                            `json:"next_id"`
+	MacroSeq int64                            `json:"macro_seq"` // feeds the macro ids storage rewriting assigns
+	LabelIDs map[string]string                `json:"label_ids"` // label name → id; Confluence label ids are site-wide
+	Accounts []Account                        `json:"accounts"`
+	Grants   map[string]map[string]Permission `json:"grants"` // email → space key → permission
+	Spaces   []*space                         `json:"spaces"` // in creation (id) order
+	Pages    map[string]*page                 `json:"pages"`
+}
+
+type space struct {
+	ID         string      `json:"id"`
+	Key        string      `json:"key"`
+	Name       string      `json:"name"`
+	HomepageID string      `json:"homepage_id"`
+	AuthorID   string      `json:"author_id"`
+	CreatedAt  time.Time   `json:"created_at"`
+	Properties []*property `json:"properties"`
+}
+
+// property is a versioned JSON value keyed by name: a space property or a page property.
+type property struct {
+	ID        string          `json:"id"`
+	Key       string          `json:"key"`
+	Value     json.RawMessage `json:"value"`
+	Version   int             `json:"version"`
+	Message   string          `json:"message,omitempty"`
+	CreatedAt time.Time       `json:"created_at"`
+	CreatedBy string          `json:"created_by"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	UpdatedBy string          `json:"updated_by"`
+}
+
+type page struct {
+	ID         string         `json:"id"`
+	SpaceID    string         `json:"space_id"`
+	ParentID   string         `json:"parent_id,omitempty"`
+	Status     string         `json:"status"`
+	AuthorID   string         `json:"author_id"`
+	CreatedAt  time.Time      `json:"created_at"`
+	Versions   []*pageVersion `json:"versions"` // every version, oldest first
+	Labels     []*label       `json:"labels"`
+	Properties []*property    `json:"properties"`
+}
+
+// pageVersion is one saved state of a page; history keeps all of them.
+type pageVersion struct {
+	Number    int       `json:"number"`
+	Title     string    `json:"title"`
+	Body      string    `json:"body"`
+	Message   string    `json:"message,omitempty"`
+	AuthorID  string    `json:"author_id"`
+	CreatedAt time.Time `json:"created_at"`
+	MinorEdit bool      `json:"minor_edit,omitempty"`
+}
+
+type label struct {
+	ID     string `json:"id"`
+	Prefix string `json:"prefix"`
+	Name   string `json:"name"`
+}
+
+func (p *page) current() *pageVersion { return p.Versions[len(p.Versions)-1] }
+
+func (p *page) title() string { return p.current().Title }
+
+func (p *page) lastModified() time.Time { return p.current().CreatedAt }
+
+func (p *page) labelNames() []string {
+	names := make([]string, len(p.Labels))
+	for i, l := range p.Labels {
+		names[i] = l.Name
+	}
+	return names
+}
+
+// idNum turns a decimal id into a number for ordering; unparsable ids sort first.
+func idNum(id string) int64 {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	return n
+}
+
+func findProperty(props []*property, id string) *property {
+	for _, p := range props {
+		if p.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+func findPropertyByKey(props []*property, key string) *property {
+	for _, p := range props {
+		if p.Key == key {
+			return p
+		}
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// handlerFunc serves one route. It runs with the emulator's mutex held and writes the
+// success response itself; an error it returns is rendered in the matching API shape.
+type handlerFunc func(c *call) *apiError
+
+type route struct {
+	method   string
+	template string   // as in the OpenAPI documents, e.g. /wiki/api/v2/pages/{id}
+	segments []string // template split on "/"
+	handle   handlerFunc
+}
+
+func newRoute(method, template string, h handlerFunc) route {
+	return route{method: method, template: template, segments: strings.Split(template, "/"), handle: h}
+}
+
+// match reports whether path fits the template and returns its path parameters.
+func (rt route) match(path string) (map[string]string, bool) {
+	parts := strings.Split(path, "/")
+	if len(parts) != len(rt.segments) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, seg := range rt.segments {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			if parts[i] == "" {
+				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[seg[1:len(seg)-1]] = parts[i]
+			continue
+		}
+		if seg != parts[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+func buildRoutes() []route {
+	const v2, v1 = "/wiki/api/v2", "/wiki/rest/api"
+	return []route{
+		newRoute(http.MethodGet, v1+"/user/current", handleCurrentUser),
+		newRoute(http.MethodGet, v2+"/spaces", handleListSpaces),
+		newRoute(http.MethodGet, v2+"/spaces/{id}", handleGetSpace),
+		newRoute(http.MethodGet, v2+"/spaces/{id}/pages", handleListSpacePages),
+		newRoute(http.MethodGet, v2+"/spaces/{space-id}/properties", handleListSpaceProperties),
+		newRoute(http.MethodPost, v2+"/spaces/{space-id}/properties", handleCreateSpaceProperty),
+		newRoute(http.MethodGet, v2+"/spaces/{space-id}/properties/{property-id}", handleGetSpaceProperty),
+		newRoute(http.MethodPut, v2+"/spaces/{space-id}/properties/{property-id}", handleUpdateSpaceProperty),
+		newRoute(http.MethodDelete, v2+"/spaces/{space-id}/properties/{property-id}", handleDeleteSpaceProperty),
+		newRoute(http.MethodGet, v2+"/pages", handleListPages),
+		newRoute(http.MethodPost, v2+"/pages", handleCreatePage),
+		newRoute(http.MethodGet, v2+"/pages/{id}", handleGetPage),
+		newRoute(http.MethodPut, v2+"/pages/{id}", handleUpdatePage),
+		newRoute(http.MethodDelete, v2+"/pages/{id}", handleDeletePage),
+		newRoute(http.MethodGet, v2+"/pages/{id}/versions", handleListPageVersions),
+		newRoute(http.MethodGet, v2+"/pages/{page-id}/versions/{version-number}", handleGetPageVersion),
+		newRoute(http.MethodGet, v2+"/pages/{id}/labels", handleListPageLabels),
+		newRoute(http.MethodGet, v2+"/pages/{page-id}/properties", handleListPageProperties),
+		newRoute(http.MethodPost, v2+"/pages/{page-id}/properties", handleCreatePageProperty),
+		newRoute(http.MethodGet, v2+"/pages/{page-id}/properties/{property-id}", handleGetPageProperty),
+		newRoute(http.MethodPut, v2+"/pages/{page-id}/properties/{property-id}", handleUpdatePageProperty),
+		newRoute(http.MethodDelete, v2+"/pages/{page-id}/properties/{property-id}", handleDeletePageProperty),
+		newRoute(http.MethodPost, v1+"/content/{id}/label", handleV1AddLabels),
+		newRoute(http.MethodDelete, v1+"/content/{id}/label", handleV1RemoveLabelByQuery),
+		newRoute(http.MethodDelete, v1+"/content/{id}/label/{label}", handleV1RemoveLabel),
+		newRoute(http.MethodGet, v1+"/search", handleSearch),
+		newRoute(http.MethodGet, v1+"/content/search", handleContentSearch),
+	}
+}
+
+// call is one request being served.
+type call struct {
+	e      *Emulator
+	w      http.ResponseWriter
+	r      *http.Request
+	acct   *Account
+	params map[string]string
+}
+
+func (c *call) param(name string) string { return c.params[name] }
+
+func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
+
+// baseURL is the site's /wiki base as Confluence reports it in _links.base.
+func (c *call) baseURL() string {
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.r.Host + "/wiki"
+}
+
+func (c *call) json(status int, v any) *apiError {
+	writeJSON(c.w, status, v)
+	return nil
+}
+
+func (c *call) noContent() *apiError {
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// decode reads the JSON request body into v.
+func (c *call) decode(v any) *apiError {
+	dec := json.NewDecoder(http.MaxBytesReader(c.w, c.r.Body, 5<<20))
+	if err := dec.Decode(v); err != nil {
+		return badRequest("Could not parse the request body as JSON: %v", err)
+	}
+	return nil
+}
+
+// Paths of the emulator's own control endpoints; they are neither counted nor authenticated.
+const (
+	statsPath      = "/__emulator/stats"
+	resetStatsPath = "/__emulator/reset-stats"
+)
+
+// ServeHTTP serves one request: control endpoints first, then (in this order) counting,
+// latency, authentication, rate limiting, fault injection and the route's handler.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == statsPath && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, e.Stats())
+		return
+	case r.URL.Path == resetStatsPath && r.Method == http.MethodPost:
+		e.ResetStats()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+
+	rt, params, found := e.lookup(r.Method, r.URL.Path)
+	routeKey := r.Method + " " + r.URL.Path
+	if found {
+		routeKey = r.Method + " " + rt.template
+	}
+	latency := e.record(r.Method, routeKey)
+	if latency > 0 && !sleep(r.Context(), latency) {
+		return
+	}
+
+	acct := e.authenticate(r)
+	if acct == nil {
+		// Atlassian's edge answers bad credentials in plain text, before the API sees them.
+		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
+		w.Header().Set("WWW-Authenticate", `Basic realm="Protected area"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte("Basic authentication with passwords is deprecated or the credentials are invalid. For more information, see: https://developer.atlassian.com/cloud/confluence/deprecation-notice-basic-auth/\n"))
+		return
+	}
+	if !e.allow(w, acct) {
+		return
+	}
+	if !found {
+		writeAPIError(w, notFound())
+		return
+	}
+
+	fault := e.takeFault(r.Method, r.URL.Path)
+	switch {
+	case fault == nil:
+	case fault.Kind == Fault503:
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("Service Unavailable (injected fault)\n"))
+		return
+	case fault.Kind == Fault500Before:
+		writeAPIError(w, errorf(http.StatusInternalServerError, "Internal server error (injected fault)"))
+		return
+	case fault.Kind == FaultDropAfterCommit:
+		// Run the handler against a throw-away writer so the change is committed, then
+		// drop the connection without answering, as a proxy timing out would.
+		e.serve(newDiscardWriter(), r, rt, params, acct)
+		dropConnection(w)
+		return
+	}
+	e.serve(w, r, rt, params, acct)
+}
+
+func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, rt route, params map[string]string, acct *Account) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c := &call{e: e, w: w, r: r, acct: acct, params: params}
+	if err := rt.handle(c); err != nil {
+		writeAPIError(w, err)
+	}
+}
+
+func (e *Emulator) lookup(method, path string) (route, map[string]string, bool) {
+	for _, rt := range e.routes {
+		if rt.method != method {
+			continue
+		}
+		if params, ok := rt.match(path); ok {
+			return rt, params, true
+		}
+	}
+	return route{}, nil, false
+}
+
+// sleep waits for d or until ctx ends; it reports whether the full time passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

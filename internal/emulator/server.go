@@ -1,0 +1,219 @@
+// Package emulator is an in-memory stand-in for Confluence Cloud's REST API (v2 pages,
+// spaces, properties and labels, v1 search, label writes and user/current) used by the
+// provider's acceptance tests, benchmarks and demo. It serves the paths Confluence Cloud
+// serves under /wiki, answers with the documented shapes and status codes, and can inject
+// latency, rate limiting and faults.
+package emulator
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Options configure an Emulator.
+type Options struct {
+	// Latency is added to every counted request before it is handled.
+	Latency time.Duration
+	// RateLimit is the sustained number of requests per second each account may make;
+	// 0 turns rate limiting off.
+	RateLimit float64
+	// RateBurst is how many requests an account may make at once; at least 1 when
+	// RateLimit is set.
+	RateBurst int
+	// Now is the clock; nil means time.Now. Tests inject a fake clock to step past
+	// Retry-After without sleeping.
+	Now func() time.Time
+}
+
+// Emulator is an http.Handler that plays a Confluence Cloud site. All methods are safe
+// for concurrent use.
+type Emulator struct {
+	mu       sync.Mutex
+	site     *site
+	now      func() time.Time
+	latency  time.Duration
+	rps      float64
+	burst    int
+	limiters map[string]*rate.Limiter // account id → token bucket
+	faults   []*activeFault
+	stats    Stats
+	routes   []route
+}
+
+// New returns an emulator for an empty site: no accounts, no spaces.
+func New(opts Options) *Emulator {
+	e := &Emulator{
+		site: &site{
+			NextID:   65537,
+			Grants:   map[string]map[string]Permission{},
+			Pages:    map[string]*page{},
+			LabelIDs: map[string]string{},
+		},
+		now:      opts.Now,
+		latency:  opts.Latency,
+		limiters: map[string]*rate.Limiter{},
+		stats:    Stats{ByRoute: map[string]int{}},
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	e.setRateLimitLocked(opts.RateLimit, opts.RateBurst)
+	e.routes = buildRoutes()
+	return e
+}
+
+// Demo accounts seeded by NewDemo (and `confluence-emulator -seed demo`).
+var demoAccounts = []Account{
+	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000001", Email: "admin@example.com", Token: "admin-token", DisplayName: "Site Admin", SiteAdmin: true},
+	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000002", Email: "bot@example.com", Token: "bot-token", DisplayName: "Docs Bot"},
+	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000003", Email: "editor@example.com", Token: "editor-token", DisplayName: "Erin Editor"},
+	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000004", Email: "reader@example.com", Token: "reader-token", DisplayName: "Riley Reader"},
+}
+
+// DemoAccounts returns the accounts NewDemo seeds, tokens included.
+func DemoAccounts() []Account { return append([]Account(nil), demoAccounts...) }
+
+// NewDemo returns an emulator seeded with the demo site: the accounts of DemoAccounts and
+// the spaces DOCS and OPS with their homepages.
+func NewDemo(opts Options) *Emulator {
+	e := New(opts)
+	for _, a := range demoAccounts {
+		e.AddAccount(a)
+	}
+	e.AddSpace("DOCS", "Documentation")
+	e.AddSpace("OPS", "Operations")
+	e.Grant("bot@example.com", "DOCS", PermEdit)
+	e.Grant("bot@example.com", "OPS", PermEdit)
+	e.Grant("editor@example.com", "DOCS", PermEdit)
+	e.Grant("reader@example.com", "DOCS", PermView)
+	e.Grant("reader@example.com", "OPS", PermView)
+	return e
+}
+
+// AddAccount adds an account, or replaces the one with the same email. An empty
+// AccountID gets a generated one.
+func (e *Emulator) AddAccount(a Account) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if a.AccountID == "" {
+		a.AccountID = "557058:emulator-" + e.nextIDLocked()
+	}
+	if a.DisplayName == "" {
+		a.DisplayName = a.Email
+	}
+	for i := range e.site.Accounts {
+		if strings.EqualFold(e.site.Accounts[i].Email, a.Email) {
+			e.site.Accounts[i] = a
+			return
+		}
+	}
+	e.site.Accounts = append(e.site.Accounts, a)
+}
+
+// AddSpace creates a space with its homepage (titled "<name> Home", owned by the first
+// site admin if any) and returns both ids. Adding an existing key returns the existing ids.
+func (e *Emulator) AddSpace(key, name string) (spaceID, homepageID string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s := e.spaceByKeyLocked(key); s != nil {
+		return s.ID, s.HomepageID
+	}
+	author := ""
+	for _, a := range e.site.Accounts {
+		if a.SiteAdmin {
+			author = a.AccountID
+			break
+		}
+	}
+	now := e.now().UTC()
+	s := &space{ID: e.nextIDLocked(), Key: key, Name: name, AuthorID: author, CreatedAt: now}
+	home := &page{
+		ID: e.nextIDLocked(), SpaceID: s.ID, Status: statusCurrent, AuthorID: author, CreatedAt: now,
+		Versions: []*pageVersion{{Number: 1, Title: name + " Home", Body: "<p>Welcome to " + xmlEscape(name) + ".</p>", AuthorID: author, CreatedAt: now}},
+	}
+	s.HomepageID = home.ID
+	e.site.Spaces = append(e.site.Spaces, s)
+	e.site.Pages[home.ID] = home
+	return s.ID, home.ID
+}
+
+// Grant sets an account's permission in a space (PermNone removes it).
+func (e *Emulator) Grant(email, spaceKey string, p Permission) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	email = strings.ToLower(email)
+	if e.site.Grants[email] == nil {
+		e.site.Grants[email] = map[string]Permission{}
+	}
+	if p == PermNone {
+		delete(e.site.Grants[email], spaceKey)
+		return
+	}
+	e.site.Grants[email][spaceKey] = p
+}
+
+// SetLatency changes the latency added to every request.
+func (e *Emulator) SetLatency(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.latency = d
+}
+
+// SetRateLimit changes the per-account rate limit (requests per second, 0 = off) and
+// burst, and refills every account's bucket.
+func (e *Emulator) SetRateLimit(rps float64, burst int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.setRateLimitLocked(rps, burst)
+}
+
+func (e *Emulator) setRateLimitLocked(rps float64, burst int) {
+	if burst < 1 {
+		burst = 1
+	}
+	e.rps, e.burst = rps, burst
+	e.limiters = map[string]*rate.Limiter{}
+}
+
+func (e *Emulator) nextIDLocked() string {
+	id := e.site.NextID
+	e.site.NextID++
+	return strconv.FormatInt(id, 10)
+}
+
+func (e *Emulator) spaceByKeyLocked(key string) *space {
+	for _, s := range e.site.Spaces {
+		if s.Key == key {
+			return s
+		}
+	}
+	return nil
+}
+
+func (e *Emulator) spaceByIDLocked(id string) *space {
+	for _, s := range e.site.Spaces {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// permLocked is what the account may do in the space; site admins administer everything.
+func (e *Emulator) permLocked(a *Account, s *space) Permission {
+	if a == nil || s == nil {
+		return PermNone
+	}
+	if a.SiteAdmin {
+		return PermAdmin
+	}
+	return e.site.Grants[strings.ToLower(a.Email)][s.Key]
+}
+
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
