@@ -1,0 +1,504 @@
+// Package confluence is a small typed REST client for the Confluence Cloud
+// endpoints the provider needs: v2 pages, spaces, properties and label reads,
+// v1 CQL search, label writes and the current user.
+//
+// The client authenticates with an account email and API token (basic auth),
+// limits its own request rate, retries idempotent requests on 429/503 and
+// network errors honouring Retry-After, follows cursor pagination and turns
+// error responses into *APIError values that never contain the token.
+package confluence
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/time/rate"
+)
+
+// Subsystem is the tflog subsystem the client logs under.
+const Subsystem = "confluence"
+
+// Defaults applied by New to zero Config fields. DefaultRequestsPerSecond is
+// for callers to use: a zero Config.RequestsPerSecond means unlimited.
+const (
+	DefaultMaxRetries        = 4
+	DefaultRequestTimeout    = 30 * time.Second
+	DefaultRequestsPerSecond = 10.0
+	DefaultMaxRetryWait      = 60 * time.Second
+)
+
+const (
+	// firstRetryWait is the wait before the first retry when the server gives
+	// no Retry-After; it doubles with every further attempt.
+	firstRetryWait = time.Second
+
+	// maxErrorBody bounds how much of an error response is read: enough for
+	// any Confluence error document, never a whole HTML error page.
+	maxErrorBody = 64 << 10
+
+	v2Prefix = "/wiki/api/v2"
+	v1Prefix = "/wiki/rest/api"
+)
+
+// Config configures a Client. Zero values select the documented defaults.
+type Config struct {
+	// BaseURL is the site, e.g. https://example.atlassian.net; a trailing
+	// /wiki is accepted and dropped. http:// is only allowed for loopback hosts.
+	BaseURL string
+	// Email and APIToken are the basic-auth credentials of the account.
+	Email, APIToken string
+	// Version is the provider version, sent in the User-Agent.
+	Version string
+	// MaxRetries is the number of retries after the first attempt (0 selects
+	// DefaultMaxRetries; negative disables retries).
+	MaxRetries int
+	// RequestTimeout bounds every single attempt (default 30s).
+	RequestTimeout time.Duration
+	// RequestsPerSecond limits the client's own request rate, retries
+	// included; 0 means unlimited (the provider defaults it to
+	// DefaultRequestsPerSecond).
+	RequestsPerSecond float64
+	// MaxRetryWait caps the wait before a retry, including a server's
+	// Retry-After (default 60s).
+	MaxRetryWait time.Duration
+	// HTTPClient is an optional base client (tests); it is copied, not
+	// modified, and its Timeout is replaced by RequestTimeout.
+	HTTPClient *http.Client
+}
+
+// waiter is the part of *rate.Limiter the client uses; tests inject a counter.
+type waiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Client talks to one Confluence Cloud site as one account. It is safe for
+// concurrent use.
+type Client struct {
+	site         *url.URL // scheme and host only
+	authHeader   string
+	secrets      []string // values masked in logs and scrubbed from error messages
+	userAgent    string
+	httpClient   *http.Client
+	maxRetries   int
+	maxRetryWait time.Duration
+	limiter      waiter
+
+	// Seams for tests. sleep receives the computed wait before a retry and
+	// returns how long go-retryablehttp actually sleeps; jitter returns a
+	// random duration in [0, n).
+	sleep  func(wait time.Duration) time.Duration
+	jitter func(n time.Duration) time.Duration
+	now    func() time.Time
+}
+
+// New validates cfg and returns a client. It makes no request.
+func New(cfg Config) (*Client, error) {
+	site, err := normaliseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(cfg.Email) == "" {
+		return nil, errors.New("confluence: the account email is empty; set the email the API token belongs to")
+	}
+	if strings.TrimSpace(cfg.APIToken) == "" {
+		return nil, errors.New("confluence: the API token is empty; create one at https://id.atlassian.com/manage-profile/security/api-tokens")
+	}
+
+	maxRetries := cfg.MaxRetries
+	switch {
+	case maxRetries == 0:
+		maxRetries = DefaultMaxRetries
+	case maxRetries < 0:
+		maxRetries = 0
+	}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	maxWait := cfg.MaxRetryWait
+	if maxWait <= 0 {
+		maxWait = DefaultMaxRetryWait
+	}
+
+	var limiter waiter
+	if rps := cfg.RequestsPerSecond; rps > 0 {
+		// A burst of one second's worth lets short bursts through without
+		// exceeding the average rate.
+		limiter = rate.NewLimiter(rate.Limit(rps), max(1, int(rps)))
+	}
+
+	version := cfg.Version
+	if version == "" {
+		version = "dev"
+	}
+	credentials := base64.StdEncoding.EncodeToString([]byte(cfg.Email + ":" + cfg.APIToken))
+
+	c := &Client{
+		site:         site,
+		authHeader:   "Basic " + credentials,
+		secrets:      []string{cfg.APIToken, credentials},
+		userAgent:    "terraform-provider-confluence/" + version,
+		maxRetries:   maxRetries,
+		maxRetryWait: maxWait,
+		limiter:      limiter,
+		sleep:        func(d time.Duration) time.Duration { return d },
+		jitter: func(n time.Duration) time.Duration {
+			if n <= 0 {
+				return 0
+			}
+			return rand.N(n) //nolint:gosec // jitter needs no cryptographic randomness
+		},
+		now: time.Now,
+	}
+
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+		if t, ok := base.(*http.Transport); ok {
+			base = t.Clone() // own connection pool
+		}
+	}
+	// The limiter sits in the transport so that every attempt, retries and
+	// redirects included, waits for a token.
+	hc.Transport = &rateLimitedTransport{next: base, client: c}
+	hc.Timeout = timeout
+	c.httpClient = &hc
+	return c, nil
+}
+
+// normaliseBaseURL returns the site root (scheme and host) of a base URL.
+func normaliseBaseURL(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, errors.New("confluence: the site URL is empty; set it to e.g. https://example.atlassian.net")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("confluence: the site URL %q is not a valid URL: %w", raw, err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.Opaque != "" {
+		return nil, fmt.Errorf("confluence: the site URL %q must be absolute, e.g. https://example.atlassian.net", raw)
+	}
+	if u.User != nil {
+		return nil, errors.New("confluence: the site URL must not contain credentials; set email and api_token instead")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("confluence: the site URL %s must not have a query or fragment", u.Redacted())
+	}
+	if p := strings.TrimSuffix(u.Path, "/"); p != "" && p != "/wiki" {
+		return nil, fmt.Errorf("confluence: the site URL %s has path %q; use the site root, e.g. https://example.atlassian.net", u.Redacted(), u.Path)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("confluence: the site URL %s uses http; use https (http is only allowed for loopback hosts)", u.Redacted())
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// BaseURL returns the site root, e.g. https://example.atlassian.net (no /wiki).
+func (c *Client) BaseURL() string { return c.site.String() }
+
+// PageURL returns the absolute browser link for a page's _links.webui value
+// (which is relative to /wiki), or "" when webui is empty.
+func (c *Client) PageURL(webui string) string {
+	if webui == "" {
+		return ""
+	}
+	if u, err := url.Parse(webui); err == nil && u.IsAbs() {
+		return webui
+	}
+	if !strings.HasPrefix(webui, "/") {
+		webui = "/" + webui
+	}
+	return c.BaseURL() + "/wiki" + webui
+}
+
+// rateLimitedTransport waits for the client's limiter before every attempt.
+type rateLimitedTransport struct {
+	next   http.RoundTripper
+	client *Client
+}
+
+func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if l := t.client.limiter; l != nil {
+		if err := l.Wait(req.Context()); err != nil {
+			if req.Body != nil {
+				_ = req.Body.Close() // RoundTrip must close the body, even on error
+			}
+			return nil, fmt.Errorf("waiting for the client rate limiter: %w", err)
+		}
+	}
+	return t.next.RoundTrip(req)
+}
+
+// request describes one API call.
+type request struct {
+	method string
+	url    *url.URL // absolute, on the configured site
+	body   any      // JSON-encoded when non-nil
+	// retryPOST marks a POST whose repetition has no further effect (adding
+	// labels); other POSTs are never retried.
+	retryPOST bool
+}
+
+func (r request) retryable() bool {
+	switch r.method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete:
+		return true
+	case http.MethodPost:
+		return r.retryPOST
+	}
+	return false
+}
+
+// responseMeta is what callers may need from a successful response besides its body.
+type responseMeta struct {
+	header http.Header
+	// retriedAfterLostResponse is true when an earlier attempt failed without
+	// a response, so the server may already have applied the request.
+	retriedAfterLostResponse bool
+}
+
+// endpoint builds the URL of path (site-root relative, already escaped) with query q.
+func (c *Client) endpoint(escapedPath string, q url.Values) *url.URL {
+	u := *c.site
+	u.Path, _ = url.PathUnescape(escapedPath)
+	u.RawPath = escapedPath
+	if len(q) > 0 {
+		u.RawQuery = q.Encode()
+	}
+	return &u
+}
+
+// v2 and v1 build endpoint URLs of the two API generations.
+func (c *Client) v2(path string, q url.Values) *url.URL { return c.endpoint(v2Prefix+path, q) }
+func (c *Client) v1(path string, q url.Values) *url.URL { return c.endpoint(v1Prefix+path, q) }
+
+// attemptTracker follows one call's attempts for logging and DeletePage.
+type attemptTracker struct {
+	attempts     int
+	started      time.Time
+	lostResponse bool // some attempt ended without a response
+}
+
+// do performs r with retries and decodes a successful JSON response into out
+// (when out is non-nil). Error statuses become *APIError.
+func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, error) {
+	ctx = c.logContext(ctx)
+	path := r.url.EscapedPath()
+
+	var body any
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: encoding request body: %w", r.method, path, err)
+		}
+		body = b
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: building request: %w", r.method, path, err)
+	}
+	req.Header.Set("Authorization", c.authHeader)
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	tracker := &attemptTracker{}
+	resp, err := c.retryClient(ctx, r, tracker).Do(req)
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		return nil, fmt.Errorf("%s %s: request failed after %d attempt(s): %w", r.method, path, tracker.attempts, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+
+	meta := &responseMeta{
+		header:                   resp.Header,
+		retriedAfterLostResponse: tracker.lostResponse,
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return meta, c.newAPIError(r.method, path, resp)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, resp.Body) // lets the connection be reused
+		return meta, nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return meta, fmt.Errorf("%s %s: decoding the %d response: %w", r.method, path, resp.StatusCode, err)
+	}
+	return meta, nil
+}
+
+// retryClient returns a go-retryablehttp client for one call: the retry policy
+// depends on the request's method and the logger on its context.
+func (c *Client) retryClient(ctx context.Context, r request, tracker *attemptTracker) *retryablehttp.Client {
+	method, path := r.method, r.url.EscapedPath()
+	return &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		Logger:       retryLogger{ctx: ctx},
+		RetryMax:     c.maxRetries,
+		RetryWaitMin: firstRetryWait,
+		RetryWaitMax: c.maxRetryWait,
+		CheckRetry:   c.checkRetry(r.retryable(), tracker),
+		Backoff:      c.backoff,
+		// Hand the last response back so it becomes a typed error.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+			tracker.attempts = attempt + 1
+			tracker.started = c.now()
+		},
+		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
+			tflog.SubsystemDebug(ctx, Subsystem, "Confluence API response", map[string]any{
+				"method":      method,
+				"path":        path,
+				"status":      resp.StatusCode,
+				"attempt":     tracker.attempts,
+				"duration_ms": c.now().Sub(tracker.started).Milliseconds(),
+			})
+		},
+	}
+}
+
+// checkRetry retries 429 and 503 responses and network errors, for
+// idempotent requests only. A PUT retried after a lost response may answer
+// 409 although the first attempt succeeded; that is returned, not hidden.
+func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryablehttp.CheckRetry {
+	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if err != nil {
+			tracker.lostResponse = true
+			if !retryable {
+				return false, nil
+			}
+			// Reuse go-retryablehttp's classification: TLS certificate,
+			// scheme and redirect-loop errors are not worth retrying.
+			retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
+			return retry, nil
+		}
+		if !retryable {
+			return false, nil
+		}
+		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
+	}
+}
+
+// backoff is go-retryablehttp's Backoff hook.
+func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	return c.sleep(c.retryWait(attempt, resp))
+}
+
+// retryWait is the wait before retry number attempt+1: the server's
+// Retry-After when given, else exponential from one second; plus up to 20 %
+// jitter so that parallel clients do not retry in lockstep; capped at
+// MaxRetryWait.
+func (c *Client) retryWait(attempt int, resp *http.Response) time.Duration {
+	base := firstRetryWait << min(attempt, 16)
+	if resp != nil {
+		if d, ok := c.parseRetryAfter(resp.Header.Get("Retry-After")); ok {
+			base = d
+		}
+	}
+	if base >= c.maxRetryWait {
+		return c.maxRetryWait
+	}
+	return min(base+c.jitter(base/5), c.maxRetryWait)
+}
+
+// parseRetryAfter reads a Retry-After value in seconds or as an HTTP date.
+func (c *Client) parseRetryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		// Avoid overflowing time.Duration with absurd values.
+		if secs > int64(365*24*time.Hour/time.Second) {
+			secs = int64(365 * 24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(c.now()), 0), true
+	}
+	return 0, false
+}
+
+// logContext attaches the client's tflog subsystem, with the credentials masked.
+func (c *Client) logContext(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, Subsystem)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, Subsystem, "Authorization", "authorization")
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, Subsystem, c.secrets...)
+	return tflog.SubsystemMaskMessageStrings(ctx, Subsystem, c.secrets...)
+}
+
+// retryLogger bridges go-retryablehttp's LeveledLogger to tflog, bound to
+// the context of the call it logs for.
+type retryLogger struct{ ctx context.Context }
+
+var _ retryablehttp.LeveledLogger = retryLogger{}
+
+// Error is logged as a warning: go-retryablehttp reports every failed
+// attempt, and a failure that a retry recovers from is not an error; a final
+// failure reaches the caller as an error anyway.
+func (l retryLogger) Error(msg string, kv ...any) {
+	tflog.SubsystemWarn(l.ctx, Subsystem, msg, fields(kv))
+}
+func (l retryLogger) Warn(msg string, kv ...any) {
+	tflog.SubsystemWarn(l.ctx, Subsystem, msg, fields(kv))
+}
+func (l retryLogger) Info(msg string, kv ...any) {
+	tflog.SubsystemInfo(l.ctx, Subsystem, msg, fields(kv))
+}
+func (l retryLogger) Debug(msg string, kv ...any) {
+	tflog.SubsystemDebug(l.ctx, Subsystem, msg, fields(kv))
+}
+
+// fields turns go-retryablehttp's key/value pairs into tflog fields.
+func fields(kv []any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		key := fmt.Sprint(kv[i])
+		switch v := kv[i+1].(type) {
+		case error:
+			m[key] = v.Error()
+		case fmt.Stringer:
+			m[key] = v.String()
+		default:
+			m[key] = v
+		}
+	}
+	return m
+}

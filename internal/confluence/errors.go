@@ -1,0 +1,240 @@
+package confluence
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ErrorKind classifies an API error by what the caller can do about it.
+type ErrorKind int
+
+const (
+	KindOther        ErrorKind = iota // any other status
+	KindBadRequest                    // 400: the request was invalid (e.g. malformed storage XHTML)
+	KindUnauthorized                  // 401: email or API token rejected
+	KindForbidden                     // 403: authenticated, but not permitted
+	KindNotFound                      // 404: missing, or not visible to the account
+	KindConflict                      // 409: stale version or duplicate title
+	KindRateLimited                   // 429: rate limited, retries exhausted
+	KindServer                        // 5xx
+)
+
+func (k ErrorKind) String() string {
+	switch k {
+	case KindBadRequest:
+		return "bad request"
+	case KindUnauthorized:
+		return "unauthorized"
+	case KindForbidden:
+		return "forbidden"
+	case KindNotFound:
+		return "not found"
+	case KindConflict:
+		return "conflict"
+	case KindRateLimited:
+		return "rate limited"
+	case KindServer:
+		return "server error"
+	}
+	return "error"
+}
+
+func kindOf(status int) ErrorKind {
+	switch {
+	case status == http.StatusBadRequest:
+		return KindBadRequest
+	case status == http.StatusUnauthorized:
+		return KindUnauthorized
+	case status == http.StatusForbidden:
+		return KindForbidden
+	case status == http.StatusNotFound:
+		return KindNotFound
+	case status == http.StatusConflict:
+		return KindConflict
+	case status == http.StatusTooManyRequests:
+		return KindRateLimited
+	case status >= 500:
+		return KindServer
+	}
+	return KindOther
+}
+
+// APIError is an error answer from Confluence. It carries Confluence's own
+// message, never the raw body or any request header.
+type APIError struct {
+	Kind       ErrorKind
+	StatusCode int    // 0 when the client concluded the error itself (e.g. no space with a key)
+	Method     string // HTTP method
+	Path       string // URL path, without query
+	Message    string // Confluence's message, if it gave one
+	// CurrentVersion is the page's current version number, parsed from a
+	// v2 409 "Current version is: N" message (0 when unknown).
+	CurrentVersion int
+	// RetryAfter is the server's Retry-After on a 429 (0 when absent).
+	RetryAfter time.Duration
+}
+
+// Error renders e.g. "GET /wiki/api/v2/pages/123: 404 Not Found: Page not found".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	} else {
+		b.WriteString(e.Kind.String())
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	switch e.Kind {
+	case KindUnauthorized:
+		b.WriteString(" (check the email and API token: the token may be wrong, revoked or expired)")
+	case KindRateLimited:
+		if e.RetryAfter > 0 {
+			fmt.Fprintf(&b, " (Confluence asks to retry after %s; lower requests_per_second or retry later)", e.RetryAfter)
+		} else {
+			b.WriteString(" (lower requests_per_second or retry later)")
+		}
+	}
+	return b.String()
+}
+
+// AsAPIError returns the *APIError in err's chain.
+func AsAPIError(err error) (*APIError, bool) {
+	var apiErr *APIError
+	ok := errors.As(err, &apiErr)
+	return apiErr, ok
+}
+
+func isKind(err error, kind ErrorKind) bool {
+	apiErr, ok := AsAPIError(err)
+	return ok && apiErr.Kind == kind
+}
+
+// IsNotFound reports whether err is a 404 (or a lookup that found nothing).
+func IsNotFound(err error) bool { return isKind(err, KindNotFound) }
+
+// IsForbidden reports whether err is a 403.
+func IsForbidden(err error) bool { return isKind(err, KindForbidden) }
+
+// IsConflict reports whether err is a 409.
+func IsConflict(err error) bool { return isKind(err, KindConflict) }
+
+// IsUnauthorized reports whether err is a 401.
+func IsUnauthorized(err error) bool { return isKind(err, KindUnauthorized) }
+
+// IsBadRequest reports whether err is a 400.
+func IsBadRequest(err error) bool { return isKind(err, KindBadRequest) }
+
+// IsRateLimited reports whether err is a 429 that outlasted the retries.
+func IsRateLimited(err error) bool { return isKind(err, KindRateLimited) }
+
+var (
+	// currentVersionPattern finds the version in Confluence's v2 409 title,
+	// "Version must be incremented on update. Current version is: 5".
+	currentVersionPattern = regexp.MustCompile(`(?i)current version is:?\s*(\d+)`)
+	// javaExceptionPrefix is the exception class v1 puts before its messages,
+	// e.g. "com.atlassian.confluence.api.service.exceptions.BadRequestException: ".
+	javaExceptionPrefix = regexp.MustCompile(`^(?:[A-Za-z_][\w$]*\.)+[\w$]*(?:Exception|Error):\s*`)
+)
+
+// errorDocument covers both JSON error shapes:
+// v2 {"errors":[{"status":409,"code":"CONFLICT","title":"…","detail":null}]}
+// and v1 {"statusCode":400,"message":"…","data":{…},"reason":"Bad Request"}.
+type errorDocument struct {
+	Errors []struct {
+		Title  string  `json:"title"`
+		Detail *string `json:"detail"`
+		Code   string  `json:"code"`
+	} `json:"errors"`
+	Message string `json:"message"`
+}
+
+// newAPIError reads resp's body (bounded) into an *APIError.
+func (c *Client) newAPIError(method, path string, resp *http.Response) *APIError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &APIError{
+		Kind:       kindOf(resp.StatusCode),
+		StatusCode: resp.StatusCode,
+		Method:     method,
+		Path:       path,
+		Message:    c.scrub(errorMessage(resp.Header.Get("Content-Type"), body)),
+	}
+	if e.Kind == KindConflict {
+		if m := currentVersionPattern.FindStringSubmatch(e.Message); m != nil {
+			e.CurrentVersion, _ = strconv.Atoi(m[1])
+		}
+	}
+	if e.Kind == KindRateLimited {
+		e.RetryAfter, _ = c.parseRetryAfter(resp.Header.Get("Retry-After"))
+	}
+	return e
+}
+
+// errorMessage extracts Confluence's message from an error body.
+func errorMessage(contentType string, body []byte) string {
+	trimmed := strings.TrimSpace(string(body))
+	if trimmed == "" {
+		return ""
+	}
+	var doc errorDocument
+	if strings.HasPrefix(trimmed, "{") && json.Unmarshal(body, &doc) == nil {
+		var parts []string
+		for _, e := range doc.Errors {
+			msg := e.Title
+			if msg == "" {
+				msg = e.Code
+			}
+			if e.Detail != nil && *e.Detail != "" && *e.Detail != msg {
+				msg += ": " + *e.Detail
+			}
+			if msg != "" {
+				parts = append(parts, msg)
+			}
+		}
+		if len(parts) > 0 {
+			return oneLine(strings.Join(parts, "; "))
+		}
+		return oneLine(javaExceptionPrefix.ReplaceAllString(doc.Message, ""))
+	}
+	// Atlassian's proxy answers some errors (notably 401) in plain text. HTML
+	// error pages and unknown documents are not repeated.
+	if strings.HasPrefix(contentType, "text/html") || strings.HasPrefix(trimmed, "<") || strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
+		return ""
+	}
+	return oneLine(trimmed)
+}
+
+// oneLine collapses whitespace and bounds a message's length.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	const maxLen = 300
+	if len(s) > maxLen {
+		cut := maxLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// scrub removes the credentials from a server-supplied message, in case a
+// proxy ever echoes them back.
+func (c *Client) scrub(s string) string {
+	for _, secret := range c.secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "***")
+		}
+	}
+	return s
+}

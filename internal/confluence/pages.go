@@ -1,0 +1,348 @@
+package confluence
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Page is a v2 page.
+type Page struct {
+	ID, Status, Title, SpaceID, ParentID, ParentType, AuthorID, OwnerID string
+	CreatedAt                                                           time.Time
+	Version                                                             PageVersion
+	Body                                                                string // storage value, when requested
+	HasBody                                                             bool   // the response carried a storage body
+	Labels                                                              []Label
+	WebUI                                                               string // _links.webui, relative to /wiki; see Client.PageURL
+}
+
+// PageVersion is one version of a page.
+type PageVersion struct {
+	Number    int
+	Message   string
+	MinorEdit bool
+	AuthorID  string
+	CreatedAt time.Time
+}
+
+// timestamp decodes Confluence's date-times leniently: an absent or
+// unparsable value is the zero time rather than a failed response.
+type timestamp time.Time
+
+func (t *timestamp) UnmarshalJSON(b []byte) error {
+	var s string
+	_ = json.Unmarshal(b, &s) // null or a non-string leaves s empty
+	if parsed, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		*t = timestamp(parsed)
+	}
+	return nil
+}
+
+type versionJSON struct {
+	Number    int       `json:"number"`
+	Message   string    `json:"message"`
+	MinorEdit bool      `json:"minorEdit"`
+	AuthorID  string    `json:"authorId"`
+	CreatedAt timestamp `json:"createdAt"`
+}
+
+func (v versionJSON) toVersion() PageVersion {
+	return PageVersion{
+		Number:    v.Number,
+		Message:   v.Message,
+		MinorEdit: v.MinorEdit,
+		AuthorID:  v.AuthorID,
+		CreatedAt: time.Time(v.CreatedAt),
+	}
+}
+
+// pageJSON covers PageSingle and PageBulk.
+type pageJSON struct {
+	ID         string      `json:"id"`
+	Status     string      `json:"status"`
+	Title      string      `json:"title"`
+	SpaceID    string      `json:"spaceId"`
+	ParentID   string      `json:"parentId"`
+	ParentType string      `json:"parentType"`
+	AuthorID   string      `json:"authorId"`
+	OwnerID    string      `json:"ownerId"`
+	CreatedAt  timestamp   `json:"createdAt"`
+	Version    versionJSON `json:"version"`
+	Body       struct {
+		Storage *struct {
+			Value string `json:"value"`
+		} `json:"storage"`
+	} `json:"body"`
+	Labels *struct {
+		Results []labelJSON `json:"results"`
+		Meta    struct {
+			HasMore bool `json:"hasMore"`
+		} `json:"meta"`
+	} `json:"labels"`
+	Links map[string]json.RawMessage `json:"_links"`
+}
+
+func (p pageJSON) toPage() Page {
+	page := Page{
+		ID:         p.ID,
+		Status:     p.Status,
+		Title:      p.Title,
+		SpaceID:    p.SpaceID,
+		ParentID:   p.ParentID,
+		ParentType: p.ParentType,
+		AuthorID:   p.AuthorID,
+		OwnerID:    p.OwnerID,
+		CreatedAt:  time.Time(p.CreatedAt),
+		Version:    p.Version.toVersion(),
+		WebUI:      linkString(p.Links, "webui"),
+	}
+	if p.Body.Storage != nil {
+		page.Body, page.HasBody = p.Body.Storage.Value, true
+	}
+	if p.Labels != nil {
+		page.Labels = make([]Label, 0, len(p.Labels.Results))
+		for _, l := range p.Labels.Results {
+			page.Labels = append(page.Labels, l.toLabel())
+		}
+	}
+	return page
+}
+
+// pageReadStatuses makes trashed and archived pages visible to a read by id;
+// without a status Confluence answers 404 for a trashed page.
+var pageReadStatuses = []string{"current", "archived", "trashed"}
+
+// GetPageOptions selects what GetPage returns.
+type GetPageOptions struct {
+	IncludeBody   bool // the storage body
+	Version       int  // a historical version; 0 = the latest
+	IncludeLabels bool // all labels (fetched separately when the page has many)
+}
+
+// GetPage reads a page by id: GET /wiki/api/v2/pages/{id}. Current, archived
+// and trashed pages are returned (see Page.Status).
+func (c *Client) GetPage(ctx context.Context, id string, opts GetPageOptions) (*Page, error) {
+	q := url.Values{"status": pageReadStatuses}
+	if opts.IncludeBody {
+		q.Set("body-format", "storage")
+	}
+	if opts.Version > 0 {
+		q.Set("version", strconv.Itoa(opts.Version))
+	}
+	if opts.IncludeLabels {
+		q.Set("include-labels", "true")
+	}
+	var out pageJSON
+	if _, err := c.do(ctx, request{method: http.MethodGet, url: c.v2(escapeSegments("pages", id), q)}, &out); err != nil {
+		return nil, err
+	}
+	page := out.toPage()
+	if opts.IncludeLabels && (out.Labels == nil || out.Labels.Meta.HasMore) {
+		// include-labels returns only the first labels; read them all.
+		labels, err := c.GetPageLabels(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		page.Labels = labels
+	}
+	return &page, nil
+}
+
+// ListPagesOptions filters ListPages. Empty fields do not filter.
+type ListPagesOptions struct {
+	IDs, SpaceIDs []string
+	Title         string
+	Statuses      []string // e.g. current, archived, trashed; Confluence's default is current
+	IncludeBody   bool
+	Sort          string // e.g. id, -modified-date
+	Limit         int    // page size, default and maximum 250
+	MaxResults    int    // 0 = all
+}
+
+// ListPages lists pages with GET /wiki/api/v2/pages, following cursors. More
+// than 250 ids (or 100 space ids) are split into several requests, so the
+// results are ordered within each request only.
+func (c *Client) ListPages(ctx context.Context, opts ListPagesOptions) ([]Page, error) {
+	const maxSpaceIDs = 100 // the endpoint's limit on space-id values
+	size := pageSize(opts.Limit)
+	if opts.MaxResults > 0 && opts.MaxResults < size {
+		size = opts.MaxResults
+	}
+
+	var pages []Page
+	for _, ids := range chunks(opts.IDs, maxPageSize) {
+		for _, spaceIDs := range chunks(opts.SpaceIDs, maxSpaceIDs) {
+			q := url.Values{"limit": {strconv.Itoa(size)}}
+			setAll(q, "id", ids)
+			setAll(q, "space-id", spaceIDs)
+			setAll(q, "status", opts.Statuses)
+			if opts.Title != "" {
+				q.Set("title", opts.Title)
+			}
+			if opts.IncludeBody {
+				q.Set("body-format", "storage")
+			}
+			if opts.Sort != "" {
+				q.Set("sort", opts.Sort)
+			}
+			remaining := 0
+			if opts.MaxResults > 0 {
+				remaining = opts.MaxResults - len(pages)
+			}
+			results, err := listAll[pageJSON](ctx, c, c.v2("/pages", q), remaining)
+			for _, p := range results {
+				pages = append(pages, p.toPage())
+			}
+			if err != nil {
+				return pages, err
+			}
+			if opts.MaxResults > 0 && len(pages) >= opts.MaxResults {
+				return pages, nil
+			}
+		}
+	}
+	return pages, nil
+}
+
+// setAll sets a repeated query parameter (form style, exploded: id=1&id=2),
+// as the v2 document declares array parameters.
+func setAll(q url.Values, key string, values []string) {
+	if len(values) > 0 {
+		q[key] = append([]string(nil), values...)
+	}
+}
+
+// bodyWrite is PageBodyWrite.
+type bodyWrite struct {
+	Representation string `json:"representation"`
+	Value          string `json:"value"`
+}
+
+func storageBody(value string) bodyWrite { return bodyWrite{Representation: "storage", Value: value} }
+
+// CreatePageRequest is the input of CreatePage.
+type CreatePageRequest struct {
+	SpaceID, Title string
+	ParentID       string // empty: under the space homepage
+	Body           string // storage XHTML
+	Status         string // current (default) or draft
+}
+
+// CreatePage creates a page: POST /wiki/api/v2/pages. It is never retried:
+// after a lost response the page may exist, and only the caller can tell
+// whether it is the one it meant to create.
+func (c *Client) CreatePage(ctx context.Context, req CreatePageRequest) (*Page, error) {
+	if req.SpaceID == "" {
+		return nil, errors.New("creating a page: the space id is empty")
+	}
+	status := req.Status
+	if status == "" {
+		status = "current"
+	}
+	body := struct {
+		SpaceID  string    `json:"spaceId"`
+		Status   string    `json:"status"`
+		Title    string    `json:"title"`
+		ParentID string    `json:"parentId,omitempty"`
+		Body     bodyWrite `json:"body"`
+	}{req.SpaceID, status, req.Title, req.ParentID, storageBody(req.Body)}
+
+	var out pageJSON
+	if _, err := c.do(ctx, request{method: http.MethodPost, url: c.v2("/pages", nil), body: body}, &out); err != nil {
+		return nil, err
+	}
+	page := out.toPage()
+	return &page, nil
+}
+
+// UpdatePageRequest is the input of UpdatePage.
+type UpdatePageRequest struct {
+	ID, Status, Title string
+	SpaceID           string // optional; Confluence cannot move pages between spaces
+	ParentID          string // optional; moves the page under another parent
+	Body              string // storage XHTML
+	VersionNumber     int    // the new version: current + 1
+	VersionMessage    string
+}
+
+// UpdatePage replaces a page: PUT /wiki/api/v2/pages/{id}. A stale
+// VersionNumber fails with an *APIError of KindConflict whose CurrentVersion
+// is the page's version. A PUT retried after a lost response may also answer
+// 409 although the first attempt was applied; the caller resolves that by
+// re-reading the page.
+func (c *Client) UpdatePage(ctx context.Context, req UpdatePageRequest) (*Page, error) {
+	if req.ID == "" {
+		return nil, errors.New("updating a page: the page id is empty")
+	}
+	status := req.Status
+	if status == "" {
+		status = "current"
+	}
+	type version struct {
+		Number  int    `json:"number"`
+		Message string `json:"message,omitempty"`
+	}
+	body := struct {
+		ID       string    `json:"id"`
+		Status   string    `json:"status"`
+		Title    string    `json:"title"`
+		SpaceID  string    `json:"spaceId,omitempty"`
+		ParentID string    `json:"parentId,omitempty"`
+		Body     bodyWrite `json:"body"`
+		Version  version   `json:"version"`
+	}{req.ID, status, req.Title, req.SpaceID, req.ParentID, storageBody(req.Body), version{req.VersionNumber, req.VersionMessage}}
+
+	var out pageJSON
+	u := c.v2(escapeSegments("pages", req.ID), nil)
+	if _, err := c.do(ctx, request{method: http.MethodPut, url: u, body: body}, &out); err != nil {
+		return nil, err
+	}
+	page := out.toPage()
+	return &page, nil
+}
+
+// DeletePage moves a page to the trash, or with purge removes a trashed page
+// for good: DELETE /wiki/api/v2/pages/{id}[?purge=true]. Purging a current
+// page needs two calls: trash, then purge.
+//
+// A 404 is returned as a not-found error, except when an earlier attempt of
+// this very call lost its response: then the first attempt most likely did
+// the work and the 404 counts as success.
+func (c *Client) DeletePage(ctx context.Context, id string, purge bool) error {
+	var q url.Values
+	if purge {
+		q = url.Values{"purge": {"true"}}
+	}
+	meta, err := c.do(ctx, request{method: http.MethodDelete, url: c.v2(escapeSegments("pages", id), q)}, nil)
+	if IsNotFound(err) && meta != nil && meta.retriedAfterLostResponse {
+		return nil
+	}
+	return err
+}
+
+// ListPageVersions returns a page's versions, newest first, at most limit
+// (0 = all): GET /wiki/api/v2/pages/{id}/versions.
+func (c *Client) ListPageVersions(ctx context.Context, id string, limit int) ([]PageVersion, error) {
+	size := pageSize(limit)
+	q := url.Values{"limit": {strconv.Itoa(size)}, "sort": {"-modified-date"}}
+	results, err := listAll[versionJSON](ctx, c, c.v2(escapeSegments("pages", id, "versions"), q), max(limit, 0))
+	versions := make([]PageVersion, 0, len(results))
+	for _, v := range results {
+		versions = append(versions, v.toVersion())
+	}
+	return versions, err
+}
+
+// escapeSegments path-escapes each argument and joins them with "/".
+func escapeSegments(segments ...string) string {
+	for i, s := range segments {
+		segments[i] = url.PathEscape(s)
+	}
+	return "/" + strings.Join(segments, "/")
+}

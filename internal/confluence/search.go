@@ -1,0 +1,142 @@
+package confluence
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxSearchPageSize is the page size asked of the v1 search. The document sets
+// no maximum; the server may return fewer and the cursor covers the rest.
+const maxSearchPageSize = 250
+
+// SearchResult is one content hit of a CQL search.
+type SearchResult struct {
+	ID, Type, Status, Title, SpaceKey string
+	WebUI                             string // relative to /wiki; see Client.PageURL
+	LastModified                      time.Time
+}
+
+type searchSpace struct {
+	Key string `json:"key"`
+}
+
+type searchContainer struct {
+	DisplayURL string `json:"displayUrl"`
+}
+
+type searchResponse struct {
+	Results []struct {
+		Content *struct {
+			ID         string                     `json:"id"`
+			Type       string                     `json:"type"`
+			Status     string                     `json:"status"`
+			Title      string                     `json:"title"`
+			Space      *searchSpace               `json:"space"`
+			Links      map[string]json.RawMessage `json:"_links"`
+			Expandable map[string]json.RawMessage `json:"_expandable"`
+		} `json:"content"`
+		Title                 string           `json:"title"`
+		URL                   string           `json:"url"`
+		LastModified          timestamp        `json:"lastModified"`
+		ResultGlobalContainer *searchContainer `json:"resultGlobalContainer"`
+	} `json:"results"`
+	Links map[string]json.RawMessage `json:"_links"`
+}
+
+// Search runs a CQL query with GET /wiki/rest/api/search and follows the
+// cursor (_links.next joined onto _links.base) until limit content results
+// (limit <= 0: all). Hits that are not content (spaces, users) are skipped.
+// Build CQL from user values with QuoteCQL.
+func (c *Client) Search(ctx context.Context, cql string, limit int) ([]SearchResult, error) {
+	size := maxSearchPageSize
+	if limit > 0 && limit < size {
+		size = limit
+	}
+	u := c.v1("/search", url.Values{
+		"cql":    {cql},
+		"limit":  {strconv.Itoa(size)},
+		"expand": {"content.space"},
+	})
+
+	var results []SearchResult
+	seen := map[string]bool{}
+	for {
+		if seen[u.String()] {
+			return results, fmt.Errorf("GET %s: the server returned the same next link twice; stopping to avoid a loop", u.EscapedPath())
+		}
+		seen[u.String()] = true
+
+		var page searchResponse
+		if _, err := c.do(ctx, request{method: http.MethodGet, url: u}, &page); err != nil {
+			return results, err
+		}
+		for _, r := range page.Results {
+			if r.Content == nil || r.Content.ID == "" {
+				continue
+			}
+			res := SearchResult{
+				ID:           r.Content.ID,
+				Type:         r.Content.Type,
+				Status:       r.Content.Status,
+				Title:        r.Content.Title,
+				WebUI:        linkString(r.Content.Links, "webui"),
+				LastModified: time.Time(r.LastModified),
+			}
+			if res.Title == "" {
+				res.Title = r.Title
+			}
+			if res.WebUI == "" {
+				res.WebUI = r.URL
+			}
+			res.SpaceKey = searchSpaceKey(r.Content.Space, r.Content.Expandable, r.ResultGlobalContainer)
+			results = append(results, res)
+			if limit > 0 && len(results) >= limit {
+				return results, nil
+			}
+		}
+
+		next := linkString(page.Links, "next")
+		if next == "" || len(page.Results) == 0 {
+			return results, nil
+		}
+		var err error
+		if u, err = c.onSite(joinV1Next(linkString(page.Links, "base"), next)); err != nil {
+			return results, fmt.Errorf("GET %s: following the next link: %w", v1Prefix+"/search", err)
+		}
+	}
+}
+
+// searchSpaceKey finds a hit's space key: from the expanded content.space,
+// else the unexpanded link ("/rest/api/space/KEY"), else the global
+// container's display URL ("/spaces/KEY").
+func searchSpaceKey(space *searchSpace, expandable map[string]json.RawMessage, container *searchContainer) string {
+	if space != nil && space.Key != "" {
+		return space.Key
+	}
+	if link := linkString(expandable, "space"); link != "" {
+		if _, key, ok := strings.Cut(link, "/space/"); ok && key != "" {
+			return strings.Trim(key, "/")
+		}
+	}
+	if container != nil {
+		if _, key, ok := strings.Cut(container.DisplayURL, "/spaces/"); ok {
+			key, _, _ = strings.Cut(key, "/")
+			return key
+		}
+	}
+	return ""
+}
+
+// QuoteCQL quotes s as a CQL string literal, escaping backslashes and double
+// quotes, so that user values cannot change a query's structure.
+func QuoteCQL(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	s = strings.ReplaceAll(s, `"`, `\"`)
+	return `"` + s + `"`
+}

@@ -1,0 +1,129 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
+)
+
+// readPage runs the resource's Read on a state built from model, as Terraform
+// does during refresh, against the test site as the bot.
+func readPage(t *testing.T, site *testSite, model pageModel) *resource.ReadResponse {
+	t.Helper()
+	ctx := context.Background()
+	schema := pageResourceSchema()
+	state := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(schema.Type().TerraformType(ctx), nil)}
+	if diags := state.Set(ctx, &model); diags.HasError() {
+		t.Fatal(diags)
+	}
+	r := &PageResource{data: newProviderData(site.asAccount(t, botEmail, botToken), providerSettings{email: botEmail})}
+	resp := &resource.ReadResponse{State: state}
+	r.Read(ctx, resource.ReadRequest{State: state}, resp)
+	return resp
+}
+
+// botPage creates a page as the bot and returns the model Terraform would
+// hold for it.
+func botPage(t *testing.T, site *testSite, title, body string) pageModel {
+	t.Helper()
+	ctx := context.Background()
+	bot := site.asAccount(t, botEmail, botToken)
+	space, err := bot.GetSpaceByKey(ctx, "DOCS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := bot.CreatePage(ctx, confluence.CreatePageRequest{SpaceID: space.ID, Title: title, Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := storage.Hash(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pageModel{
+		ID: types.StringValue(page.ID), SpaceKey: types.StringValue("DOCS"), Title: types.StringValue(title),
+		ParentID: types.StringValue(page.ParentID), Body: types.StringValue(body), Markdown: types.StringNull(),
+		Labels: types.SetNull(types.StringType), VersionMessage: types.StringNull(), OnDestroy: types.StringValue(onDestroyTrash),
+		Version: types.Int64Value(1), URL: types.StringValue(""), LastModifiedAt: types.StringValue(""), LastModifiedBy: types.StringValue(""),
+		BodyHash: types.StringValue(hash), PolicyDecision: types.StringValue("unmanaged"), ConfirmationCode: types.StringValue(""),
+	}
+}
+
+func TestPageRead_humanEditWarnsAndShowsTheirText(t *testing.T) {
+	site := newTestSite(t)
+	model := botPage(t, site, "Runbook", "<p>Deploy with care.</p>")
+	site.humanEdit(t, model.ID.ValueString(), "<p>Deploy with <b>great</b> care.</p>")
+
+	resp := readPage(t, site, model)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	editorID := ""
+	for _, a := range site.emu.Accounts() {
+		if a.Email == editorEmail {
+			editorID = a.AccountID
+		}
+	}
+	warnings := resp.Diagnostics.Warnings()
+	if len(warnings) != 1 {
+		t.Fatalf("warnings = %v, want one about the edit", warnings)
+	}
+	w := warnings[0]
+	for _, want := range []string{"Page Edited Outside Terraform", editorID, "content changed", "Terraform wrote version 1", "now at version 2", "history as version 2"} {
+		if !strings.Contains(w.Summary()+" "+w.Detail(), want) {
+			t.Errorf("warning %q / %q does not mention %q", w.Summary(), w.Detail(), want)
+		}
+	}
+	var got pageModel
+	resp.State.Get(context.Background(), &got)
+	if got.Version.ValueInt64() != 2 || got.Body.ValueString() != "<p>Deploy with <strong>great</strong> care.</p>" {
+		t.Fatalf("state after refresh: version %d, body %q", got.Version.ValueInt64(), got.Body.ValueString())
+	}
+	if got.BodyHash != model.BodyHash {
+		t.Fatalf("body_hash changed to %s: it must keep the hash of what Terraform wrote", got.BodyHash)
+	}
+}
+
+func TestPageRead_unchangedPageKeepsConfiguredTextWithoutFetchingBody(t *testing.T) {
+	site := newTestSite(t)
+	model := botPage(t, site, "Runbook", "<p><b>x</b></p>")
+	site.emu.ResetStats()
+	resp := readPage(t, site, model)
+	if resp.Diagnostics.HasError() || len(resp.Diagnostics.Warnings()) != 0 {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got pageModel
+	resp.State.Get(context.Background(), &got)
+	if got.Body.ValueString() != "<p><b>x</b></p>" {
+		t.Fatalf("body = %q, want the configured text kept", got.Body.ValueString())
+	}
+	if n := site.emu.Count("GET", "/wiki/api/v2/pages/{id}"); n != 0 {
+		t.Fatalf("refresh of an unchanged page fetched it by id %d times; the space index should serve it", n)
+	}
+}
+
+func TestPageRead_goneRemovesFromState(t *testing.T) {
+	site := newTestSite(t)
+	model := botPage(t, site, "Runbook", "<p>x</p>")
+	if err := site.asAccount(t, editorEmail, editorToken).DeletePage(context.Background(), model.ID.ValueString(), false); err != nil {
+		t.Fatal(err)
+	}
+	resp := readPage(t, site, model)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if !resp.State.Raw.IsNull() {
+		t.Fatal("a trashed page stayed in state")
+	}
+}

@@ -1,0 +1,264 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+// Package provider is the terraform-plugin-framework glue of the Confluence
+// provider. It stays thin: policy decisions live in internal/policy, storage
+// format handling in internal/storage and HTTP in internal/confluence.
+package provider
+
+import (
+	"context"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
+)
+
+var (
+	_ provider.Provider              = &ConfluenceProvider{}
+	_ provider.ProviderWithFunctions = &ConfluenceProvider{}
+)
+
+// Environment variables read when the matching argument is not set.
+const (
+	envURL             = "CONFLUENCE_URL"
+	envEmail           = "CONFLUENCE_EMAIL"
+	envAPIToken        = "CONFLUENCE_API_TOKEN"
+	envConnection      = "CONFLUENCE_CONNECTION"
+	envConfirmations   = "CONFLUENCE_CONFIRMATIONS"
+	envChangeReference = "CONFLUENCE_CHANGE_REFERENCE"
+)
+
+// Client defaults: safe for Confluence Cloud's rate limits.
+const (
+	defaultMaxRetries        = 4
+	defaultRequestTimeout    = 30 * time.Second
+	defaultRequestsPerSecond = 10.0
+)
+
+// ConfluenceProvider is the provider implementation.
+type ConfluenceProvider struct {
+	version string
+	// newClient is replaced in tests to route the client to an in-process emulator.
+	newClient func(confluence.Config) (*confluence.Client, error)
+}
+
+// providerModel maps the provider block.
+type providerModel struct {
+	URL               types.String  `tfsdk:"url"`
+	Email             types.String  `tfsdk:"email"`
+	APIToken          types.String  `tfsdk:"api_token"`
+	Connection        types.String  `tfsdk:"connection"`
+	Confirmations     types.List    `tfsdk:"confirmations"`
+	ChangeReference   types.String  `tfsdk:"change_reference"`
+	RequirePolicy     types.Bool    `tfsdk:"require_policy"`
+	MaxRetries        types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout    types.String  `tfsdk:"request_timeout"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+}
+
+// New returns the provider factory used by main and the tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &ConfluenceProvider{version: version, newClient: confluence.New}
+	}
+}
+
+func (p *ConfluenceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "confluence"
+	resp.Version = p.version
+}
+
+func (p *ConfluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = providerSchema()
+}
+
+func providerSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Manages Atlassian Confluence Cloud pages as code and enforces a per-operation access policy at plan time. " +
+			"Authenticate with an account e-mail and an [API token](https://id.atlassian.com/manage-profile/security/api-tokens).",
+		Attributes: map[string]schema.Attribute{
+			"url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the Confluence Cloud site, e.g. `https://example.atlassian.net` (a trailing `/wiki` is accepted). " +
+					"Must use `https` unless the host is a loopback address. Falls back to the `" + envURL + "` environment variable.",
+				Optional:   true,
+				Validators: []validator.String{validators.SiteURL()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "E-mail address of the Atlassian account the API token belongs to. Falls back to `" + envEmail + "`.",
+				Optional:            true,
+				Validators:          []validator.String{validators.Email()},
+			},
+			"api_token": schema.StringAttribute{
+				MarkdownDescription: "Atlassian API token of that account. Sensitive: never shown in plans or logs. Falls back to `" + envAPIToken + "`; prefer the environment variable so the token stays out of configuration files.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"connection": schema.StringAttribute{
+				MarkdownDescription: "Name of the `confluence_connection` this configuration acts as. When set, the authenticated account must be that connection's account, " +
+					"and spaces outside the connection's scope are denied. Falls back to `" + envConnection + "`.",
+				Optional: true,
+			},
+			"confirmations": schema.ListAttribute{
+				MarkdownDescription: "Confirmation codes granted by whoever runs the apply, for changes whose policy level is `allowed_with_confirmation`. " +
+					"Merged with `" + envConfirmations + "` (comma separated), which is read at apply time so an approver can grant a code for a saved plan.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators:  []validator.List{listvalidator.UniqueValues()},
+			},
+			"change_reference": schema.StringAttribute{
+				MarkdownDescription: "Reference appended to every version message and audit record, such as a commit SHA or CI run URL. Falls back to `" + envChangeReference + "`.",
+				Optional:            true,
+			},
+			"require_policy": schema.BoolAttribute{
+				MarkdownDescription: "Deny operations in spaces where no connection record governs the authenticated account. Defaults to `false` (such operations are `unmanaged` and allowed).",
+				Optional:            true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times an idempotent request is retried after a rate limit (429), 503 or network error. Defaults to `4`; 0 to 10.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 10)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Timeout of a single HTTP request, as a duration such as `30s` (the default); between 1s and 10m.",
+				Optional:            true,
+				Validators:          []validator.String{validators.Duration(time.Second, 10*time.Minute)},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: "Client-side rate limit, in requests per second, shared by all operations of one run. Defaults to `10`; between 0.1 and 100.",
+				Optional:            true,
+				Validators:          []validator.Float64{float64validator.Between(0.1, 100)},
+			},
+		},
+	}
+}
+
+func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Values that come from other resources are unknown during the first plan.
+	// Resources then wait: they plan with unknown computed values and do the
+	// real work at apply, when the configuration is known.
+	if cfg.URL.IsUnknown() || cfg.Email.IsUnknown() || cfg.APIToken.IsUnknown() || cfg.Connection.IsUnknown() {
+		data := &providerData{configUnknown: true}
+		resp.ResourceData, resp.DataSourceData = data, data
+		return
+	}
+
+	settings := providerSettings{
+		url:             stringOrEnv(cfg.URL, envURL),
+		email:           stringOrEnv(cfg.Email, envEmail),
+		apiToken:        stringOrEnv(cfg.APIToken, envAPIToken),
+		connection:      stringOrEnv(cfg.Connection, envConnection),
+		changeReference: stringOrEnv(cfg.ChangeReference, envChangeReference),
+		requirePolicy:   cfg.RequirePolicy.ValueBool(),
+	}
+	settings.confirmations = policy.ParseConfirmations(os.Getenv(envConfirmations))
+	if !cfg.Confirmations.IsNull() && !cfg.Confirmations.IsUnknown() {
+		var codes []string
+		resp.Diagnostics.Append(cfg.Confirmations.ElementsAs(ctx, &codes, false)...)
+		settings.confirmations = append(settings.confirmations, codes...)
+	}
+
+	clientCfg := confluence.Config{
+		BaseURL:           settings.url,
+		Email:             settings.email,
+		APIToken:          settings.apiToken,
+		Version:           p.version,
+		MaxRetries:        defaultMaxRetries,
+		RequestTimeout:    defaultRequestTimeout,
+		RequestsPerSecond: defaultRequestsPerSecond,
+	}
+	if !cfg.MaxRetries.IsNull() {
+		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if !cfg.RequestTimeout.IsNull() {
+		// The validator has already rejected values that do not parse.
+		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil {
+			clientCfg.RequestTimeout = d
+		}
+	}
+	if !cfg.RequestsPerSecond.IsNull() {
+		clientCfg.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
+	}
+
+	checkSetting(resp, path.Root("url"), envURL, settings.url, validators.CheckSiteURL, "the site base URL, e.g. https://example.atlassian.net")
+	checkSetting(resp, path.Root("email"), envEmail, settings.email, validators.CheckEmail, "the e-mail address of the account the API token belongs to")
+	checkSetting(resp, path.Root("api_token"), envAPIToken, settings.apiToken, nil, "an Atlassian API token")
+	if settings.connection != "" {
+		if err := policy.ValidateConnectionName(settings.connection); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("connection"), "Invalid Connection Name", err.Error())
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := p.newClient(clientCfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Confluence Client",
+			"While configuring the Confluence provider, the client could not be created: "+err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured Confluence client", map[string]any{"url": client.BaseURL(), "email": settings.email, "connection": settings.connection})
+
+	data := newProviderData(client, settings)
+	resp.ResourceData, resp.DataSourceData = data, data
+}
+
+// checkSetting reports a missing or invalid value of a required setting that
+// may come from the configuration or from its environment variable.
+func checkSetting(resp *provider.ConfigureResponse, attr path.Path, env, value string, check func(string) error, what string) {
+	if value == "" {
+		resp.Diagnostics.AddAttributeError(attr, "Missing Confluence Provider Setting",
+			"The provider needs "+what+". Set the "+attr.String()+" argument in the provider block or the "+env+" environment variable.")
+		return
+	}
+	if check != nil {
+		if err := check(value); err != nil {
+			resp.Diagnostics.AddAttributeError(attr, "Invalid Confluence Provider Setting",
+				"Invalid value for "+attr.String()+" (or "+env+"): "+err.Error()+".")
+		}
+	}
+}
+
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString()
+	}
+	return strings.TrimSpace(os.Getenv(env))
+}
+
+func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewPageResource,
+	}
+}
+
+func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *ConfluenceProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{}
+}

@@ -1,0 +1,93 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// Every invalid provider argument fails the plan naming the argument, and
+// nothing is sent to Confluence.
+func TestAccProvider_invalidConfigurationNamesTheArgument(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	page := `
+resource "confluence_page" "p" {
+  space_key = "DOCS"
+  title     = "x"
+  body      = "<p>x</p>"
+}
+`
+	block := func(args string) string {
+		return fmt.Sprintf("provider \"confluence\" {\n%s\n}\n", args) + page
+	}
+	good := fmt.Sprintf("url = %q\nemail = %q\napi_token = %q\n", site.URL(), botEmail, botToken)
+	cases := []struct {
+		name, config, want string
+	}{
+		{"http non-loopback", block(`url = "http://example.atlassian.net"` + "\nemail = \"bot@example.com\"\napi_token = \"x\""), `(?s)Invalid Confluence Site URL.*provider "confluence".*url = .*http with a host that is not loopback`},
+		{"url path", block(`url = "https://example.atlassian.net/wiki/spaces/DOCS"` + "\nemail = \"bot@example.com\"\napi_token = \"x\""), `(?s)Invalid Confluence Site URL.*url.*has the path`},
+		{"credentials in url", block(`url = "https://me:pw@example.atlassian.net"` + "\nemail = \"bot@example.com\"\napi_token = \"x\""), `(?s)Invalid Confluence Site URL.*contains credentials`},
+		{"email", block(fmt.Sprintf("url = %q\nemail = \"bot\"\napi_token = \"x\"", site.URL())), `(?s)Invalid E-mail Address.*email.*"bot" is not an e-mail address`},
+		{"duration", block(good + `request_timeout = "soon"`), `(?s)Invalid Duration.*request_timeout.*"soon" is not a duration`},
+		{"max retries", block(good + `max_retries = 99`), `(?s)Invalid Attribute Value.*max_retries.*between 0 and 10`},
+		{"rate", block(good + `requests_per_second = 0`), `(?s)Invalid Attribute Value.*requests_per_second`},
+		{"missing token", block(fmt.Sprintf("url = %q\nemail = %q", site.URL(), botEmail)), `(?s)Missing Confluence Provider Setting.*api_token.*CONFLUENCE_API_TOKEN`},
+		{"connection name", block(good + `connection = "CI Bot"`), `(?s)Invalid Connection Name.*connection`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories(), Steps: steps})
+	if total := site.emu.Stats().Total; total != 0 {
+		t.Fatalf("invalid provider configuration sent %d requests, want none", total)
+	}
+}
+
+// The secret never shows in a plan: a wrong token fails with an error that
+// names the account, not the token.
+func TestAccProvider_wrongTokenErrorHidesToken(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	const secret = "not-the-right-token-3f9a1c"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: site.providerBlock(botEmail, secret) + `
+resource "confluence_page" "p" {
+  space_key = "DOCS"
+  title     = "x"
+  body      = "<p>x</p>"
+}`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)rejected the credentials\s+of\s+bot@example.com`),
+		}},
+	})
+}
+
+// The diagnostics built from a credentials error never carry the token.
+func TestAPIErrorDiagnosticHidesToken(t *testing.T) {
+	site := newTestSite(t)
+	const secret = "not-the-right-token-3f9a1c"
+	client := site.asAccount(t, botEmail, secret)
+	_, err := client.CurrentUser(context.Background())
+	if err == nil {
+		t.Fatal("a wrong token authenticated")
+	}
+	var diags diag.Diagnostics
+	addAPIError(&diags, "Unable to Read Current User", "While reading the authenticated account", botEmail, err)
+	for _, d := range diags {
+		if text := d.Summary() + d.Detail(); strings.Contains(text, secret) || !strings.Contains(text, "rejected the credentials of bot@example.com") {
+			t.Fatalf("diagnostic = %q", text)
+		}
+	}
+}

@@ -1,0 +1,190 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+)
+
+// providerSettings are the resolved provider arguments (configuration first,
+// then environment). The API token is handed to the client and not kept here.
+type providerSettings struct {
+	url, email, apiToken string
+	connection           string
+	changeReference      string
+	confirmations        []string
+	requirePolicy        bool
+}
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	// configUnknown is set during a plan in which the provider configuration
+	// depends on values not known yet; resources then plan unknown values.
+	configUnknown bool
+
+	client          *confluence.Client
+	email           string // the authenticated account, for messages
+	connection      string
+	changeReference string
+	confirmations   []string
+	requirePolicy   bool
+
+	run *runCache
+}
+
+func newProviderData(client *confluence.Client, s providerSettings) *providerData {
+	return &providerData{
+		client:          client,
+		email:           s.email,
+		connection:      s.connection,
+		changeReference: s.changeReference,
+		confirmations:   s.confirmations,
+		requirePolicy:   s.requirePolicy,
+		run:             newRunCache(client),
+	}
+}
+
+// providerDataFrom type-asserts the value Configure stored. A nil value means
+// the provider is not configured yet (Terraform calls ValidateConfig first).
+func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", v))
+		return nil
+	}
+	return data
+}
+
+// runCache holds what one Terraform run needs from Confluence more than once:
+// the authenticated user, spaces and the policy records of each space. The
+// provider process lives for one command, so "per run" is "per process".
+type runCache struct {
+	client *confluence.Client
+
+	mu      sync.Mutex
+	user    *onceValue[*confluence.User]
+	spaces  map[string]*onceValue[*confluence.Space] // by key
+	records map[string]*onceValue[policy.SpaceRecords]
+	index   map[string]*onceValue[map[string]confluence.Page] // space id → page id → page (no body)
+}
+
+func newRunCache(client *confluence.Client) *runCache {
+	return &runCache{
+		client:  client,
+		user:    &onceValue[*confluence.User]{},
+		spaces:  map[string]*onceValue[*confluence.Space]{},
+		records: map[string]*onceValue[policy.SpaceRecords]{},
+		index:   map[string]*onceValue[map[string]confluence.Page]{},
+	}
+}
+
+// onceValue computes a value once; concurrent callers wait for the first. A
+// failed computation is not cached, so a later caller may try again.
+type onceValue[T any] struct {
+	mu    sync.Mutex
+	done  bool
+	value T
+}
+
+func (o *onceValue[T]) get(compute func() (T, error)) (T, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.done {
+		return o.value, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	o.value, o.done = v, true
+	return v, nil
+}
+
+func entry[T any](mu *sync.Mutex, m map[string]*onceValue[T], key string) *onceValue[T] {
+	mu.Lock()
+	defer mu.Unlock()
+	e, ok := m[key]
+	if !ok {
+		e = &onceValue[T]{}
+		m[key] = e
+	}
+	return e
+}
+
+// CurrentUser returns the authenticated account, asked once per run.
+func (c *runCache) CurrentUser(ctx context.Context) (*confluence.User, error) {
+	return c.user.get(func() (*confluence.User, error) { return c.client.CurrentUser(ctx) })
+}
+
+// Space returns the space with the given key, looked up once per run.
+func (c *runCache) Space(ctx context.Context, key string) (*confluence.Space, error) {
+	return entry(&c.mu, c.spaces, key).get(func() (*confluence.Space, error) { return c.client.GetSpaceByKey(ctx, key) })
+}
+
+// forgetRecords drops the cached policy records of a space after the provider
+// itself wrote them, so later decisions in the same run see the new ones.
+func (c *runCache) forgetRecords(spaceKey string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.records, spaceKey)
+}
+
+// SpaceRecords returns the connection and policy records stored as properties
+// of the space, loaded once per run.
+func (c *runCache) SpaceRecords(ctx context.Context, spaceKey string) (policy.SpaceRecords, error) {
+	return entry(&c.mu, c.records, spaceKey).get(func() (policy.SpaceRecords, error) {
+		space, err := c.Space(ctx, spaceKey)
+		if err != nil {
+			return policy.SpaceRecords{}, err
+		}
+		props, err := c.client.ListSpaceProperties(ctx, space.ID, "")
+		if err != nil {
+			return policy.SpaceRecords{}, err
+		}
+		raw := make(map[string][]byte, len(props))
+		for _, p := range props {
+			raw[p.Key] = p.Value
+		}
+		return policy.RecordsFromProperties(spaceKey, raw)
+	})
+}
+
+// IndexedPage returns a page (without body) from the run's version index of
+// its space: every current page of the space, listed once per run in bulk
+// (250 per request), so refreshing N unchanged pages costs about N/250
+// requests instead of N. ok is false when the page is not in the index (new,
+// trashed, hidden) or the index could not be built; callers then ask by id.
+func (c *runCache) IndexedPage(ctx context.Context, spaceKey, id string) (confluence.Page, bool) {
+	space, err := c.Space(ctx, spaceKey)
+	if err != nil {
+		return confluence.Page{}, false
+	}
+	index, err := entry(&c.mu, c.index, space.ID).get(func() (map[string]confluence.Page, error) {
+		pages, err := c.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Statuses: []string{"current"}})
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]confluence.Page, len(pages))
+		for _, p := range pages {
+			byID[p.ID] = p
+		}
+		return byID, nil
+	})
+	if err != nil {
+		return confluence.Page{}, false
+	}
+	page, ok := index[id]
+	return page, ok
+}
