@@ -37,7 +37,7 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 	addrCh := make(chan string, 1)
 	orig := listen
 	listen = func(addr string) (net.Listener, error) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 		if err == nil {
 			addrCh <- ln.Addr().String()
 		}
@@ -62,7 +62,7 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 	base := "http://" + addr
 
 	// Create a page through the API so the saved file has something the seed does not.
-	spaceReq, _ := http.NewRequest("GET", base+"/wiki/api/v2/spaces?keys=DOCS", nil)
+	spaceReq, _ := http.NewRequestWithContext(context.Background(), "GET", base+"/wiki/api/v2/spaces?keys=DOCS", nil)
 	spaceReq.SetBasicAuth("bot@example.com", "bot-token")
 	resp, err := http.DefaultClient.Do(spaceReq)
 	if err != nil {
@@ -72,16 +72,16 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&spaces); err != nil || len(spaces.Results) != 1 {
 		t.Fatalf("spaces: %v %+v", err, spaces)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	body := `{"spaceId":"` + spaces.Results[0].ID + `","status":"current","title":"Saved page","body":{"representation":"storage","value":"<p>kept</p>"}}`
-	createReq, _ := http.NewRequest("POST", base+"/wiki/api/v2/pages", strings.NewReader(body))
+	createReq, _ := http.NewRequestWithContext(context.Background(), "POST", base+"/wiki/api/v2/pages", strings.NewReader(body))
 	createReq.SetBasicAuth("bot@example.com", "bot-token")
 	createReq.Header.Set("Content-Type", "application/json")
 	resp, err = http.DefaultClient.Do(createReq)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("create page: status %d", resp.StatusCode)
 	}

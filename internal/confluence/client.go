@@ -159,7 +159,8 @@ func New(cfg Config) (*Client, error) {
 			if n <= 0 {
 				return 0
 			}
-			return rand.N(n) //nolint:gosec // jitter needs no cryptographic randomness
+			// Jitter only spreads retries out; it needs no cryptographic randomness.
+			return rand.N(n)
 		},
 		now: time.Now,
 	}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -95,7 +96,7 @@ func (s *testSite) do(email, method, path string, body any) *response {
 		}
 		reader = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, s.srv.URL+path, reader)
+	req, err := http.NewRequestWithContext(context.Background(), method, s.srv.URL+path, reader)
 	if err != nil {
 		s.t.Fatalf("building request: %v", err)
 	}
@@ -110,7 +111,7 @@ func (s *testSite) do(email, method, path string, body any) *response {
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		s.t.Fatalf("reading response to %s %s: %v", method, path, err)
@@ -183,11 +184,24 @@ func (s *testSite) createPage(email, spaceKey, title, body string) pageJSON {
 	return p
 }
 
+// accountID returns the account id the site reports for the account.
+func (s *testSite) accountID(email string) string {
+	s.t.Helper()
+	var user struct {
+		AccountID string `json:"accountId"`
+	}
+	s.must(200, email, "GET", "/wiki/rest/api/user/current", nil).decode(s.t, &user)
+	if user.AccountID == "" {
+		s.t.Fatalf("user/current for %s has no accountId", email)
+	}
+	return user.AccountID
+}
+
 // doRaw sends a body-less request with explicit credentials ("" email sends none),
 // bypassing the validating transport (for paths and statuses outside the documents).
 func (s *testSite) doRaw(email, token, method, path string) *response {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.srv.URL+path, nil)
+	req, err := http.NewRequestWithContext(context.Background(), method, s.srv.URL+path, nil)
 	if err != nil {
 		s.t.Fatalf("building request: %v", err)
 	}
@@ -198,7 +212,7 @@ func (s *testSite) doRaw(email, token, method, path string) *response {
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, _ := io.ReadAll(resp.Body)
 	return &response{status: resp.StatusCode, header: resp.Header, body: data}
 }
@@ -216,7 +230,7 @@ func jsonBody(t *testing.T, v any) io.Reader {
 // (for statuses the documents leave out, such as 503).
 func (s *testSite) doRawJSON(email, method, path string, body any) *response {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.srv.URL+path, jsonBody(s.t, body))
+	req, err := http.NewRequestWithContext(context.Background(), method, s.srv.URL+path, jsonBody(s.t, body))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -226,7 +240,7 @@ func (s *testSite) doRawJSON(email, method, path string, body any) *response {
 	if err != nil {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, _ := io.ReadAll(resp.Body)
 	return &response{status: resp.StatusCode, header: resp.Header, body: data}
 }

@@ -30,8 +30,14 @@ func TestCreatePageUnderHomepageAndGetIt(t *testing.T) {
 		t.Errorf("stored body %q: want b rewritten to strong", got.Body.Storage.Value)
 	}
 	snap, ok := s.emu.Page(p.ID)
-	if !ok || snap.AuthorAccountID == "" || snap.SpaceKey != "DOCS" || snap.Title != "Runbook" {
-		t.Errorf("snapshot = %+v", snap)
+	if !ok || snap.AuthorAccountID != s.accountID(bot) || snap.SpaceKey != "DOCS" || snap.Title != "Runbook" {
+		t.Errorf("snapshot = %+v, want authored by %s", snap, bot)
+	}
+
+	// The author is whoever sent the request, not a fixed service account.
+	byEditor := s.createPage(editor, "DOCS", "Editor notes", "<p/>")
+	if snap, _ := s.emu.Page(byEditor.ID); snap.AuthorAccountID != s.accountID(editor) {
+		t.Errorf("page created by %s has author %q", editor, snap.AuthorAccountID)
 	}
 }
 

@@ -29,9 +29,9 @@ func (e *Emulator) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("emulator: saving site: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
+	defer func() { _ = os.Remove(tmp.Name()) }() // no-op once renamed
 	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("emulator: saving site to %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {

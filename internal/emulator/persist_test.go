@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -63,14 +64,18 @@ func TestConcurrentCreatesGetDistinctIDs(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			body := `{"spaceId":"` + spaceID + `","status":"current","title":"T` + string(rune('A'+i)) + `","body":{"representation":"storage","value":"<p/>"}}`
-			req, _ := http.NewRequest("POST", srv.URL+"/wiki/api/v2/pages", strings.NewReader(body))
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/wiki/api/v2/pages", strings.NewReader(body))
+			if err != nil {
+				t.Error(err)
+				return
+			}
 			req.SetBasicAuth(bot, "bot-token")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode != 200 {
 				t.Errorf("status %d", resp.StatusCode)
 			}
@@ -94,21 +99,31 @@ func TestValidatorRejectsResponsesOffTheSpec(t *testing.T) {
 	vt := newValidatingTransport(t)
 	vt.report = func(format string, args ...any) { reports = append(reports, format) }
 	client := &http.Client{Transport: vt}
-	resp, err := client.Get(bogus.URL + "/wiki/api/v2/pages?limit=5")
+	resp, err := getWith(t, client, bogus.URL+"/wiki/api/v2/pages?limit=5")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if len(reports) != 1 || !strings.Contains(reports[0], "response") {
 		t.Errorf("reports %q: want one response mismatch", reports)
 	}
 	reports = nil
-	resp, err = client.Get(bogus.URL + "/wiki/api/v2/pages?limit=999")
+	resp, err = getWith(t, client, bogus.URL+"/wiki/api/v2/pages?limit=999")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if len(reports) == 0 || !strings.Contains(reports[0], "request") {
 		t.Errorf("reports %q: want a request mismatch for limit=999", reports)
 	}
+}
+
+// getWith sends a GET through client with a context, as every request should.
+func getWith(t *testing.T, client *http.Client, url string) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client.Do(req)
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -69,7 +70,7 @@ func TestSearchQuotedTitleEndToEnd(t *testing.T) {
 func TestSearchBadCQLIs400(t *testing.T) {
 	s := newTestSite(t)
 	r := s.must(400, bot, "GET", "/wiki/rest/api/search?cql="+url.QueryEscape(`title = `), nil)
-	if m := r.object(t); m["statusCode"] != 400.0 || !strings.Contains(m["message"].(string), "cql") {
+	if m := r.object(t); m["statusCode"] != 400.0 || !strings.Contains(fmt.Sprint(m["message"]), "cql") {
 		t.Errorf("body %s", r.body)
 	}
 	s.must(400, bot, "GET", "/wiki/rest/api/search?cql=type%3Dpage&cursor=not-a-cursor", nil)

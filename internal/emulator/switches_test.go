@@ -54,12 +54,15 @@ func TestFault503AndFault500LeaveNothingChanged(t *testing.T) {
 func TestDroppedConnectionAfterCommit(t *testing.T) {
 	s := newTestSite(t)
 	s.emu.InjectFault(Fault{Method: "POST", Path: `^/wiki/api/v2/pages$`, Kind: FaultDropAfterCommit})
-	req, _ := http.NewRequest("POST", s.srv.URL+"/wiki/api/v2/pages", jsonBody(t, pageCreate(s.spaceID("DOCS"), "Committed", "<p/>")))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.srv.URL+"/wiki/api/v2/pages", jsonBody(t, pageCreate(s.spaceID("DOCS"), "Committed", "<p/>")))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.SetBasicAuth(bot, "bot-token")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err == nil {
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		t.Fatalf("client got status %d, want a transport error", resp.StatusCode)
 	}
 	if _, ok := s.emu.PageByTitle("DOCS", "Committed"); !ok {

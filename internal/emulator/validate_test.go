@@ -144,7 +144,7 @@ func (vt *validatingTransport) RoundTrip(req *http.Request) (*http.Response, err
 	var reqBody []byte
 	if req.Body != nil {
 		reqBody, _ = io.ReadAll(req.Body)
-		req.Body.Close()
+		_ = req.Body.Close()
 	}
 	validationReq := req.Clone(context.Background())
 	validationReq.URL.Scheme, validationReq.URL.Host, validationReq.Host = "http", specHost, specHost
@@ -166,12 +166,13 @@ func (vt *validatingTransport) RoundTrip(req *http.Request) (*http.Response, err
 	if err != nil {
 		return nil, err
 	}
-	respBody, readErr := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	if readErr != nil {
-		return resp, nil
+	respBody, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		// The caller sees the failed read as a transport error, as it would without validation.
+		return nil, fmt.Errorf("reading response to %s %s: %w", req.Method, req.URL, err)
 	}
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	// Statuses the document does not list for the operation (409, 403, 429, 503 on many
 	// routes, 401 where omitted) are Confluence behaviour the spec leaves out: their bodies
 	// are checked by the behaviour tests, not here.

@@ -26,8 +26,7 @@ var (
 		UpdatePage:  AllowedWithConfirmation,
 		DeletePage:  AllowedWithConfirmation,
 	}
-	allOps    = []Operation{SearchPages, GetPage, CreatePage, UpdatePage, DeletePage}
-	allLevels = []Level{Allowed, AllowedWithConfirmation, Denied}
+	allOps = []Operation{SearchPages, GetPage, CreatePage, UpdatePage, DeletePage}
 )
 
 const (
@@ -111,9 +110,7 @@ func checkResult(t *testing.T, req Request, got Result, wantLevel Level, wantCon
 	if req.PageTitle != "" {
 		mustMention = append(mustMention, req.PageTitle)
 	}
-	for _, name := range strings.Split(wantConnection, ", ") {
-		mustMention = append(mustMention, name)
-	}
+	mustMention = append(mustMention, strings.Split(wantConnection, ", ")...)
 	for _, s := range mustMention {
 		if !strings.Contains(got.Reason, s) {
 			t.Errorf("reason %q does not mention %q", got.Reason, s)
@@ -367,7 +364,7 @@ func TestEvaluateInvalidInput(t *testing.T) {
 		"no account":        {func(r *Request, _ *SpaceRecords) { r.AccountID = " " }, "account id is empty"},
 		"bad connection":    {func(r *Request, _ *SpaceRecords) { r.Connection = "CI Bot" }, `"ci-bot"`},
 		"bad level": {func(_ *Request, s *SpaceRecords) {
-			s.Policies = []PolicyRecord{{Connection: "ci-bot", Levels: map[Operation]Level{UpdatePage: "alowed"}}}
+			s.Policies = []PolicyRecord{{Connection: "ci-bot", Levels: map[Operation]Level{UpdatePage: "alowed"}}} //nolint:misspell // a typo on purpose
 		}, `did you mean "allowed"`},
 		"duplicate connection": {func(_ *Request, s *SpaceRecords) {
 			s.Connections = append(s.Connections, connection("ci-bot", botAcct, space))

@@ -192,7 +192,7 @@ func closest(s string, candidates []string) string {
 		}
 	}
 	// Allow roughly one edit per three characters, at least three: close
-	// enough for "alowed" or "deny", far enough that "read" suggests nothing.
+	// enough for a dropped letter or "deny", far enough that "read" suggests nothing.
 	limit := max(3, len(best)/3)
 	if bestDist > limit {
 		return ""

@@ -65,7 +65,7 @@ func TestParseLevel(t *testing.T) {
 	tests := []struct {
 		in, suggestion string // "" suggestion: none expected
 	}{
-		{"alowed", "allowed"},
+		{"alowed", "allowed"}, //nolint:misspell // a typo on purpose
 		{"Allowed", "allowed"},
 		{"deny", "denied"},
 		{"denyed", "denied"},

@@ -187,7 +187,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"connection bad time", ck, `{"schema_version":1,"name":"ci-bot","account_id":"a","rotated_at":"yesterday"}`, "invalid JSON"},
 		{"connection wrong prefix", pk, `{}`, "does not start with"},
 		{"policy not JSON", pk, `[]`, "invalid JSON"},
-		{"policy bad level", pk, `{"schema_version":1,"connection":"ci-bot","levels":{"update_page":"alowed"}}`, `did you mean "allowed"`},
+		{"policy bad level", pk, `{"schema_version":1,"connection":"ci-bot","levels":{"update_page":"alowed"}}`, `did you mean "allowed"`}, //nolint:misspell // a typo on purpose
 		{"policy name mismatch", pk, `{"schema_version":1,"connection":"x","levels":{}}`, `names connection "x"`},
 		{"policy newer version", pk, `{"schema_version":7,"connection":"ci-bot"}`, "newer"},
 		{"policy wrong prefix", ck, `{}`, "does not start with"},

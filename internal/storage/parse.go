@@ -303,7 +303,7 @@ func entityMessage(ref string) string {
 
 // tagNameAt returns the element name at the start of s ("p" for "p class=…>").
 func tagNameAt(s string) string {
-	if s == "" || !(s[0] == '_' || s[0] == ':' || isASCIIAlnum(s[0]) && !('0' <= s[0] && s[0] <= '9')) {
+	if s == "" || !isNameStart(s[0]) {
 		return ""
 	}
 	end := strings.IndexAny(s, " \t\r\n/>")
@@ -369,6 +369,12 @@ func entitiesUsedIn(body string) map[string]string {
 			entities[name] = string(e.Characters)
 		}
 	}
+}
+
+// isNameStart reports whether c may begin an XML element name (ASCII subset):
+// a letter, '_' or ':'.
+func isNameStart(c byte) bool {
+	return c == '_' || c == ':' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 func isASCIIAlnum(c byte) bool {
