@@ -256,9 +256,18 @@ func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resour
 }
 
 func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewPagesDataSource,
+		NewPageDataSource,
+		NewSpaceDataSource,
+	}
 }
 
 func (p *ConfluenceProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewMarkdownToStorageFunction,
+		NewStorageCanonicalFunction,
+		NewStorageEqualFunction,
+		NewPageURLFunction,
+	}
 }

@@ -1,0 +1,139 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
+)
+
+var _ datasource.DataSourceWithConfigure = &SpaceDataSource{}
+
+// NewSpaceDataSource is the confluence_space data source factory.
+func NewSpaceDataSource() datasource.DataSource { return &SpaceDataSource{} }
+
+// SpaceDataSource looks a space up by key.
+type SpaceDataSource struct {
+	data *providerData
+}
+
+// spaceModel maps the confluence_space data source.
+type spaceModel struct {
+	Key        types.String `tfsdk:"key"`
+	ID         types.String `tfsdk:"id"`
+	Name       types.String `tfsdk:"name"`
+	Type       types.String `tfsdk:"type"`
+	Status     types.String `tfsdk:"status"`
+	HomepageID types.String `tfsdk:"homepage_id"`
+	URL        types.String `tfsdk:"url"`
+}
+
+func (d *SpaceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_space"
+}
+
+func (d *SpaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = spaceDataSourceSchema()
+}
+
+func spaceDataSourceSchema() schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "Looks up a Confluence space by key: its id, name, type and homepage. " +
+			"A space the authenticated account cannot view is reported as not found, as Confluence hides it. " +
+			"No operation policy governs reading a space.",
+		Attributes: map[string]schema.Attribute{
+			"key": schema.StringAttribute{
+				MarkdownDescription: "Space key, e.g. `DOCS` (case-sensitive).",
+				Required:            true,
+				Validators:          []validator.String{validators.SpaceKey()},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Space id.",
+				Computed:            true,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Space name.",
+				Computed:            true,
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "Space type: `global`, `personal`, or another type Confluence reports.",
+				Computed:            true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Space status: `current` or `archived`.",
+				Computed:            true,
+			},
+			"homepage_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the space's homepage, the default parent of new pages. Empty when the space has none.",
+				Computed:            true,
+			},
+			"url": schema.StringAttribute{
+				MarkdownDescription: "Web address of the space.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *SpaceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *SpaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m spaceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !dataSourceReady(d.data, &resp.Diagnostics) {
+		return
+	}
+	key := m.Key.ValueString()
+	space, ok := d.data.visibleSpace(ctx, &resp.Diagnostics, key)
+	if !ok {
+		return
+	}
+	m.ID = types.StringValue(space.ID)
+	m.Name = types.StringValue(space.Name)
+	m.Type = types.StringValue(space.Type)
+	m.Status = types.StringValue(space.Status)
+	m.HomepageID = types.StringValue(space.HomepageID)
+	m.URL = types.StringValue(d.data.client.PageURL(space.WebUI))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// dataSourceReady reports whether the provider is configured well enough for
+// a data source to read. Data sources read at plan time, so a provider
+// configuration that depends on values not known yet cannot serve them.
+func dataSourceReady(data *providerData, diags *diag.Diagnostics) bool {
+	if data == nil || data.configUnknown || data.client == nil {
+		diags.AddError("Provider Not Configured",
+			"The Confluence provider configuration (url, email, api_token or connection) is not known yet, so this data source cannot be read while planning. "+
+				"Set those arguments from values known at plan time (variables or environment variables), not from other resources' attributes.")
+		return false
+	}
+	return true
+}
+
+// visibleSpace looks a space up once per run and reports a space that does
+// not exist or is hidden from the account as such.
+func (d *providerData) visibleSpace(ctx context.Context, diags *diag.Diagnostics, key string) (*confluence.Space, bool) {
+	space, err := d.run.Space(ctx, key)
+	switch {
+	case confluence.IsNotFound(err):
+		diags.AddError("Space Not Found",
+			fmt.Sprintf("Confluence has no space with key %q visible to %s. Either it does not exist (keys are case-sensitive) or the account lacks the view permission in it: Confluence hides spaces an account may not view. Check the key, or ask a space administrator to grant the account view access.", key, d.email))
+		return nil, false
+	case err != nil:
+		addAPIError(diags, "Unable to Read Space", "While reading space "+key, d.email, err)
+		return nil, false
+	}
+	return space, true
+}
