@@ -207,11 +207,20 @@ func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, 
 		VersionMessage:   plan.VersionMessage.ValueString(),
 		At:               time.Now().UTC().Format(time.RFC3339),
 	}
-	if _, err := r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record); err != nil {
+	var err error
+	if op == policy.CreatePage {
+		// A page created by this apply has no properties yet: skip the lookup.
+		_, err = r.data.client.CreatePageProperty(ctx, page.ID, auditPropertyKey, record)
+	} else {
+		_, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
+	}
+	if err != nil {
 		addAPIError(diags, "Unable to Write Audit Property",
 			fmt.Sprintf("Page %s was saved as version %d, but while recording the change in its %q property", page.ID, page.Version.Number, auditPropertyKey), r.account(), err)
 	}
 }
+
+var _ validator.String = storageBodyValidator{}
 
 // storageBodyValidator rejects storage format that is not well-formed, at plan
 // time, naming the line and element.

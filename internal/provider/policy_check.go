@@ -42,7 +42,7 @@ func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result
 	switch res.Decision {
 	case policy.DecisionDenied:
 		diags.AddError("Operation Denied by Confluence Policy",
-			fmt.Sprintf("%s is denied: %s\n\nThe policy lives in %s. Change it in the administrators' workspace or change this configuration.", subject, res.Reason, res.PolicyLocation))
+			fmt.Sprintf("%s: %s\n\nThe policy lives in %s. Change it in the administrators' workspace, or change this configuration.", subject, res.Reason, res.PolicyLocation))
 		return false
 	case policy.DecisionAllowedWithConfirmation:
 		granted := "It has not been granted yet: to apply, set confirmations = [\"" + res.ConfirmationCode + "\"] in the provider block or CONFLUENCE_CONFIRMATIONS=" + res.ConfirmationCode + " for the apply."
@@ -50,7 +50,7 @@ func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result
 			granted = "It is granted for this run."
 		}
 		diags.AddWarning("Confirmation Required: "+res.ConfirmationCode,
-			fmt.Sprintf("%s needs confirmation (%s). Confirmation code: %s\n\nThe code is bound to this exact change; any other change gets a different code. %s", subject, res.Reason, res.ConfirmationCode, granted))
+			fmt.Sprintf("%s: %s\n\nConfirmation code: %s\nThe code is bound to this exact change; any other change gets a different code. %s", subject, res.Reason, res.ConfirmationCode, granted))
 	}
 	return true
 }

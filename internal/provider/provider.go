@@ -252,6 +252,7 @@ func stringOrEnv(v types.String, env string) string {
 func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewPageResource,
+		NewConnectionResource, NewOperationPolicyResource,
 	}
 }
 
