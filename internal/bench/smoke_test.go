@@ -1,0 +1,71 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package bench
+
+import (
+	"os"
+	"testing"
+)
+
+// TestBenchHarnessSmoke runs the refresh-unchanged scenario on a few pages
+// and holds the provider to the request ceiling the design promises: an
+// unchanged page is served from the space's version index, so the refresh
+// reads no page by id and lists the space once (fewer than 250 pages).
+func TestBenchHarnessSmoke(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs the Terraform CLI; set TF_ACC=1")
+	}
+	const pages = 30
+	e := sharedEnv(t)
+	smokeEnv := *e
+	smokeEnv.settings.Latency = 0 // requests are counted, not timed
+	f := prepare(t, &smokeEnv, pages, variant{name: "smoke"})
+	t.Cleanup(f.site.Close)
+
+	created, err := f.ws.Terraform(t.Context(), "apply", "-auto-approve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.created(t)
+	if got := created.Route(RouteCreatePage); got != pages {
+		t.Errorf("the apply created %d pages, want %d", got, pages)
+	}
+
+	refresh, err := f.ws.Terraform(t.Context(), "plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := refresh.Route(RouteGetPage); got != 0 {
+		t.Errorf("refreshing %d unchanged pages read %d of them by id (%s), want 0: the version index should serve them", pages, got, RouteGetPage)
+	}
+	if got := refresh.Route(RouteListPages); got != 1 {
+		t.Errorf("refreshing %d pages of one space listed pages %d times (%s), want 1", pages, got, RouteListPages)
+	}
+	if got := refresh.Route(RouteGetLabels); got != 0 {
+		t.Errorf("refreshing pages without labels read labels %d times, want 0", got)
+	}
+	if refresh.Writes != 0 {
+		t.Errorf("the plan sent %d writes, want none: %v", refresh.Writes, refresh.ByRoute)
+	}
+	// Everything else is per run, not per page: the space lookup.
+	if refresh.Requests != 2 {
+		t.Errorf("the refresh cost %d requests, want 2 (list pages, look up the space): %v", refresh.Requests, refresh.ByRoute)
+	}
+
+	noop, err := f.ws.Terraform(t.Context(), "apply", "-auto-approve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if noop.Writes != 0 {
+		t.Errorf("applying the unchanged configuration sent %d writes, want none: %v", noop.Writes, noop.ByRoute)
+	}
+
+	naive, err := NaiveRefresh(t.Context(), f.site, f.ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if naive.Requests != pages || naive.Route(RouteGetPage) != pages {
+		t.Errorf("the naive path cost %d requests (%d by id), want %d by id: %v", naive.Requests, naive.Route(RouteGetPage), pages, naive.ByRoute)
+	}
+}
