@@ -25,7 +25,7 @@ var usedPaths = []string{
 	"/pages", "/pages/{id}", "/pages/{id}/versions", "/pages/{id}/labels",
 	"/pages/{page-id}/properties", "/pages/{page-id}/properties/{property-id}",
 	"/spaces", "/spaces/{id}", "/spaces/{space-id}/properties", "/spaces/{space-id}/properties/{property-id}",
-	"/wiki/rest/api/search", "/wiki/rest/api/user/current", "/wiki/rest/api/content/{id}/label",
+	"/wiki/rest/api/search", "/wiki/rest/api/user/current", "/wiki/rest/api/user", "/wiki/rest/api/content/{id}/label",
 }
 
 // specRouter loads one OpenAPI document, restricted to usedPaths and without
@@ -119,6 +119,7 @@ func TestRequestsMatchOpenAPI(t *testing.T) {
 	ctx := t.Context()
 	calls := map[string]func() error{
 		"CurrentUser":   func() error { _, err := c.CurrentUser(ctx); return err },
+		"GetUser":       func() error { _, err := c.GetUser(ctx, "5b10ac8d82e05b22cc7d4ef5"); return err },
 		"GetSpaceByKey": func() error { _, err := c.GetSpaceByKey(ctx, "DOC"); return err },
 		"GetSpace":      func() error { _, err := c.GetSpace(ctx, "11"); return err },
 		"GetPage": func() error {

@@ -54,3 +54,21 @@ func handleCurrentUser(c *call) *apiError {
 		},
 	})
 }
+
+// handleGetUser answers GET /wiki/rest/api/user?accountId=…: any signed-in
+// account may look up another by id, as in Confluence Cloud.
+func handleGetUser(c *call) *apiError {
+	id := c.query("accountId")
+	if id == "" {
+		return v1Errorf(http.StatusBadRequest, "accountId is required")
+	}
+	for _, a := range c.e.site.Accounts {
+		if a.AccountID == id {
+			u := c.e.accountByIDLocked(id)
+			u.Expandable = map[string]string{"operations": "", "personalSpace": ""}
+			u.Links = map[string]string{"self": c.baseURL() + "/rest/api/user?accountId=" + id, "base": c.baseURL(), "context": "/wiki"}
+			return c.json(http.StatusOK, u)
+		}
+	}
+	return v1Errorf(http.StatusNotFound, "No user found with accountId %s", id)
+}

@@ -52,6 +52,7 @@ func buildRoutes() []route {
 	const v2, v1 = "/wiki/api/v2", "/wiki/rest/api"
 	return []route{
 		newRoute(http.MethodGet, v1+"/user/current", handleCurrentUser),
+		newRoute(http.MethodGet, v1+"/user", handleGetUser),
 		newRoute(http.MethodGet, v2+"/spaces", handleListSpaces),
 		newRoute(http.MethodGet, v2+"/spaces/{id}", handleGetSpace),
 		newRoute(http.MethodGet, v2+"/spaces/{id}/pages", handleListSpacePages),

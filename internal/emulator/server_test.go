@@ -40,6 +40,16 @@ func TestCurrentUserAnswersForTheCaller(t *testing.T) {
 	}
 }
 
+func TestGetUserByAccountID(t *testing.T) {
+	s := newTestSite(t)
+	editorID := s.accountID(editor)
+	u := s.must(200, bot, "GET", "/wiki/rest/api/user?accountId="+editorID, nil).object(t)
+	if u["accountId"] != editorID || u["email"] != editor || u["displayName"] == "" || u["type"] != "known" {
+		t.Errorf("user %s = %v", editorID, u)
+	}
+	s.must(404, bot, "GET", "/wiki/rest/api/user?accountId=557058:nobody", nil)
+}
+
 func TestUnknownRouteIs404AndCounted(t *testing.T) {
 	s := newTestSite(t)
 	r := s.doRaw(admin, "admin-token", "GET", "/wiki/not-an-api")

@@ -430,10 +430,10 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 	}
 	if len(changed) > 0 {
 		diags.AddWarning("Page Edited Outside Terraform",
-			fmt.Sprintf("Page %s (%q) in space %s was edited in Confluence by account %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n"+
+			fmt.Sprintf("Page %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n"+
 				"The plan shows their change as the current value. Applying replaces it with the configuration; their text stays in the page history as version %d and can be restored from there. "+
 				"To keep their edit instead, copy it into the configuration before applying.",
-				id, page.Title, state.SpaceKey.ValueString(), page.Version.AuthorID, page.Version.CreatedAt.Format(time.RFC3339), strings.Join(changed, ", "),
+				id, page.Title, state.SpaceKey.ValueString(), r.data.run.describeAccount(ctx, page.Version.AuthorID), page.Version.CreatedAt.Format(time.RFC3339), strings.Join(changed, ", "),
 				state.Version.ValueInt64(), page.Version.Number, page.Version.Number))
 	}
 	return true
@@ -546,7 +546,7 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, p
 	detail := fmt.Sprintf("Page %s (%q) in space %s changed after the plan was made: the plan was based on version %d, ",
 		id, plan.Title.ValueString(), state.SpaceKey.ValueString(), state.Version.ValueInt64())
 	if readErr == nil {
-		detail += fmt.Sprintf("and Confluence now has version %d, saved by account %s at %s. ", current.Version.Number, current.Version.AuthorID, current.Version.CreatedAt.Format(time.RFC3339))
+		detail += fmt.Sprintf("and Confluence now has version %d, saved by %s at %s. ", current.Version.Number, r.data.run.describeAccount(ctx, current.Version.AuthorID), current.Version.CreatedAt.Format(time.RFC3339))
 	} else {
 		detail += "and Confluence has a newer version. "
 	}

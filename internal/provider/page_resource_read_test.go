@@ -69,10 +69,10 @@ func TestPageRead_humanEditWarnsAndShowsTheirText(t *testing.T) {
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
-	editorID := ""
+	editorID, editorName := "", ""
 	for _, a := range site.emu.Accounts() {
 		if a.Email == editorEmail {
-			editorID = a.AccountID
+			editorID, editorName = a.AccountID, a.DisplayName
 		}
 	}
 	warnings := resp.Diagnostics.Warnings()
@@ -80,7 +80,7 @@ func TestPageRead_humanEditWarnsAndShowsTheirText(t *testing.T) {
 		t.Fatalf("warnings = %v, want one about the edit", warnings)
 	}
 	w := warnings[0]
-	for _, want := range []string{"Page Edited Outside Terraform", editorID, "content changed", "Terraform wrote version 1", "now at version 2", "history as version 2"} {
+	for _, want := range []string{"Page Edited Outside Terraform", editorName + " (account " + editorID + ")", "content changed", "Terraform wrote version 1", "now at version 2", "history as version 2"} {
 		if !strings.Contains(w.Summary()+" "+w.Detail(), want) {
 			t.Errorf("warning %q / %q does not mention %q", w.Summary(), w.Detail(), want)
 		}

@@ -549,3 +549,61 @@ func TestAccPageResource_unchangedSendsNoWrite(t *testing.T) {
 		},
 	})
 }
+
+func TestAccPageResource_failedUpdateKeepsThePageInState(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	var pageID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: pageConfig(site, `body = "<p>One</p>"`),
+				Check:  func(s *terraform.State) error { pageID = stateID(s, "confluence_page.test"); return nil },
+			},
+			{
+				// Confluence fails the update: the apply errors, nothing is lost.
+				PreConfig: func() {
+					site.emu.InjectFault(emulator.Fault{Method: http.MethodPut, Path: `^/wiki/api/v2/pages/[0-9]+$`, Kind: emulator.Fault500Before})
+				},
+				Config:      pageConfig(site, `body = "<p>Two</p>"`),
+				ExpectError: regexp.MustCompile(`Unable to Update Page`),
+			},
+			{
+				// The page is still managed: the retry updates it in place.
+				Config: pageConfig(site, `body = "<p>Two</p>"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("confluence_page.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					if got := stateID(s, "confluence_page.test"); got != pageID {
+						return fmt.Errorf("page %s was replaced by %s", pageID, got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccPageResource_permissionErrorNamesAccountAndSpace(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			// reader@example.com may view DOCS but not edit it.
+			Config: site.providerBlock(readerEmail, readerToken) + `
+resource "confluence_page" "test" {
+  space_key = "DOCS"
+  title     = "Not mine to write"
+  body      = "<p>x</p>"
+}`,
+			ExpectError: regexp.MustCompile(`(?s)Unable to Create Page.*space DOCS.*reader@example.com\s+lacks\s+the\s+permission`),
+		}},
+	})
+	if _, ok := site.emu.PageByTitle("DOCS", "Not mine to write"); ok {
+		t.Fatal("the page was created without edit permission")
+	}
+}

@@ -12,6 +12,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // Every invalid provider argument fails the plan naming the argument, and
@@ -90,4 +94,41 @@ func TestAPIErrorDiagnosticHidesToken(t *testing.T) {
 			t.Fatalf("diagnostic = %q", text)
 		}
 	}
+}
+
+// A provider configuration that depends on another resource is unknown while
+// planning; the page waits for the apply instead of failing.
+func TestAccProvider_unknownConfigurationWaitsForApply(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "site" {
+  input = %q
+}
+
+provider "confluence" {
+  url       = terraform_data.site.output
+  email     = %q
+  api_token = %q
+}
+
+resource "confluence_page" "p" {
+  space_key = "DOCS"
+  title     = "After the site is known"
+  body      = "<p>x</p>"
+}
+`, site.URL(), botEmail, botToken),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue("confluence_page.p", tfjsonpath.New("policy_decision")),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("confluence_page.p", tfjsonpath.New("policy_decision"), knownvalue.StringExact("unmanaged")),
+			},
+		}},
+	})
 }

@@ -75,6 +75,7 @@ type runCache struct {
 
 	mu      sync.Mutex
 	user    *onceValue[*confluence.User]
+	users   map[string]*onceValue[*confluence.User]  // other accounts, by id
 	spaces  map[string]*onceValue[*confluence.Space] // by key
 	records map[string]*onceValue[policy.SpaceRecords]
 	index   map[string]*onceValue[map[string]confluence.Page] // space id → page id → page (no body)
@@ -84,6 +85,7 @@ func newRunCache(client *confluence.Client) *runCache {
 	return &runCache{
 		client:  client,
 		user:    &onceValue[*confluence.User]{},
+		users:   map[string]*onceValue[*confluence.User]{},
 		spaces:  map[string]*onceValue[*confluence.Space]{},
 		records: map[string]*onceValue[policy.SpaceRecords]{},
 		index:   map[string]*onceValue[map[string]confluence.Page]{},
@@ -126,6 +128,16 @@ func entry[T any](mu *sync.Mutex, m map[string]*onceValue[T], key string) *onceV
 // CurrentUser returns the authenticated account, asked once per run.
 func (c *runCache) CurrentUser(ctx context.Context) (*confluence.User, error) {
 	return c.user.get(func() (*confluence.User, error) { return c.client.CurrentUser(ctx) })
+}
+
+// describeAccount names an account for a message: "Display Name (account
+// id)", or the id alone when the account cannot be looked up.
+func (c *runCache) describeAccount(ctx context.Context, accountID string) string {
+	user, err := entry(&c.mu, c.users, accountID).get(func() (*confluence.User, error) { return c.client.GetUser(ctx, accountID) })
+	if err != nil || user.DisplayName == "" {
+		return "account " + accountID
+	}
+	return fmt.Sprintf("%s (account %s)", user.DisplayName, accountID)
 }
 
 // Space returns the space with the given key, looked up once per run.
