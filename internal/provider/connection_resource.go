@@ -162,17 +162,20 @@ func (r *ConnectionResource) ImportState(ctx context.Context, req resource.Impor
 // ModifyPlan plans the values learned at apply, checks the token's expiry and
 // warns when the connection's account is the administrator's own.
 func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state *connectionModel
+	if !req.State.Raw.IsNull() {
+		state = &connectionModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() || !r.checkNotOwnRecord(ctx, &resp.Diagnostics, *state) {
+			return
+		}
+	}
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
 	var plan, config connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *connectionModel
-	if !req.State.Raw.IsNull() {
-		state = &connectionModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -245,7 +248,7 @@ func (r *ConnectionResource) warnIfAdminAccount(ctx context.Context, diags *diag
 func (r *ConnectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	if !r.verifyToken(ctx, req.Config, &resp.Diagnostics, &plan) {
@@ -266,7 +269,7 @@ func (r *ConnectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	var plan, state connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	plan.ID = plan.Name
@@ -292,12 +295,12 @@ func (r *ConnectionResource) Update(ctx context.Context, req resource.UpdateRequ
 func (r *ConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state connectionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	name := state.Name.ValueString()
 	for _, spaceKey := range setStrings(ctx, state.Spaces, &resp.Diagnostics) {
-		r.removeRecords(ctx, &resp.Diagnostics, name, spaceKey)
+		r.data.removeSpaceRecords(ctx, &resp.Diagnostics, spaceKey, policy.ConnectionPropertyKey(name), policy.PolicyPropertyKey(name))
 	}
 }
 
@@ -380,15 +383,16 @@ func (r *ConnectionResource) record(ctx context.Context, m connectionModel, diag
 func (r *ConnectionResource) writeRecords(ctx context.Context, diags *diag.Diagnostics, plan connectionModel, previous []string) bool {
 	admin, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Current User", "While writing connection "+quote(plan.Name.ValueString())+" the authenticated account could not be read", r.account(), err)
+		addAPIError(diags, "Unable to Read Current User", "While writing connection "+quote(plan.Name.ValueString())+" the authenticated account could not be read", r.data.account(), err)
 		return false
 	}
 	rec := r.record(ctx, plan, diags, admin.AccountID)
-	value, err := policy.EncodeConnection(rec)
+	encoded, err := policy.EncodeConnection(rec)
 	if err != nil {
 		diags.AddError("Invalid Connection Record", fmt.Sprintf("Connection %q cannot be stored: %s", rec.Name, err))
 		return false
 	}
+	value := json.RawMessage(encoded)
 	var policyValue json.RawMessage
 	for _, spaceKey := range previous {
 		if rec.InScope(spaceKey) && policyValue == nil {
@@ -398,30 +402,19 @@ func (r *ConnectionResource) writeRecords(ctx context.Context, diags *diag.Diagn
 
 	ok := true
 	for _, spaceKey := range rec.Spaces {
-		space, err := r.data.run.Space(ctx, spaceKey)
-		if err != nil {
-			addAPIError(diags, "Unable to Read Space", fmt.Sprintf("While writing connection %q to space %s", rec.Name, spaceKey), r.account(), err)
-			ok = false
-			continue
-		}
-		if _, err := r.data.client.PutSpaceProperty(ctx, space.ID, policy.ConnectionPropertyKey(rec.Name), json.RawMessage(value)); err != nil {
-			addAPIError(diags, "Unable to Write Connection Record",
-				fmt.Sprintf("While writing space property %q in space %s", policy.ConnectionPropertyKey(rec.Name), spaceKey), r.account(), err)
+		if !r.data.putSpaceRecord(ctx, diags, spaceKey, policy.ConnectionPropertyKey(rec.Name), value, fmt.Sprintf("connection %q", rec.Name)) {
 			ok = false
 			continue
 		}
 		if policyValue != nil && !slices.Contains(previous, spaceKey) {
-			if _, err := r.data.client.PutSpaceProperty(ctx, space.ID, policy.PolicyPropertyKey(rec.Name), policyValue); err != nil {
-				addAPIError(diags, "Unable to Copy Operation Policy",
-					fmt.Sprintf("Space %s joined the scope of connection %q, but while copying its operation policy there", spaceKey, rec.Name), r.account(), err)
-				ok = false
-			}
+			// A space joining the scope gets the connection's policy at once, so
+			// it never runs on the looser default levels.
+			ok = r.data.putSpaceRecord(ctx, diags, spaceKey, policy.PolicyPropertyKey(rec.Name), policyValue, fmt.Sprintf("the operation policy of connection %q", rec.Name)) && ok
 		}
-		r.data.run.forgetRecords(spaceKey)
 	}
 	for _, spaceKey := range previous {
 		if !rec.InScope(spaceKey) {
-			ok = r.removeRecords(ctx, diags, rec.Name, spaceKey) && ok
+			ok = r.data.removeSpaceRecords(ctx, diags, spaceKey, policy.ConnectionPropertyKey(rec.Name), policy.PolicyPropertyKey(rec.Name)) && ok
 		}
 	}
 	return ok
@@ -445,42 +438,6 @@ func (r *ConnectionResource) readPolicyValue(ctx context.Context, name, spaceKey
 		}
 	}
 	return nil
-}
-
-// removeRecords deletes the connection record and the connection's operation
-// policy from a space: a policy without its connection governs nothing. A
-// space that is gone or hidden has nothing left to remove.
-func (r *ConnectionResource) removeRecords(ctx context.Context, diags *diag.Diagnostics, name, spaceKey string) bool {
-	space, err := r.data.run.Space(ctx, spaceKey)
-	if confluence.IsNotFound(err) {
-		return true
-	}
-	if err != nil {
-		addAPIError(diags, "Unable to Read Space", fmt.Sprintf("While removing connection %q from space %s", name, spaceKey), r.account(), err)
-		return false
-	}
-	defer r.data.run.forgetRecords(spaceKey)
-	return deleteSpaceProperties(ctx, r.data, diags, space, policy.ConnectionPropertyKey(name), policy.PolicyPropertyKey(name))
-}
-
-// deleteSpaceProperties deletes the named properties of a space, if present.
-func deleteSpaceProperties(ctx context.Context, data *providerData, diags *diag.Diagnostics, space *confluence.Space, keys ...string) bool {
-	props, err := data.client.ListSpaceProperties(ctx, space.ID, "")
-	if err != nil {
-		addAPIError(diags, "Unable to Read Space Properties", "While removing "+strings.Join(keys, " and ")+" from space "+space.Key, data.email, err)
-		return false
-	}
-	ok := true
-	for _, p := range props {
-		if !slices.Contains(keys, p.Key) {
-			continue
-		}
-		if err := data.client.DeleteSpaceProperty(ctx, space.ID, p.ID); err != nil && !confluence.IsNotFound(err) {
-			addAPIError(diags, "Unable to Delete Space Property", fmt.Sprintf("While deleting space property %q from space %s", p.Key, space.Key), data.email, err)
-			ok = false
-		}
-	}
-	return ok
 }
 
 // Read checks the record in every space of the scope. A space whose record is
@@ -532,7 +489,7 @@ func (r *ConnectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	if len(intact) == 0 {
 		if imported {
 			resp.Diagnostics.AddError("Connection Not Found", fmt.Sprintf("No record of connection %q (space property %q) was found in space(s) %s, or the account %s may not view them.",
-				name, policy.ConnectionPropertyKey(name), strings.Join(setStrings(ctx, state.Spaces, &resp.Diagnostics), ", "), r.account()))
+				name, policy.ConnectionPropertyKey(name), strings.Join(setStrings(ctx, state.Spaces, &resp.Diagnostics), ", "), r.data.account()))
 			return
 		}
 		tflog.Warn(ctx, "connection record gone from every space of the scope; removing it from state", map[string]any{"connection": name})
@@ -590,23 +547,25 @@ func (r *ConnectionResource) adopt(ctx context.Context, state *connectionModel, 
 	state.Spaces = spaces
 }
 
-func (r *ConnectionResource) ready(diags *diag.Diagnostics) bool {
-	if r.data == nil || r.data.configUnknown || r.data.client == nil {
-		diags.AddError("Provider Not Configured",
-			"The Confluence provider configuration is not known at apply time. Make sure url, email and api_token are set; this is a bug if they are.")
+// checkNotOwnRecord stops the governed account from changing or removing its
+// own connection record: without the record its operations would no longer be
+// governed. Like its policy, it is managed from the administrators' workspace.
+func (r *ConnectionResource) checkNotOwnRecord(ctx context.Context, diags *diag.Diagnostics, state connectionModel) bool {
+	if r.data == nil || r.data.configUnknown || state.AccountID.ValueString() == "" {
+		return true
+	}
+	user, err := r.data.run.CurrentUser(ctx)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Current User", "While checking who manages connection "+quote(state.Name.ValueString()), r.data.account(), err)
 		return false
 	}
-	if r.now == nil {
-		r.now = time.Now
+	if user.AccountID == state.AccountID.ValueString() {
+		diags.AddError("Connection Cannot Edit Its Own Record",
+			fmt.Sprintf("The provider is authenticated as %s (account %s), the account of connection %q. No identity changes or removes its own connection record, so nothing was written. "+
+				"Manage the connection from the administrators' workspace, with credentials the automation does not have.", r.data.account(), user.AccountID, state.Name.ValueString()))
+		return false
 	}
 	return true
-}
-
-func (r *ConnectionResource) account() string {
-	if r.data == nil {
-		return "the configured account"
-	}
-	return r.data.email
 }
 
 // connectionNameValidator applies policy.ValidateConnectionName at plan time.

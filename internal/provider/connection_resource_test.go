@@ -409,3 +409,37 @@ func TestConnectionResource_rejectedTokenNotInError(t *testing.T) {
 		t.Error("the emulator did not reject the wrong token; the test proves nothing")
 	}
 }
+
+// The governed account cannot change or remove its own connection record:
+// that would take its operations out of the policy.
+func TestAccConnectionResource_ownRecordIsOffLimits(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	admin := connectionConfig(site, `["DOCS", "OPS"]`, 1)
+	asBot := strings.Replace(strings.Replace(admin, adminEmail, botEmail, 1), adminToken, botToken, 1)
+	var writes int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: withToken(botToken,
+			resource.TestStep{Config: admin, Check: func(*terraform.State) error { writes = site.emu.Stats().Writes; return nil }},
+			resource.TestStep{
+				Config:      strings.Replace(asBot, `["DOCS", "OPS"]`, `["DOCS"]`, 1),
+				ExpectError: regexp.MustCompile(`(?s)Connection Cannot Edit Its Own Record.*bot@example.com`),
+			},
+			resource.TestStep{
+				Config:      asBot,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`Connection Cannot Edit Its Own Record`),
+			},
+			resource.TestStep{
+				PreConfig: func() {
+					if w := site.emu.Stats().Writes; w != writes {
+						t.Errorf("the refused plans sent %d write request(s)", w-writes)
+					}
+				},
+				Config: admin,
+				Check:  expectConnectionIn(site, "DOCS", "OPS"),
+			},
+		),
+	})
+}

@@ -19,6 +19,12 @@ func addAPIError(diags *diag.Diagnostics, summary, doing, account string, err er
 	diags.AddError(summary, doing+", "+explainAPIError(account, err)+"\n\nError: "+err.Error())
 }
 
+// addAPIWarning is addAPIError for a step that failed after the change itself
+// was saved: the apply succeeds, and the warning says what is missing.
+func addAPIWarning(diags *diag.Diagnostics, summary, doing, account string, err error) {
+	diags.AddWarning(summary, doing+", "+explainAPIError(account, err)+"\n\nError: "+err.Error())
+}
+
 // explainAPIError says what an error from Confluence means for the user.
 func explainAPIError(account string, err error) string {
 	apiErr, ok := confluence.AsAPIError(err)

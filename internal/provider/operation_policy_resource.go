@@ -314,7 +314,7 @@ func (r *OperationPolicyResource) findConnection(ctx context.Context, name strin
 func (r *OperationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan operationPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	r.write(ctx, &resp.Diagnostics, &plan, nil)
@@ -327,7 +327,7 @@ func (r *OperationPolicyResource) Update(ctx context.Context, req resource.Updat
 	var plan, state operationPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	r.write(ctx, &resp.Diagnostics, &plan, setStrings(ctx, state.Spaces, &resp.Diagnostics))
@@ -359,45 +359,22 @@ func (r *OperationPolicyResource) write(ctx context.Context, diags *diag.Diagnos
 		diags.AddError("Invalid Operation Policy", fmt.Sprintf("The operation policy of connection %q cannot be stored: %s", name, err))
 		return
 	}
-	key := policy.PolicyPropertyKey(name)
 	for _, spaceKey := range rec.Spaces {
-		space, err := r.data.run.Space(ctx, spaceKey)
-		if err != nil {
-			addAPIError(diags, "Unable to Read Space", fmt.Sprintf("While writing the operation policy of connection %q to space %s", name, spaceKey), r.data.email, err)
-			continue
-		}
-		if _, err := r.data.client.PutSpaceProperty(ctx, space.ID, key, json.RawMessage(value)); err != nil {
-			addAPIError(diags, "Unable to Write Operation Policy", fmt.Sprintf("While writing space property %q in space %s", key, spaceKey), r.data.email, err)
-			continue
-		}
-		r.data.run.forgetRecords(spaceKey)
+		r.data.putSpaceRecord(ctx, diags, spaceKey, policy.PolicyPropertyKey(name), json.RawMessage(value), fmt.Sprintf("the operation policy of connection %q", name))
 	}
 	for _, spaceKey := range previous {
 		if !rec.InScope(spaceKey) {
-			r.removePolicy(ctx, diags, name, spaceKey)
+			r.data.removeSpaceRecords(ctx, diags, spaceKey, policy.PolicyPropertyKey(name))
 		}
 	}
 	plan.ID = plan.Connection
 	plan.Spaces, _ = types.SetValueFrom(ctx, types.StringType, rec.Spaces)
 }
 
-func (r *OperationPolicyResource) removePolicy(ctx context.Context, diags *diag.Diagnostics, name, spaceKey string) {
-	space, err := r.data.run.Space(ctx, spaceKey)
-	if confluence.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		addAPIError(diags, "Unable to Read Space", fmt.Sprintf("While removing the operation policy of connection %q from space %s", name, spaceKey), r.data.email, err)
-		return
-	}
-	deleteSpaceProperties(ctx, r.data, diags, space, policy.PolicyPropertyKey(name))
-	r.data.run.forgetRecords(spaceKey)
-}
-
 func (r *OperationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state operationPolicyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	name := state.Connection.ValueString()
@@ -411,7 +388,7 @@ func (r *OperationPolicyResource) Delete(ctx context.Context, req resource.Delet
 		spaces = slices.Compact(spaces)
 	}
 	for _, spaceKey := range spaces {
-		r.removePolicy(ctx, &resp.Diagnostics, name, spaceKey)
+		r.data.removeSpaceRecords(ctx, &resp.Diagnostics, spaceKey, policy.PolicyPropertyKey(name))
 	}
 }
 
@@ -499,15 +476,6 @@ func setLevels(m *operationPolicyModel, p policy.PolicyRecord) {
 	for op, v := range m.levels() {
 		*v = types.StringValue(string(p.Level(op)))
 	}
-}
-
-func (r *OperationPolicyResource) ready(diags *diag.Diagnostics) bool {
-	if r.data == nil || r.data.configUnknown || r.data.client == nil {
-		diags.AddError("Provider Not Configured",
-			"The Confluence provider configuration is not known at apply time. Make sure url, email and api_token are set; this is a bug if they are.")
-		return false
-	}
-	return true
 }
 
 // knownSpaceKeys returns the keys of the spaces this run has looked up so far.

@@ -170,8 +170,26 @@ func TestAccOperationPolicyResource_selfElevation(t *testing.T) {
 	t.Parallel()
 	site := newTestSite(t)
 	admin := connectionConfig(site, `["DOCS"]`, 1, policyBlock(`delete_page = "denied"`))
-	asBot := strings.Replace(strings.Replace(admin, adminEmail, botEmail, 1), adminToken, botToken, 1)
-	asBot = strings.Replace(asBot, `delete_page = "denied"`, `delete_page = "allowed"`, 1)
+	// The bot's own workspace: it leaves the connection alone (a removed block
+	// forgets it without touching the record) and tries to loosen its policy.
+	asBot := site.providerBlock(botEmail, botToken) + `
+variable "bot_token" {
+  type      = string
+  ephemeral = true
+}
+
+removed {
+  from = confluence_connection.ci
+  lifecycle {
+    destroy = false
+  }
+}
+
+resource "confluence_operation_policy" "ci" {
+  connection_name = "ci-bot"
+  delete_page     = "allowed"
+}
+`
 	var writes int
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories(),

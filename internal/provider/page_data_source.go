@@ -146,7 +146,7 @@ func (d *PageDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 func (d *PageDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m pageDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !dataSourceReady(d.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.data.configured(&resp.Diagnostics) {
 		return
 	}
 

@@ -226,7 +226,7 @@ func desiredContent(m pageModel) (content, error) {
 func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan pageModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	want, err := desiredContent(plan)
@@ -243,12 +243,12 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Space", "While creating page "+quote(title)+" in space "+spaceKey+" the space could not be read", r.account(), err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Space", "While creating page "+quote(title)+" in space "+spaceKey+" the space could not be read", r.data.account(), err)
 		return
 	}
 	user, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Current User", "While creating page "+quote(title)+" the authenticated account could not be read", r.account(), err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Current User", "While creating page "+quote(title)+" the authenticated account could not be read", r.data.account(), err)
 		return
 	}
 
@@ -279,8 +279,10 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 
 	if labels := setStrings(ctx, plan.Labels, &resp.Diagnostics); len(labels) > 0 {
 		if err := r.data.client.AddPageLabels(ctx, page.ID, labels); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Label Page", fmt.Sprintf("While adding labels to new page %s (%q) in space %s", page.ID, title, spaceKey), r.account(), err)
-			return
+			// A warning, not an error: an error would taint the new page and the
+			// next apply would replace it. The next refresh reads the labels
+			// back and plans the missing ones.
+			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf("Page %s (%q) was created in space %s, but while adding its labels", page.ID, title, spaceKey), r.data.account(), err)
 		}
 	}
 	r.writeAudit(ctx, &resp.Diagnostics, page, policy.CreatePage, decision, plan)
@@ -293,12 +295,12 @@ func (r *PageResource) adoptAfterFailedCreate(ctx context.Context, diags *diag.D
 	doing := fmt.Sprintf("While creating page %q in space %s", title, space.Key)
 	apiErr, isAPIErr := confluence.AsAPIError(createErr)
 	if isAPIErr && apiErr.Kind != confluence.KindBadRequest && apiErr.Kind != confluence.KindServer {
-		addAPIError(diags, "Unable to Create Page", doing, r.account(), createErr)
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
 		return nil
 	}
 	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Title: title, Statuses: []string{"current", "trashed", "draft", "archived"}})
 	if err != nil || len(found) == 0 {
-		addAPIError(diags, "Unable to Create Page", doing, r.account(), createErr)
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
 		return nil
 	}
 	existing := found[0]
@@ -332,12 +334,12 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if confluence.IsNotFound(err) {
 		tflog.Warn(ctx, "page no longer exists; removing it from state", map[string]any{"page_id": id})
 		resp.Diagnostics.AddWarning("Page Gone From Confluence",
-			fmt.Sprintf("Page %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again.", id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.account()))
+			fmt.Sprintf("Page %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again.", id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Page", "While reading page "+id, r.account(), err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Page", "While reading page "+id, r.data.account(), err)
 		return
 	}
 	if page.Status != "current" {
@@ -353,13 +355,13 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		// Import: learn everything from Confluence.
 		space, err := r.data.client.GetSpace(ctx, page.SpaceID)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Read Space", "While importing page "+id+" its space could not be read", r.account(), err)
+			addAPIError(&resp.Diagnostics, "Unable to Read Space", "While importing page "+id+" its space could not be read", r.data.account(), err)
 			return
 		}
 		spaceKey = space.Key
 		if !page.HasBody {
 			if page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{IncludeBody: true}); err != nil {
-				addAPIError(&resp.Diagnostics, "Unable to Read Page", "While importing page "+id, r.account(), err)
+				addAPIError(&resp.Diagnostics, "Unable to Read Page", "While importing page "+id, r.data.account(), err)
 				return
 			}
 		}
@@ -375,11 +377,11 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		state.PolicyDecision, state.ConfirmationCode = types.StringNull(), types.StringNull()
 		labels, err := r.data.client.GetPageLabels(ctx, id)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Read Labels", "While importing page "+id, r.account(), err)
+			addAPIError(&resp.Diagnostics, "Unable to Read Labels", "While importing page "+id, r.data.account(), err)
 			return
 		}
 		if len(labels) > 0 {
-			state.Labels = labelSet(labels)
+			state.Labels = labelNamesValue(&resp.Diagnostics, labels)
 		}
 	} else if int64(page.Version.Number) != state.Version.ValueInt64() {
 		// Someone else saved the page since Terraform did.
@@ -392,10 +394,10 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if !imported && !state.Labels.IsNull() {
 		labels, err := r.data.client.GetPageLabels(ctx, id)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Read Labels", "While reading the labels of page "+id, r.account(), err)
+			addAPIError(&resp.Diagnostics, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
 			return
 		}
-		state.Labels = labelSet(labels)
+		state.Labels = labelNamesValue(&resp.Diagnostics, labels)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -407,7 +409,7 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 	if !page.HasBody {
 		full, err := r.data.client.GetPage(ctx, id, confluence.GetPageOptions{IncludeBody: true})
 		if err != nil {
-			addAPIError(diags, "Unable to Read Page", "While reading page "+id+" after it was edited in Confluence", r.account(), err)
+			addAPIError(diags, "Unable to Read Page", "While reading page "+id+" after it was edited in Confluence", r.data.account(), err)
 			return false
 		}
 		page = full
@@ -455,7 +457,7 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	var plan, state pageModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	want, err := desiredContent(plan)
@@ -490,16 +492,16 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 				return
 			}
 			r.setFromPage(&plan, page, spaceKey)
-			defer r.writeAudit(ctx, &resp.Diagnostics, page, policy.UpdatePage, decision, plan)
+			r.writeAudit(ctx, &resp.Diagnostics, page, policy.UpdatePage, decision, plan)
 		}
 		if len(addLabels) > 0 {
 			if err := r.data.client.AddPageLabels(ctx, id, addLabels); err != nil {
-				addAPIError(&resp.Diagnostics, "Unable to Label Page", "While adding labels "+strings.Join(addLabels, ", ")+" to page "+id, r.account(), err)
+				addAPIError(&resp.Diagnostics, "Unable to Label Page", "While adding labels "+strings.Join(addLabels, ", ")+" to page "+id, r.data.account(), err)
 			}
 		}
 		for _, name := range removeLabels {
 			if err := r.data.client.RemovePageLabel(ctx, id, name); err != nil && !confluence.IsNotFound(err) {
-				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+" from page "+id, r.account(), err)
+				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+" from page "+id, r.data.account(), err)
 			}
 		}
 	} else {
@@ -532,7 +534,7 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, p
 		return page, true
 	}
 	if !confluence.IsConflict(err) {
-		addAPIError(diags, "Unable to Update Page", fmt.Sprintf("While updating page %s (%q) in space %s to version %d", id, plan.Title.ValueString(), state.SpaceKey.ValueString(), next), r.account(), err)
+		addAPIError(diags, "Unable to Update Page", fmt.Sprintf("While updating page %s (%q) in space %s to version %d", id, plan.Title.ValueString(), state.SpaceKey.ValueString(), next), r.data.account(), err)
 		return nil, false
 	}
 	current, readErr := r.data.client.GetPage(ctx, id, confluence.GetPageOptions{IncludeBody: true})
@@ -558,7 +560,7 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, p
 func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state pageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
 	id, mode := state.ID.ValueString(), state.OnDestroy.ValueString()
@@ -571,30 +573,26 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	if err := r.data.client.DeletePage(ctx, id, false); err != nil && !confluence.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete Page", "While moving page "+id+" to the trash", r.account(), err)
+		addAPIError(&resp.Diagnostics, "Unable to Delete Page", "While moving page "+id+" to the trash", r.data.account(), err)
 		return
 	}
 	if mode == onDestroyPurge {
 		if err := r.data.client.DeletePage(ctx, id, true); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Purge Page", "While purging page "+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.account(), err)
+			addAPIError(&resp.Diagnostics, "Unable to Purge Page", "While purging page "+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
 			return
 		}
 	}
 }
 
 // enforce re-evaluates the policy at apply and stops the write unless it is
-// allowed, planned so, and confirmed where needed.
+// allowed and confirmed where needed.
 func (r *PageResource) enforce(ctx context.Context, diags *diag.Diagnostics, op policy.Operation, plan pageModel, state *pageModel, want content, subject string) (policy.Result, bool) {
 	decision, err := r.decidePage(ctx, op, plan, state, want)
 	if err != nil {
-		diags.AddError("Unable to Evaluate Confluence Policy", subject+": "+err.Error())
+		r.data.addPolicyEvaluationError(diags, subject, err)
 		return decision, false
 	}
-	planned, plannedCode := "", ""
-	if op != policy.DeletePage {
-		planned, plannedCode = plan.PolicyDecision.ValueString(), plan.ConfirmationCode.ValueString()
-	}
-	return decision, r.data.enforceAtApply(diags, decision, planned, plannedCode, subject)
+	return decision, r.data.enforceAtApply(diags, decision, subject)
 }
 
 // decidePage evaluates the policy for a page operation. The confirmation code
@@ -647,12 +645,23 @@ func (r *PageResource) versionMessage(plan pageModel, decision policy.Result) st
 }
 
 // pageNeedsWrite reports whether the page itself (title, parent, content) must
-// be saved as a new version. Labels and version_message alone do not.
+// be saved as a new version. Labels, version_message and switching between
+// equivalent body and markdown forms alone do not.
 func pageNeedsWrite(plan, state pageModel, want content) bool {
 	return plan.Title.ValueString() != state.Title.ValueString() ||
 		plan.ParentID.ValueString() != state.ParentID.ValueString() ||
 		want.hash != state.BodyHash.ValueString() ||
-		!plan.Body.Equal(state.Body) // refresh brought back a person's edit
+		holdsRemoteEdit(state)
+}
+
+// holdsRemoteEdit reports whether refresh brought a person's edit into the
+// state's body: a body whose canonical form is not the one Terraform wrote.
+func holdsRemoteEdit(state pageModel) bool {
+	if state.Body.IsNull() {
+		return false
+	}
+	hash, err := storage.Hash(state.Body.ValueString())
+	return err != nil || hash != state.BodyHash.ValueString()
 }
 
 // setFromPage copies what Confluence reports about a page into the model.
@@ -665,23 +674,6 @@ func (r *PageResource) setFromPage(m *pageModel, page *confluence.Page, spaceKey
 	m.URL = types.StringValue(r.data.client.PageURL(page.WebUI))
 	m.LastModifiedAt = types.StringValue(page.Version.CreatedAt.UTC().Format(time.RFC3339))
 	m.LastModifiedBy = types.StringValue(page.Version.AuthorID)
-}
-
-// ready reports whether the provider is configured for an apply.
-func (r *PageResource) ready(diags *diag.Diagnostics) bool {
-	if r.data == nil || r.data.configUnknown || r.data.client == nil {
-		diags.AddError("Provider Not Configured",
-			"The Confluence provider configuration is not known at apply time. Make sure url, email and api_token are set; this is a bug if they are.")
-		return false
-	}
-	return true
-}
-
-func (r *PageResource) account() string {
-	if r.data == nil {
-		return "the configured account"
-	}
-	return r.data.email
 }
 
 // contentPath is the attribute the content came from, for error locations.
@@ -701,16 +693,6 @@ func canonicalBody(body string) (string, string, error) {
 	}
 	hash, err := storage.Hash(canonical)
 	return canonical, hash, err
-}
-
-func labelSet(labels []confluence.Label) types.Set {
-	values := make([]string, 0, len(labels))
-	for _, l := range labels {
-		values = append(values, l.Name)
-	}
-	sort.Strings(values)
-	set, _ := types.SetValueFrom(context.Background(), types.StringType, values)
-	return set
 }
 
 func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {

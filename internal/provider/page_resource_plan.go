@@ -73,24 +73,41 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 	}
 
+	if state != nil && !plan.SpaceKey.Equal(state.SpaceKey) {
+		// A new space replaces the page. Terraform plans the new page
+		// separately, as a create without prior state; here the old page's
+		// deletion is what needs governing.
+		r.governDelete(ctx, *state, &resp.Diagnostics)
+		return
+	}
+
+	// Until everything a change writes is known, neither its confirmation
+	// code nor (for an update) whether it writes at all can be planned: the
+	// apply-time re-plan would contradict a guess.
+	contentKnown := want.known && !plan.ParentID.IsUnknown() && !plan.Labels.IsUnknown() && !plan.Title.IsUnknown()
 	op := policy.CreatePage
 	if state != nil {
 		op = policy.UpdatePage
-		add, remove := labelChanges(ctx, plan.Labels, state.Labels, &resp.Diagnostics)
-		pageWrite := !want.known || plan.ParentID.IsUnknown() || pageNeedsWrite(plan, *state, want)
 		plan.Version, plan.LastModifiedAt, plan.LastModifiedBy, plan.URL = state.Version, state.LastModifiedAt, state.LastModifiedBy, state.URL
 		if !plan.Title.Equal(state.Title) {
 			plan.URL = types.StringUnknown() // Confluence puts the title in the page URL
 		}
-		if pageWrite {
-			plan.Version = types.Int64Value(state.Version.ValueInt64() + 1)
-			plan.LastModifiedAt, plan.LastModifiedBy = types.StringUnknown(), types.StringUnknown()
-		}
-		if !pageWrite && len(add) == 0 && len(remove) == 0 && !plan.Labels.IsUnknown() {
-			// Nothing reaches Confluence, so nothing is governed.
-			plan.PolicyDecision, plan.ConfirmationCode = state.PolicyDecision, state.ConfirmationCode
-			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-			return
+		if !contentKnown {
+			plan.Version, plan.LastModifiedAt, plan.LastModifiedBy = types.Int64Unknown(), types.StringUnknown(), types.StringUnknown()
+			plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
+		} else {
+			add, remove := labelChanges(ctx, plan.Labels, state.Labels, &resp.Diagnostics)
+			pageWrite := pageNeedsWrite(plan, *state, want)
+			if pageWrite {
+				plan.Version = types.Int64Value(state.Version.ValueInt64() + 1)
+				plan.LastModifiedAt, plan.LastModifiedBy = types.StringUnknown(), types.StringUnknown()
+			}
+			if !pageWrite && len(add) == 0 && len(remove) == 0 {
+				// Nothing reaches Confluence, so nothing is governed.
+				plan.PolicyDecision, plan.ConfirmationCode = state.PolicyDecision, state.ConfirmationCode
+				resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+				return
+			}
 		}
 	} else {
 		plan.Version = types.Int64Value(1)
@@ -104,15 +121,27 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	decision, err := r.decidePage(ctx, op, plan, state, want)
 	subject := describePageChange(op, plan, state)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Evaluate Confluence Policy", subject+": "+err.Error())
+		r.data.addPolicyEvaluationError(&resp.Diagnostics, subject, err)
+		return
+	}
+	if !contentKnown {
+		if decision.Decision == policy.DecisionDenied {
+			r.data.reportDecision(&resp.Diagnostics, decision, subject)
+			return
+		}
+		if decision.Decision == policy.DecisionAllowedWithConfirmation {
+			resp.Diagnostics.AddWarning("Confirmation Code Not Final",
+				subject+" needs confirmation, but it depends on values not known until apply, so its confirmation code cannot be bound to the change yet. "+
+					"The apply will stop before writing and show the final code; grant that code and apply again.")
+		}
+		if op == policy.CreatePage {
+			plan.PolicyDecision, plan.ConfirmationCode = types.StringValue(string(decision.Decision)), types.StringUnknown()
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	if !r.data.reportDecision(&resp.Diagnostics, decision, subject) {
 		return
-	}
-	if decision.Decision == policy.DecisionAllowedWithConfirmation && changeContent(ctx, op, plan, want) == "unknown" {
-		resp.Diagnostics.AddWarning("Confirmation Code Not Final",
-			subject+" depends on values not known until apply, so its confirmation code cannot be bound to the content yet. The apply will stop and show the final code; grant that code and apply again.")
 	}
 	plan.PolicyDecision = types.StringValue(string(decision.Decision))
 	plan.ConfirmationCode = types.StringValue(decision.ConfirmationCode)
@@ -124,16 +153,25 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 func (r *PageResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var state pageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.data.configUnknown || state.OnDestroy.ValueString() == onDestroyRetain {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.governDelete(ctx, state, &resp.Diagnostics)
+}
+
+// governDelete applies the delete_page policy to the page in state, unless
+// destroying it leaves the page in Confluence.
+func (r *PageResource) governDelete(ctx context.Context, state pageModel, diags *diag.Diagnostics) {
+	if r.data.configUnknown || state.OnDestroy.ValueString() == onDestroyRetain {
 		return
 	}
 	decision, err := r.decidePage(ctx, policy.DeletePage, state, &state, content{known: true})
 	subject := describePageChange(policy.DeletePage, state, &state)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Evaluate Confluence Policy", subject+": "+err.Error())
+		r.data.addPolicyEvaluationError(diags, subject, err)
 		return
 	}
-	r.data.reportDecision(&resp.Diagnostics, decision, subject)
+	r.data.reportDecision(diags, decision, subject)
 }
 
 // keepEquivalentForm keeps the prior text when the configuration changed only
@@ -162,7 +200,7 @@ func (r *PageResource) planHomepageParent(ctx context.Context, plan *pageModel, 
 	}
 	space, err := r.data.run.Space(ctx, plan.SpaceKey.ValueString())
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While planning page "+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.account(), err)
+		addAPIError(diags, "Unable to Read Space", "While planning page "+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.data.account(), err)
 		return
 	}
 	plan.ParentID = types.StringValue(space.HomepageID)
@@ -193,7 +231,7 @@ type auditRecord struct {
 	At               string `json:"at"`
 }
 
-// writeAudit records the write on the page itself.
+// writeAudit records the write on the page itself. A failure is a warning.
 func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, page *confluence.Page, op policy.Operation, decision policy.Result, plan pageModel) {
 	record := auditRecord{
 		Operation:        string(op),
@@ -215,8 +253,10 @@ func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, 
 		_, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
 	}
 	if err != nil {
-		addAPIError(diags, "Unable to Write Audit Property",
-			fmt.Sprintf("Page %s was saved as version %d, but while recording the change in its %q property", page.ID, page.Version.Number, auditPropertyKey), r.account(), err)
+		// The page is saved and its version message records the decision;
+		// failing here would taint a good page and replace it next time.
+		addAPIWarning(diags, "Audit Property Not Written",
+			fmt.Sprintf("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property", page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
 	}
 }
 

@@ -216,7 +216,7 @@ func (d *PagesDataSource) Configure(_ context.Context, req datasource.ConfigureR
 func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m pagesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !dataSourceReady(d.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.data.configured(&resp.Diagnostics) {
 		return
 	}
 
@@ -540,12 +540,7 @@ func searchSubject(spaceKey, query string) string {
 func (d *providerData) authorizeRead(ctx context.Context, diags *diag.Diagnostics, op policy.Operation, spaceKey, pageID, pageTitle, boundTo, subject string) bool {
 	res, err := d.decide(ctx, op, spaceKey, pageID, pageTitle, boundTo)
 	if err != nil {
-		if _, ok := confluence.AsAPIError(err); ok {
-			addAPIError(diags, "Unable to Evaluate Confluence Policy", "While loading the "+string(op)+" policy of space "+spaceKey, d.email, err)
-		} else {
-			diags.AddError("Unable to Evaluate Confluence Policy",
-				fmt.Sprintf("%s could not be checked against the policy of space %s: %s\n\nNothing was returned.", subject, spaceKey, err))
-		}
+		d.addPolicyEvaluationError(diags, subject+" (nothing was returned)", err)
 		return false
 	}
 	switch res.Decision {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
 	"time"
@@ -78,14 +79,21 @@ func (s *seeder) governReader(spaceKey string, levels map[policy.Operation]polic
 // governReaderAs is governReader with a chosen connection name.
 func (s *seeder) governReaderAs(spaceKey, connection string, levels map[policy.Operation]policy.Level) {
 	s.t.Helper()
+	s.govern(readerEmail, connection, levels, spaceKey)
+}
+
+// govern writes, as an administrator would, a connection record for the
+// account with the given e-mail and its policy into each space of its scope.
+func (s *seeder) govern(email, connection string, levels map[policy.Operation]policy.Level, spaceKeys ...string) {
+	s.t.Helper()
 	ctx := context.Background()
-	var readerID string
+	var accountID string
 	for _, a := range emulator.DemoAccounts() {
-		if a.Email == readerEmail {
-			readerID = a.AccountID
+		if a.Email == email {
+			accountID = a.AccountID
 		}
 	}
-	conn, err := policy.EncodeConnection(policy.ConnectionRecord{Name: connection, AccountID: readerID, Email: readerEmail, Spaces: []string{spaceKey}, RotatedAt: time.Now()})
+	conn, err := policy.EncodeConnection(policy.ConnectionRecord{Name: connection, AccountID: accountID, Email: email, Spaces: spaceKeys, RotatedAt: time.Now()})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -93,9 +101,11 @@ func (s *seeder) governReaderAs(spaceKey, connection string, levels map[policy.O
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	for key, value := range map[string][]byte{policy.ConnectionPropertyKey(connection): conn, policy.PolicyPropertyKey(connection): pol} {
-		if _, err := s.client.PutSpaceProperty(ctx, s.spaceID(spaceKey), key, json.RawMessage(value)); err != nil {
-			s.t.Fatalf("writing %s in %s: %v", key, spaceKey, err)
+	for _, spaceKey := range spaceKeys {
+		for key, value := range map[string][]byte{policy.ConnectionPropertyKey(connection): conn, policy.PolicyPropertyKey(connection): pol} {
+			if _, err := s.client.PutSpaceProperty(ctx, s.spaceID(spaceKey), key, json.RawMessage(value)); err != nil {
+				s.t.Fatalf("writing %s in %s: %v", key, spaceKey, err)
+			}
 		}
 	}
 }
@@ -425,6 +435,12 @@ data "confluence_pages" "docs" {
 				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*search_pages.*denied.*terraform\.policy\.reader-ci.*in\s+space\s+DOCS`),
 			},
 			{
+				// Nothing was searched for the denied space.
+				PreConfig: func() {
+					if n := site.emu.Count(http.MethodGet, "/wiki/rest/api/search"); n != 0 {
+						t.Errorf("the denied search was sent %d time(s)", n)
+					}
+				},
 				// Free CQL that reaches a denied space returns nothing at all.
 				Config: site.providerBlock(readerEmail, readerToken) + `
 data "confluence_pages" "everywhere" {

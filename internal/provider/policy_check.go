@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
@@ -55,15 +56,23 @@ func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result
 	return true
 }
 
-// enforceAtApply re-evaluates the policy right before a write and stops it
-// unless the decision is the one planned and, where needed, the code granted.
-func (d *providerData) enforceAtApply(diags *diag.Diagnostics, res policy.Result, plannedDecision, plannedCode, subject string) bool {
-	if plannedDecision != "" && (string(res.Decision) != plannedDecision || res.ConfirmationCode != plannedCode) {
-		diags.AddError("Confluence Policy Changed Since the Plan",
-			fmt.Sprintf("%s was planned as %q (code %q) but the policy now decides %q (code %q): %s\n\nNothing was written. Run terraform plan again and review the new decision.",
-				subject, plannedDecision, plannedCode, res.Decision, res.ConfirmationCode, res.Reason))
-		return false
+// addPolicyEvaluationError reports that the policy could not be evaluated,
+// which stops the operation: an unknown decision never lets a change through.
+func (d *providerData) addPolicyEvaluationError(diags *diag.Diagnostics, subject string, err error) {
+	if _, ok := confluence.AsAPIError(err); ok {
+		addAPIError(diags, "Unable to Evaluate Confluence Policy", subject+": while loading the policy, so nothing was done", d.account(), err)
+		return
 	}
+	diags.AddError("Unable to Evaluate Confluence Policy",
+		subject+": the policy could not be evaluated, so nothing was done. "+err.Error())
+}
+
+// enforceAtApply re-evaluates the policy right before a write and stops it
+// unless it is allowed and, where needed, its code granted. A policy that
+// changed between plan and apply never gets this far for planned values:
+// Terraform's apply-time re-plan of policy_decision and confirmation_code no
+// longer matches the saved plan and stops the apply first.
+func (d *providerData) enforceAtApply(diags *diag.Diagnostics, res policy.Result, subject string) bool {
 	switch res.Decision {
 	case policy.DecisionDenied:
 		diags.AddError("Operation Denied by Confluence Policy",

@@ -67,6 +67,27 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
+// configured reports whether the provider can talk to Confluence now, and
+// otherwise adds an error saying why. A nil receiver is a provider that was
+// not configured.
+func (d *providerData) configured(diags *diag.Diagnostics) bool {
+	if d == nil || d.configUnknown || d.client == nil {
+		diags.AddError("Provider Not Configured",
+			"The Confluence provider configuration (url, email, api_token or connection) is not known yet: it depends on values known only after apply. "+
+				"Set those arguments from values known at plan time, such as variables or environment variables.")
+		return false
+	}
+	return true
+}
+
+// account names the authenticated account in messages.
+func (d *providerData) account() string {
+	if d == nil || d.email == "" {
+		return "the configured account"
+	}
+	return d.email
+}
+
 // runCache holds what one Terraform run needs from Confluence more than once:
 // the authenticated user, spaces and the policy records of each space. The
 // provider process lives for one command, so "per run" is "per process".

@@ -92,7 +92,7 @@ func (d *SpaceDataSource) Configure(_ context.Context, req datasource.ConfigureR
 func (d *SpaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m spaceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !dataSourceReady(d.data, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.data.configured(&resp.Diagnostics) {
 		return
 	}
 	key := m.Key.ValueString()
@@ -107,19 +107,6 @@ func (d *SpaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	m.HomepageID = types.StringValue(space.HomepageID)
 	m.URL = types.StringValue(d.data.client.PageURL(space.WebUI))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// dataSourceReady reports whether the provider is configured well enough for
-// a data source to read. Data sources read at plan time, so a provider
-// configuration that depends on values not known yet cannot serve them.
-func dataSourceReady(data *providerData, diags *diag.Diagnostics) bool {
-	if data == nil || data.configUnknown || data.client == nil {
-		diags.AddError("Provider Not Configured",
-			"The Confluence provider configuration (url, email, api_token or connection) is not known yet, so this data source cannot be read while planning. "+
-				"Set those arguments from values known at plan time (variables or environment variables), not from other resources' attributes.")
-		return false
-	}
-	return true
 }
 
 // visibleSpace looks a space up once per run and reports a space that does
