@@ -3,7 +3,8 @@
 // v1 CQL search, label writes and the current user.
 //
 // The client authenticates with an account email and API token (basic auth),
-// limits its own request rate, retries idempotent requests on 429/503 and
+// limits its own request rate, retries idempotent requests on 503 (and every
+// request on 429, which is refused before any work is done) and
 // network errors honouring Retry-After, follows cursor pagination and turns
 // error responses into *APIError values that never contain the token.
 package confluence
@@ -406,10 +407,13 @@ func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryableht
 			retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
 			return retry, nil
 		}
-		if !retryable {
-			return false, nil
+		// A 429 comes from the rate limiter before anything is processed, so
+		// it is safe to retry for every method, creates included. A 503 may
+		// come after the work was done: only idempotent requests retry it.
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return true, nil
 		}
-		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
+		return retryable && resp.StatusCode == http.StatusServiceUnavailable, nil
 	}
 }
 

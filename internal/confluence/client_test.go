@@ -318,6 +318,29 @@ func TestRetriesExhaustedGiveRateLimitedError(t *testing.T) {
 	}
 }
 
+// A 429 is refused before any work is done, so even a create is retried.
+func TestPostIsRetriedAfterRateLimit(t *testing.T) {
+	tc := newTestClient(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 0 {
+			w.Header().Set("Retry-After", "2")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		writeJSON(w, 200, `{"id":"7","title":"T","status":"current","version":{"number":1}}`)
+	})
+	tc.jitter = func(time.Duration) time.Duration { return 0 }
+	page, err := tc.CreatePage(t.Context(), CreatePageRequest{SpaceID: "1", Title: "T", Body: "<p/>"})
+	if err != nil || page.ID != "7" {
+		t.Fatalf("CreatePage = %+v, %v", page, err)
+	}
+	if got := tc.rec.count(); got != 2 {
+		t.Errorf("requests = %d, want 2", got)
+	}
+	if got, want := tc.recordedWaits(), []time.Duration{2 * time.Second}; !slices.Equal(got, want) {
+		t.Errorf("waits = %v, want %v", got, want)
+	}
+}
+
 func TestPostIsNotRetried(t *testing.T) {
 	t.Run("503", func(t *testing.T) {
 		tc := newTestClient(t, func(_ int, w http.ResponseWriter, _ *http.Request) {

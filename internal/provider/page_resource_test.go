@@ -607,3 +607,46 @@ resource "confluence_page" "test" {
 		t.Fatal("the page was created without edit permission")
 	}
 }
+
+// A rate-limited site slows the apply down but does not break it: every
+// request refused with 429 is retried after Retry-After, creates included,
+// and each page is created exactly once.
+func TestAccPageResource_rateLimitedSite(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	site.emu.SetRateLimit(5, 4)
+	config := fmt.Sprintf(`
+provider "confluence" {
+  url                 = %q
+  email               = %q
+  api_token           = %q
+  max_retries         = 10
+  requests_per_second = 100
+}
+
+resource "confluence_page" "many" {
+  count     = 6
+  space_key = "DOCS"
+  title     = "Limited ${count.index}"
+  body      = "<p>${count.index}</p>"
+}
+`, site.URL(), botEmail, botToken)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config:           config,
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check: func(*terraform.State) error {
+				for i := range 6 {
+					if _, ok := site.emu.PageByTitle("DOCS", fmt.Sprintf("Limited %d", i)); !ok {
+						return fmt.Errorf("page %d missing", i)
+					}
+				}
+				if n := site.emu.Count(http.MethodPost, "/wiki/api/v2/pages"); n <= 6 {
+					return fmt.Errorf("creates sent %d times: the site never rate limited them, so this test proves nothing", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
