@@ -10,10 +10,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -141,11 +144,23 @@ func printBanner(w io.Writer, baseURL string, emu *emulator.Emulator) {
 	fmt.Fprintf(w, "Confluence emulator listening on %s (CONFLUENCE_URL=%s)\n", baseURL, baseURL)
 	grants := emu.Grants()
 	for _, a := range emu.Accounts() {
-		role := fmt.Sprint(grants[a.Email])
+		role := describeGrants(grants[a.Email])
 		if a.SiteAdmin {
 			role = "site admin"
 		}
 		fmt.Fprintf(w, "  %-22s token %-14s %s\n", a.Email, a.Token, role)
 	}
 	fmt.Fprintf(w, "stats: GET %s/__emulator/stats, reset: POST %s/__emulator/reset-stats\n", baseURL, baseURL)
+}
+
+// describeGrants lists an account's permissions by space, e.g. "DOCS: edit, OPS: view".
+func describeGrants(bySpace map[string]emulator.Permission) string {
+	if len(bySpace) == 0 {
+		return "no space permissions"
+	}
+	parts := make([]string, 0, len(bySpace))
+	for _, key := range slices.Sorted(maps.Keys(bySpace)) {
+		parts = append(parts, fmt.Sprintf("%s: %s", key, bySpace[key]))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -96,8 +96,10 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 		t.Fatal("run did not stop after cancel")
 	}
 
-	if !strings.Contains(out.String(), base) || !strings.Contains(out.String(), "bot@example.com") {
-		t.Errorf("banner lacks base URL or accounts:\n%s", out.String())
+	for _, want := range []string{base, "bot@example.com", "token bot-token", "DOCS: edit, OPS: edit", "reader@example.com", "DOCS: view, OPS: view", "site admin"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, out.String())
+		}
 	}
 	loaded, err := emulator.Load(data, emulator.Options{})
 	if err != nil {
