@@ -13,10 +13,6 @@ import (
 	"github.com/docs-as-code/terraform-provider-confluence/internal/provider"
 )
 
-// Run "go generate" to format example terraform files and generate the docs for the registry/website.
-//go:generate terraform fmt -recursive ./examples/
-//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate -provider-name confluence
-
 // version is set by goreleaser through -ldflags "-X main.version=...".
 var version = "dev"
 

@@ -321,4 +321,15 @@ func TestBulkPagesFilters(t *testing.T) {
 			t.Errorf("limit=%s: status %d, want 400", limit, r.status)
 		}
 	}
+	// At most 250 ids in one bulk request.
+	many := make([]string, 251)
+	for i := range many {
+		many[i] = fmt.Sprint(70000 + i)
+	}
+	if r := s.doRaw(bot, "bot-token", "GET", "/wiki/api/v2/pages?id="+strings.Join(many, "&id=")); r.status != 400 {
+		t.Errorf("251 ids: status %d, want 400", r.status)
+	}
+	if r := s.doRaw(bot, "bot-token", "GET", "/wiki/api/v2/pages?id="+strings.Join(many[:250], "&id=")); r.status != 200 {
+		t.Errorf("250 ids: status %d, want 200", r.status)
+	}
 }

@@ -25,6 +25,9 @@ func (e *Emulator) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("emulator: encoding site for %s: %w", path, err)
 	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("emulator: creating the folder of %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("emulator: saving site: %w", err)

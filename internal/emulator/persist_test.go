@@ -18,7 +18,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	s.must(200, bot, "POST", "/wiki/rest/api/content/"+p.ID+"/label", []map[string]string{{"prefix": "global", "name": "kept"}})
 	s.must(201, admin, "POST", "/wiki/api/v2/spaces/"+s.spaceID("DOCS")+"/properties", map[string]any{"key": "k", "value": "v"})
 
-	path := filepath.Join(t.TempDir(), "site.json")
+	path := filepath.Join(t.TempDir(), "not-yet", "site.json") // Save creates the folder
 	if err := s.emu.Save(path); err != nil {
 		t.Fatal(err)
 	}

@@ -320,14 +320,7 @@ func (r *ConnectionResource) verifyToken(ctx context.Context, config tfsdk.Confi
 			fmt.Sprintf("Connection %q needs api_token_wo to verify the account %s at %s. Pass the token from a secret store or an ephemeral value.", name, email, site))
 		return false
 	}
-	client, err := confluence.New(confluence.Config{
-		BaseURL:           site,
-		Email:             email,
-		APIToken:          token.ValueString(),
-		MaxRetries:        defaultMaxRetries,
-		RequestTimeout:    defaultRequestTimeout,
-		RequestsPerSecond: defaultRequestsPerSecond,
-	})
+	client, err := r.data.clientAs(email, token.ValueString())
 	if err != nil {
 		diags.AddError("Unable to Verify API Token", fmt.Sprintf("While verifying the API token of connection %q, the client could not be created: %s", name, err))
 		return false

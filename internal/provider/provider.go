@@ -159,7 +159,9 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	// Values that come from other resources are unknown during the first plan.
 	// Resources then wait: they plan with unknown computed values and do the
 	// real work at apply, when the configuration is known.
-	if cfg.URL.IsUnknown() || cfg.Email.IsUnknown() || cfg.APIToken.IsUnknown() || cfg.Connection.IsUnknown() {
+	if cfg.URL.IsUnknown() || cfg.Email.IsUnknown() || cfg.APIToken.IsUnknown() || cfg.Connection.IsUnknown() ||
+		cfg.Confirmations.IsUnknown() || cfg.ChangeReference.IsUnknown() || cfg.RequirePolicy.IsUnknown() ||
+		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() {
 		data := &providerData{configUnknown: true}
 		resp.ResourceData, resp.DataSourceData = data, data
 		return
@@ -191,6 +193,9 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	if !cfg.MaxRetries.IsNull() {
 		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+		if clientCfg.MaxRetries == 0 {
+			clientCfg.MaxRetries = -1 // the client reads 0 as "default"; the user means none
+		}
 	}
 	if !cfg.RequestTimeout.IsNull() {
 		// The validator has already rejected values that do not parse.
@@ -223,6 +228,8 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	tflog.Debug(ctx, "configured Confluence client", map[string]any{"url": client.BaseURL(), "email": settings.email, "connection": settings.connection})
 
 	data := newProviderData(client, settings)
+	clientCfg.Email, clientCfg.APIToken = "", "" // kept only inside the client
+	data.clientConfig, data.newClient = clientCfg, p.newClient
 	resp.ResourceData, resp.DataSourceData = data, data
 }
 

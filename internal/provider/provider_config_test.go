@@ -9,13 +9,19 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 )
 
 // Every invalid provider argument fails the plan naming the argument, and
@@ -131,4 +137,77 @@ resource "confluence_page" "p" {
 			},
 		}},
 	})
+}
+
+// configureWith runs the provider's Configure with the given arguments (the
+// others null) and returns the client configuration it produced.
+func configureWith(t *testing.T, args map[string]tftypes.Value) (confluence.Config, *provider.ConfigureResponse) {
+	t.Helper()
+	ctx := context.Background()
+	schema := providerSchema()
+	typ, ok := schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object type")
+	}
+	values := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(at, nil)
+	}
+	for name, v := range args {
+		values[name] = v
+	}
+	var captured confluence.Config
+	p := &ConfluenceProvider{version: "1.2.3", newClient: func(cfg confluence.Config) (*confluence.Client, error) {
+		captured = cfg
+		return confluence.New(cfg)
+	}}
+	resp := &provider.ConfigureResponse{}
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schema, Raw: tftypes.NewValue(typ, values)}}, resp)
+	return captured, resp
+}
+
+func TestConfigureClientSettings(t *testing.T) {
+	base := map[string]tftypes.Value{
+		"url":       tftypes.NewValue(tftypes.String, "https://example.atlassian.net"),
+		"email":     tftypes.NewValue(tftypes.String, botEmail),
+		"api_token": tftypes.NewValue(tftypes.String, botToken),
+	}
+	with := func(extra map[string]tftypes.Value) map[string]tftypes.Value {
+		out := map[string]tftypes.Value{}
+		for k, v := range base {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+
+	cfg, resp := configureWith(t, base)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if cfg.MaxRetries != defaultMaxRetries || cfg.RequestTimeout != defaultRequestTimeout || cfg.RequestsPerSecond != defaultRequestsPerSecond || cfg.Version != "1.2.3" {
+		t.Errorf("defaults: %+v", cfg)
+	}
+
+	// max_retries = 0 means no retries, not the client's default.
+	cfg, _ = configureWith(t, with(map[string]tftypes.Value{
+		"max_retries":         tftypes.NewValue(tftypes.Number, 0),
+		"request_timeout":     tftypes.NewValue(tftypes.String, "5s"),
+		"requests_per_second": tftypes.NewValue(tftypes.Number, 2.5),
+	}))
+	if cfg.MaxRetries >= 0 || cfg.RequestTimeout != 5*time.Second || cfg.RequestsPerSecond != 2.5 {
+		t.Errorf("explicit settings: MaxRetries %d, RequestTimeout %s, RequestsPerSecond %v", cfg.MaxRetries, cfg.RequestTimeout, cfg.RequestsPerSecond)
+	}
+
+	// Any unknown argument makes resources wait for the apply.
+	for _, name := range []string{"url", "require_policy", "requests_per_second", "confirmations"} {
+		typ := providerSchema().Attributes[name].GetType().TerraformType(context.Background())
+		_, resp := configureWith(t, with(map[string]tftypes.Value{name: tftypes.NewValue(typ, tftypes.UnknownValue)}))
+		data, ok := resp.ResourceData.(*providerData)
+		if resp.Diagnostics.HasError() || !ok || !data.configUnknown {
+			t.Errorf("unknown %s: configUnknown not set (%v)", name, resp.Diagnostics)
+		}
+	}
 }

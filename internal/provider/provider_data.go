@@ -38,6 +38,23 @@ type providerData struct {
 	requirePolicy   bool
 
 	run *runCache
+
+	// clientConfig is the provider's client configuration without
+	// credentials, for clients acting as another account (connections).
+	clientConfig confluence.Config
+	newClient    func(confluence.Config) (*confluence.Client, error)
+}
+
+// clientAs returns a client for the same site and settings that acts as
+// another account.
+func (d *providerData) clientAs(email, token string) (*confluence.Client, error) {
+	cfg := d.clientConfig
+	cfg.BaseURL, cfg.Email, cfg.APIToken = d.client.BaseURL(), email, token
+	newClient := d.newClient
+	if newClient == nil {
+		newClient = confluence.New
+	}
+	return newClient(cfg)
 }
 
 func newProviderData(client *confluence.Client, s providerSettings) *providerData {
