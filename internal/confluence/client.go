@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package confluence is a small typed REST client for the Confluence Cloud
 // endpoints the provider needs: v2 pages, spaces, properties and label reads,
 // v1 CQL search, label writes and the current user.

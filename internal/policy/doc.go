@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package policy holds the provider's access policy: the operations it
 // governs, the levels an administrator can assign to them, the connection and
 // policy records stored as Confluence space properties, the plan-time

@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package storage handles Confluence storage format, the XHTML dialect page
 // bodies are stored in: validation at plan time (Validate), a canonical form
 // for drift detection and readable diffs (Canonicalize, Equivalent, Hash),

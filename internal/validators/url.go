@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package validators holds the attribute validators shared by the provider's
 // schemas. Each says, in its error, what is accepted.
 package validators
