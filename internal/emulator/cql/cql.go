@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package cql parses and evaluates the subset of Confluence Query Language that
 // the emulator's v1 search endpoint (GET /wiki/rest/api/search?cql=...) serves.
 //

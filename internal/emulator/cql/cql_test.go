@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package cql
 
 import (
@@ -82,7 +85,7 @@ func TestMatch(t *testing.T) {
 		{"OR and parentheses inside quotes are literal", `title = "a OR b (c)" OR id = 1`, []string{"1"}},
 		{"OR binds looser than AND", "type = blogpost OR space = DOCS AND label = guide", []string{"2", "10", "11"}},
 		{"parentheses override precedence", "(type = blogpost OR space = DOCS) AND label = guide", []string{"2", "11"}},
-		{"AND binds looser than OR on the right", "label = guide AND type = blogpost OR id = 1", []string{"1"}},
+		{"AND binds tighter than OR on its left", "label = guide AND type = blogpost OR id = 1", []string{"1"}},
 		{"NOT binds tighter than AND", "NOT type = page AND space = BLOG", []string{"10"}},
 		{"NOT of a group", "NOT (type = page AND space = DOCS)", []string{"10"}},
 		{"double NOT", "NOT NOT id = 2", []string{"2"}},

@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package storagefmt rewrites Confluence storage format (XHTML with undeclared ac: and
 // ri: prefixes) the way Confluence Cloud does when a page is saved, so that the emulator
 // hands back bodies that differ from what the client sent, just as the real service does.
