@@ -177,7 +177,7 @@ func TestSearchFollowsV1Cursor(t *testing.T) {
 		switch n {
 		case 0:
 			writeJSON(w, 200, `{"results":[
-				{"content":{"id":"11","type":"page","status":"current","title":"Alpha","space":{"key":"DOC"},"_links":{"webui":"/spaces/DOC/pages/11/Alpha"}},"title":"@@@hl@@@Alpha","url":"/spaces/DOC/pages/11","lastModified":"2026-07-01T10:00:00.000Z"},
+				{"content":{"id":"11","type":"page","status":"current","title":"Alpha","space":{"key":"DOC"},"metadata":{"labels":{"results":[{"prefix":"global","name":"runbook","id":"7"},{"prefix":"global","name":"ops","id":"8"}],"size":2}},"_links":{"webui":"/spaces/DOC/pages/11/Alpha"}},"title":"@@@hl@@@Alpha","url":"/spaces/DOC/pages/11","lastModified":"2026-07-01T10:00:00.000Z"},
 				{"space":{"key":"DOC"},"title":"DOC space","url":"/spaces/DOC","lastModified":"2026-07-01T10:00:00.000Z"}],
 				"start":0,"limit":2,"size":2,"totalSize":4,"cqlQuery":"x","searchDuration":1,
 				"_links":{"base":"https://x.atlassian.net/wiki","context":"/wiki","next":"/rest/api/search?cql=type%3Dpage&limit=2&cursor=c2"}}`)
@@ -206,12 +206,15 @@ func TestSearchFollowsV1Cursor(t *testing.T) {
 	if results[0].WebUI != "/spaces/DOC/pages/11/Alpha" || results[1].WebUI != "/spaces/OPS/pages/12" {
 		t.Errorf("webui = %q, %q", results[0].WebUI, results[1].WebUI)
 	}
+	if !results[0].HasLabels || strings.Join(results[0].Labels, ",") != "runbook,ops" || results[1].HasLabels {
+		t.Errorf("labels = %v/%v, %v/%v", results[0].HasLabels, results[0].Labels, results[1].HasLabels, results[1].Labels)
+	}
 	if results[2].LastModified.Day() != 3 {
 		t.Errorf("last modified = %v", results[2].LastModified)
 	}
 	first, second := tc.rec.get(0), tc.rec.get(1)
 	q, _ := url.ParseQuery(first.RawQuery)
-	if first.Path != "/wiki/rest/api/search" || q.Get("cql") != "type=page" || q.Get("limit") != "3" {
+	if first.Path != "/wiki/rest/api/search" || q.Get("cql") != "type=page" || q.Get("limit") != "3" || q.Get("expand") != "content.space,content.metadata.labels" {
 		t.Errorf("first request = %s?%s", first.Path, first.RawQuery)
 	}
 	// _links.next is joined onto _links.base's path, on the configured host.

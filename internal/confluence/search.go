@@ -23,6 +23,16 @@ type SearchResult struct {
 	ID, Type, Status, Title, SpaceKey string
 	WebUI                             string // relative to /wiki; see Client.PageURL
 	LastModified                      time.Time
+	// Labels are the hit's label names as the search index has them (which
+	// may lag a recent change); HasLabels says whether the answer had them.
+	Labels    []string
+	HasLabels bool
+}
+
+type searchMetadata struct {
+	Labels *struct {
+		Results []labelJSON `json:"results"`
+	} `json:"labels"`
 }
 
 type searchSpace struct {
@@ -41,6 +51,7 @@ type searchResponse struct {
 			Status     string                     `json:"status"`
 			Title      string                     `json:"title"`
 			Space      *searchSpace               `json:"space"`
+			Metadata   *searchMetadata            `json:"metadata"`
 			Links      map[string]json.RawMessage `json:"_links"`
 			Expandable map[string]json.RawMessage `json:"_expandable"`
 		} `json:"content"`
@@ -55,6 +66,7 @@ type searchResponse struct {
 // Search runs a CQL query with GET /wiki/rest/api/search and follows the
 // cursor (_links.next joined onto _links.base) until limit content results
 // (limit <= 0: all). Hits that are not content (spaces, users) are skipped.
+// Each hit carries its space key and labels (expanded in the same request).
 // Build CQL from user values with QuoteCQL.
 func (c *Client) Search(ctx context.Context, cql string, limit int) ([]SearchResult, error) {
 	size := maxSearchPageSize
@@ -64,7 +76,7 @@ func (c *Client) Search(ctx context.Context, cql string, limit int) ([]SearchRes
 	u := c.v1("/search", url.Values{
 		"cql":    {cql},
 		"limit":  {strconv.Itoa(size)},
-		"expand": {"content.space"},
+		"expand": {"content.space,content.metadata.labels"},
 	})
 
 	var results []SearchResult
@@ -98,6 +110,12 @@ func (c *Client) Search(ctx context.Context, cql string, limit int) ([]SearchRes
 				res.WebUI = r.URL
 			}
 			res.SpaceKey = searchSpaceKey(r.Content.Space, r.Content.Expandable, r.ResultGlobalContainer)
+			if m := r.Content.Metadata; m != nil && m.Labels != nil {
+				res.HasLabels = true
+				for _, l := range m.Labels.Results {
+					res.Labels = append(res.Labels, l.Name)
+				}
+			}
 			results = append(results, res)
 			if limit > 0 && len(results) >= limit {
 				return results, nil

@@ -171,8 +171,10 @@ func pagesDataSourceSchema() schema.Schema {
 				Optional:            true,
 			},
 			"include_labels": schema.BoolAttribute{
-				MarkdownDescription: "Return each page's labels in `pages[*].labels`. Defaults to `false`: Confluence has no bulk label read, so this costs one extra request per page found (paced by the provider's `requests_per_second`).",
-				Optional:            true,
+				MarkdownDescription: "Read each page's labels fresh, by id. Defaults to `false`: `pages[*].labels` then come with the search results at no extra cost, " +
+					"as Confluence's search index has them (which may lag a label change by a few seconds). With `true` they are read from each page, one extra request per page found " +
+					"(Confluence has no bulk label read), paced by the provider's `requests_per_second`.",
+				Optional: true,
 			},
 			"query": schema.StringAttribute{
 				MarkdownDescription: "The CQL query sent to Confluence, with the `type = page` restriction and, for filters, the quoting and ordering added by the provider. Confirmation codes are bound to it.",
@@ -190,7 +192,7 @@ func pagesDataSourceSchema() schema.Schema {
 						"version":          schema.Int64Attribute{MarkdownDescription: "Current version number.", Computed: true},
 						"parent_id":        schema.StringAttribute{MarkdownDescription: "Id of the parent page; empty for a page at the top of the space.", Computed: true},
 						"url":              schema.StringAttribute{MarkdownDescription: "Web address of the page.", Computed: true},
-						"labels":           schema.SetAttribute{MarkdownDescription: "Label names; null unless `include_labels` is `true`.", Computed: true, ElementType: types.StringType},
+						"labels":           schema.SetAttribute{MarkdownDescription: "Label names: from the search results, or read fresh from the page with `include_labels`.", Computed: true, ElementType: types.StringType},
 						"last_modified_at": schema.StringAttribute{MarkdownDescription: "When the current version was saved (RFC 3339).", Computed: true},
 						"last_modified_by": schema.StringAttribute{MarkdownDescription: "Account id of whoever saved the current version.", Computed: true},
 						"body":             schema.StringAttribute{MarkdownDescription: "Body in canonical storage format (see the `storage_canonical` function); null unless `include_body` is `true`.", Computed: true},
@@ -333,8 +335,11 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		if includeBody {
 			result.Body = readBodyValue(&resp.Diagnostics, page)
 		}
-		if includeLabels {
+		switch {
+		case includeLabels:
 			result.Labels = labelNamesValue(&resp.Diagnostics, page.Labels)
+		case hit.HasLabels:
+			result.Labels = stringSetValue(&resp.Diagnostics, hit.Labels)
 		}
 		m.Pages = append(m.Pages, result)
 	}
@@ -586,7 +591,15 @@ func labelNamesValue(diags *diag.Diagnostics, labels []confluence.Label) types.S
 	for _, l := range labels {
 		names = append(names, l.Name)
 	}
-	set, d := types.SetValueFrom(context.Background(), types.StringType, names)
+	return stringSetValue(diags, names)
+}
+
+// stringSetValue returns strings as a set value (empty, never null).
+func stringSetValue(diags *diag.Diagnostics, values []string) types.Set {
+	if values == nil {
+		values = []string{}
+	}
+	set, d := types.SetValueFrom(context.Background(), types.StringType, values)
 	diags.Append(d...)
 	return set
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
@@ -194,9 +195,11 @@ data "confluence_pages" "limited" {
 						"body":             knownvalue.StringExact("<p>How to write docs.</p>"),
 					}),
 				})),
-				// Without include_body and include_labels, neither is read.
+				// Without include_body the body is not read; labels come with the
+				// search results without extra requests.
 				statecheck.ExpectKnownValue("data.confluence_pages.text", tfjsonpath.New("pages").AtSliceIndex(0).AtMapKey("body"), knownvalue.Null()),
-				statecheck.ExpectKnownValue("data.confluence_pages.text", tfjsonpath.New("pages").AtSliceIndex(0).AtMapKey("labels"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.confluence_pages.all_labels_must_match", tfjsonpath.New("pages").AtSliceIndex(0).AtMapKey("labels"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("ops"), knownvalue.StringExact("runbook")})),
 			},
 		}},
 	})
@@ -346,6 +349,17 @@ data "confluence_pages" "default_limit" {
 				statecheck.ExpectKnownValue("data.confluence_pages.all", tfjsonpath.New("pages").AtSliceIndex(599).AtMapKey("body"), knownvalue.StringExact("<p>bulk</p>")),
 				statecheck.ExpectKnownValue("data.confluence_pages.default_limit", tfjsonpath.New("pages"), knownvalue.ListSizeExact(100)),
 				statecheck.ExpectKnownValue("data.confluence_pages.default_limit", tfjsonpath.New("pages").AtSliceIndex(99).AtMapKey("title"), knownvalue.StringExact("Bulk 0100")),
+				statecheck.ExpectKnownValue("data.confluence_pages.default_limit", tfjsonpath.New("pages").AtSliceIndex(99).AtMapKey("labels"), knownvalue.SetSizeExact(0)),
+			},
+			Check: func(*terraform.State) error {
+				// 600 results cost a few search and bulk requests, never one per page.
+				if n := site.emu.Count(http.MethodGet, "/wiki/api/v2/pages/{id}/labels"); n != 0 {
+					return fmt.Errorf("labels were read page by page (%d requests)", n)
+				}
+				if n := site.emu.Count(http.MethodGet, "/wiki/api/v2/pages/{id}"); n != 0 {
+					return fmt.Errorf("pages were read one by one (%d requests)", n)
+				}
+				return nil
 			},
 		}},
 	})
