@@ -1,7 +1,14 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Command confluence-emulator serves the Confluence Cloud emulator on a loopback
 // address, optionally persisted to a JSON file, for demos and manual testing.
 //
 //	confluence-emulator -seed demo -data site.json -addr 127.0.0.1:8090
+//
+// -fault arms an injected failure (repeatable), e.g. to see a provider retry:
+//
+//	confluence-emulator -seed demo -fault 'POST:^/wiki/api/v2/pages$:503:2'
 package main
 
 import (
@@ -15,7 +22,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +48,7 @@ type config struct {
 	latency   time.Duration
 	rateLimit float64
 	rateBurst int
+	faults    faultFlags
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -51,6 +61,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every request, e.g. 50ms")
 	fs.Float64Var(&cfg.rateLimit, "rate-limit", 0, "requests per second per account (0 = unlimited)")
 	fs.IntVar(&cfg.rateBurst, "rate-burst", 10, "burst size of the per-account rate limit")
+	fs.Var(&cfg.faults, "fault", "inject a fault (repeatable): `"+faultFormat+"` with KIND one of "+faultKindList+
+		"; METHOD * matches any method, TIMES defaults to 1; e.g. POST:^/wiki/api/v2/pages$:503:2")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -111,6 +123,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, f := range cfg.faults {
+		emu.InjectFault(f)
+	}
 	ln, err := listen(cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
@@ -119,7 +134,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
-	printBanner(stdout, "http://"+ln.Addr().String(), emu)
+	printBanner(stdout, "http://"+ln.Addr().String(), emu, cfg.faults)
 
 	select {
 	case <-ctx.Done():
@@ -140,7 +155,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func printBanner(w io.Writer, baseURL string, emu *emulator.Emulator) {
+func printBanner(w io.Writer, baseURL string, emu *emulator.Emulator, faults []emulator.Fault) {
 	fmt.Fprintf(w, "Confluence emulator listening on %s (CONFLUENCE_URL=%s)\n", baseURL, baseURL)
 	grants := emu.Grants()
 	for _, a := range emu.Accounts() {
@@ -151,6 +166,125 @@ func printBanner(w io.Writer, baseURL string, emu *emulator.Emulator) {
 		fmt.Fprintf(w, "  %-22s token %-14s %s\n", a.Email, a.Token, role)
 	}
 	fmt.Fprintf(w, "stats: GET %s/__emulator/stats, reset: POST %s/__emulator/reset-stats\n", baseURL, baseURL)
+	for _, f := range faults {
+		fmt.Fprintln(w, "fault armed:", describeFault(f))
+	}
+}
+
+// describeFault renders an armed fault for the banner, e.g.
+// "POST ^/wiki/api/v2/pages$ -> 503, 2 times".
+func describeFault(f emulator.Fault) string {
+	method := f.Method
+	if method == "" {
+		method = "any method"
+	}
+	times := "once"
+	if f.Times > 1 {
+		times = fmt.Sprintf("%d times", f.Times)
+	}
+	return fmt.Sprintf("%s %s -> %s, %s", method, f.Path, f.Kind, times)
+}
+
+// The -fault syntax, for usage and error messages.
+const (
+	faultFormat   = "METHOD:PATH_REGEX:KIND[:TIMES]"
+	faultKindList = "503, drop-after-commit, 500-before"
+	faultSyntax   = faultFormat + " with KIND one of " + faultKindList
+)
+
+// faultKinds are the kinds -fault accepts, by the name FaultKind.String gives them.
+var faultKinds = []emulator.FaultKind{emulator.Fault503, emulator.FaultDropAfterCommit, emulator.Fault500Before}
+
+// faultFlags collects the repeated -fault flag.
+type faultFlags []emulator.Fault
+
+func (ff *faultFlags) String() string {
+	if ff == nil {
+		return ""
+	}
+	parts := make([]string, len(*ff))
+	for i, f := range *ff {
+		parts[i] = describeFault(f)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (ff *faultFlags) Set(value string) error {
+	f, err := parseFault(value)
+	if err != nil {
+		return err
+	}
+	*ff = append(*ff, f)
+	return nil
+}
+
+// parseFault parses METHOD:PATH_REGEX:KIND[:TIMES]. The regexp may itself contain
+// colons, so METHOD runs to the first colon and KIND (and TIMES) are taken from the
+// end: a value ending in KIND:NUMBER has TIMES = NUMBER.
+func parseFault(value string) (emulator.Fault, error) {
+	bad := func(format string, args ...any) (emulator.Fault, error) {
+		return emulator.Fault{}, fmt.Errorf("%s (want %s)", fmt.Sprintf(format, args...), faultSyntax)
+	}
+	method, rest, ok := strings.Cut(value, ":")
+	if !ok {
+		return bad("missing PATH_REGEX and KIND")
+	}
+	switch {
+	case method == "*":
+		method = "" // the emulator's "any method"
+	case method == "" || strings.IndexFunc(method, func(r rune) bool { return (r < 'A' || r > 'Z') && (r < 'a' || r > 'z') }) >= 0:
+		return bad("method %q is not an HTTP method or *", method)
+	default:
+		method = strings.ToUpper(method)
+	}
+
+	f := emulator.Fault{Method: method, Times: 1}
+	pathAndKind, last, ok := cutLast(rest)
+	if !ok {
+		return bad("missing KIND after PATH_REGEX")
+	}
+	f.Path = pathAndKind
+	kind, known := faultKind(last)
+	if n, err := strconv.Atoi(last); err == nil {
+		// KIND:NUMBER ends the value: NUMBER is TIMES.
+		if path, kindName, ok := cutLast(pathAndKind); ok {
+			if k, isKind := faultKind(kindName); isKind {
+				if n < 1 {
+					return bad("TIMES %d is not a positive number", n)
+				}
+				f.Path, f.Times, kind, known = path, n, k, true
+			}
+		}
+	}
+	if !known {
+		return bad("unknown fault kind %q", last)
+	}
+	f.Kind = kind
+	if f.Path == "" {
+		return bad("PATH_REGEX is empty: use .* to match every path")
+	}
+	if _, err := regexp.Compile(f.Path); err != nil {
+		return bad("PATH_REGEX %q does not compile: %v", f.Path, err)
+	}
+	return f, nil
+}
+
+// cutLast splits s around its last colon.
+func cutLast(s string) (before, after string, found bool) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+1:], true
+}
+
+func faultKind(name string) (emulator.FaultKind, bool) {
+	for _, k := range faultKinds {
+		if k.String() == name {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // describeGrants lists an account's permissions by space, e.g. "DOCS: edit, OPS: view".

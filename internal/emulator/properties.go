@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package emulator
 
 import (

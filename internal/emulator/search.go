@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 package emulator
 
 import (
@@ -104,11 +107,12 @@ type v1ContentArray struct {
 // searchRequest is a parsed and executed v1 search: the visible current pages matching
 // the query, in result order, and the slice of them this request returns.
 type searchRequest struct {
-	cql    string
-	limit  int
-	offset int
-	pages  []*page // every match, ordered
-	next   string  // cursor for the next request, "" on the last
+	indexed map[string]*page // the pages searched, for rendering ancestors
+	cql     string
+	limit   int
+	offset  int
+	pages   []*page // every match, ordered
+	next    string  // cursor for the next request, "" on the last
 }
 
 func (c *call) runSearch() (*searchRequest, *apiError) {
@@ -129,7 +133,8 @@ func (c *call) runSearch() (*searchRequest, *apiError) {
 		// Confluence caps the page size rather than rejecting large limits.
 		limit = min(max(n, 1), maxLimit)
 	}
-	sr := &searchRequest{cql: q, limit: limit}
+	indexed := c.e.searchablePagesLocked()
+	sr := &searchRequest{indexed: indexed, cql: q, limit: limit}
 	if raw := c.query("cursor"); raw != "" {
 		var cur searchCursor
 		data, decErr := base64.RawURLEncoding.DecodeString(raw)
@@ -142,10 +147,11 @@ func (c *call) runSearch() (*searchRequest, *apiError) {
 		sr.offset = cur.Offset
 	}
 
-	// Candidates: current pages the caller may view, in id order so results are stable.
+	// Candidates: indexed current pages the caller may view now, in id order so results
+	// are stable.
 	var docs []cql.Doc
 	byID := map[string]*page{}
-	for _, p := range c.e.site.Pages {
+	for _, p := range indexed {
 		if p.Status != statusCurrent {
 			continue
 		}
@@ -153,7 +159,7 @@ func (c *call) runSearch() (*searchRequest, *apiError) {
 		if c.e.permLocked(c.acct, s) < PermView {
 			continue
 		}
-		d := c.e.docLocked(p, s)
+		d := docOf(indexed, p, s)
 		if query.Match(d) {
 			docs = append(docs, d)
 			byID[p.ID] = p
@@ -179,25 +185,26 @@ func (sr *searchRequest) window() []*page {
 	return sr.pages[sr.offset:min(sr.offset+sr.limit, len(sr.pages))]
 }
 
-func (e *Emulator) docLocked(p *page, s *space) cql.Doc {
+// docOf is what the search index holds of page p of space s; pages resolves ancestors.
+func docOf(pages map[string]*page, p *page, s *space) cql.Doc {
 	cur := p.current()
 	d := cql.Doc{
 		ID: p.ID, Type: "page", Status: p.Status, SpaceKey: s.Key, Title: cur.Title,
 		Text: storagefmt.PlainText(cur.Body), ParentID: p.ParentID, Labels: p.labelNames(),
 		Created: p.CreatedAt, LastModified: cur.CreatedAt,
 	}
-	d.AncestorIDs = e.ancestorIDsLocked(p)
+	d.AncestorIDs = ancestorIDs(pages, p)
 	return d
 }
 
-// ancestorIDsLocked lists the page's ancestors from the root down, as Confluence does.
-func (e *Emulator) ancestorIDsLocked(p *page) []string {
+// ancestorIDs lists the page's ancestors in pages from the root down, as Confluence does.
+func ancestorIDs(pages map[string]*page, p *page) []string {
 	var ids []string
 	seen := map[string]bool{p.ID: true}
 	for id := p.ParentID; id != "" && !seen[id]; {
 		seen[id] = true
 		ids = append([]string{id}, ids...)
-		parent := e.site.Pages[id]
+		parent := pages[id]
 		if parent == nil {
 			break
 		}
@@ -246,7 +253,8 @@ func (e *Emulator) accountByIDLocked(id string) v1User {
 	return v1User{Type: "unknown", AccountID: id, AccountType: "atlassian", PublicName: "Unknown user", DisplayName: "Unknown user"}
 }
 
-func (e *Emulator) renderV1Content(p *page, s *space, expand map[string]bool) v1Content {
+// renderV1Content renders page p of space s; pages resolves ancestors.
+func (e *Emulator) renderV1Content(pages map[string]*page, p *page, s *space, expand map[string]bool) v1Content {
 	cur := p.current()
 	out := v1Content{
 		ID: p.ID, Type: "page", Status: p.Status, Title: cur.Title,
@@ -281,9 +289,9 @@ func (e *Emulator) renderV1Content(p *page, s *space, expand map[string]bool) v1
 	}
 	if expand["ancestors"] {
 		out.Ancestors = []v1Content{}
-		for _, id := range e.ancestorIDsLocked(p) {
-			if a := e.site.Pages[id]; a != nil {
-				out.Ancestors = append(out.Ancestors, e.renderV1Content(a, s, nil))
+		for _, id := range ancestorIDs(pages, p) {
+			if a := pages[id]; a != nil {
+				out.Ancestors = append(out.Ancestors, e.renderV1Content(pages, a, s, nil))
 			}
 		}
 	} else {
@@ -311,7 +319,7 @@ func handleSearch(c *call) *apiError {
 	for _, p := range window {
 		s := c.e.spaceByIDLocked(p.SpaceID)
 		cur := p.current()
-		content := c.e.renderV1Content(p, s, expand)
+		content := c.e.renderV1Content(sr.indexed, p, s, expand)
 		results = append(results, v1SearchResult{
 			Content: content, Title: cur.Title, Excerpt: excerpt(cur.Body), URL: content.Links["webui"],
 			ResultGlobalContainer: v1ContainerSummary{Title: s.Name, DisplayURL: "/spaces/" + s.Key},
@@ -335,7 +343,7 @@ func handleContentSearch(c *call) *apiError {
 	window := sr.window()
 	results := make([]v1Content, 0, len(window))
 	for _, p := range window {
-		results = append(results, c.e.renderV1Content(p, c.e.spaceByIDLocked(p.SpaceID), expand))
+		results = append(results, c.e.renderV1Content(sr.indexed, p, c.e.spaceByIDLocked(p.SpaceID), expand))
 	}
 	return c.json(http.StatusOK, v1ContentArray{Results: results, Start: sr.offset, Limit: sr.limit, Size: len(results), Links: c.v1Links(sr.next)})
 }

@@ -1,3 +1,6 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
 // Package emulator is an in-memory stand-in for Confluence Cloud's REST API (v2 pages,
 // spaces, properties and labels, v1 search, label writes and user/current) used by the
 // provider's acceptance tests, benchmarks and demo. It serves the paths Confluence Cloud
@@ -42,6 +45,9 @@ type Emulator struct {
 	faults   []*activeFault
 	stats    Stats
 	routes   []route
+	// frozenIndex, when set, is the page snapshot search answers from (see
+	// FreezeSearchIndex).
+	frozenIndex map[string]*page
 }
 
 // New returns an emulator for an empty site: no accounts, no spaces.
