@@ -35,6 +35,41 @@ func (c *Client) GetPageLabels(ctx context.Context, pageID string) ([]Label, err
 	return labels, err
 }
 
+// ListSpaceContentLabels returns every label used on content of the space:
+// GET /wiki/api/v2/spaces/{id}/content/labels (all cursors, 250 per request).
+// Together with ListLabelPages it indexes a space's labels in a few requests
+// instead of one GetPageLabels per page.
+func (c *Client) ListSpaceContentLabels(ctx context.Context, spaceID string) ([]Label, error) {
+	q := url.Values{"limit": {strconv.Itoa(maxPageSize)}}
+	results, err := listAll[labelJSON](ctx, c, c.v2(escapeSegments("spaces", spaceID, "content", "labels"), q), 0)
+	labels := make([]Label, 0, len(results))
+	for _, l := range results {
+		labels = append(labels, l.toLabel())
+	}
+	return labels, err
+}
+
+// ListLabelPages returns the current pages carrying the label, optionally only
+// in the given spaces: GET /wiki/api/v2/labels/{id}/pages (all cursors, 250 per
+// request). Pages come without body. More than 100 space ids are split into
+// several requests, so the results are ordered within each request only.
+func (c *Client) ListLabelPages(ctx context.Context, labelID string, spaceIDs []string) ([]Page, error) {
+	const maxSpaceIDs = 100 // the endpoint's limit on space-id values
+	var pages []Page
+	for _, chunk := range chunks(spaceIDs, maxSpaceIDs) {
+		q := url.Values{"limit": {strconv.Itoa(maxPageSize)}}
+		setAll(q, "space-id", chunk)
+		results, err := listAll[pageJSON](ctx, c, c.v2(escapeSegments("labels", labelID, "pages"), q), 0)
+		for _, p := range results {
+			pages = append(pages, p.toPage())
+		}
+		if err != nil {
+			return pages, err
+		}
+	}
+	return pages, nil
+}
+
 // AddPageLabels adds global labels to a page:
 // POST /wiki/rest/api/content/{id}/label with [{"prefix":"global","name":…}].
 // Adding a label the page already has changes nothing, so unlike other POSTs

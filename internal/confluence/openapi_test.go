@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +29,7 @@ var usedPaths = []string{
 	"/pages", "/pages/{id}", "/pages/{id}/versions", "/pages/{id}/labels",
 	"/pages/{page-id}/properties", "/pages/{page-id}/properties/{property-id}",
 	"/spaces", "/spaces/{id}", "/spaces/{space-id}/properties", "/spaces/{space-id}/properties/{property-id}",
+	"/spaces/{id}/content/labels", "/labels/{id}/pages",
 	"/wiki/rest/api/search", "/wiki/rest/api/user/current", "/wiki/rest/api/user", "/wiki/rest/api/content/{id}/label",
 }
 
@@ -48,11 +50,28 @@ func specRouter(t *testing.T, file string) routers.Router {
 	}
 	doc.Paths = paths
 	doc.Servers = nil
+	dropDefaultsOutsideEnum(doc)
 	router, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaPatternValidation())
 	if err != nil {
 		t.Fatalf("routing %s: %v", file, err)
 	}
 	return router
+}
+
+// dropDefaultsOutsideEnum works around a defect of the v2 document: the prefix
+// of GET /spaces/{id}/content/labels defaults to "my, team", which is not one
+// of its enum values. The validator fills defaults in for absent parameters,
+// so every request without prefix would be rejected.
+func dropDefaultsOutsideEnum(doc *openapi3.T) {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if s := p.Value.Schema; s != nil && s.Value != nil && s.Value.Default != nil && len(s.Value.Enum) > 0 && !slices.Contains(s.Value.Enum, s.Value.Default) {
+					s.Value.Default = nil
+				}
+			}
+		}
+	}
 }
 
 // knownSpecDefect reports validation failures caused only by a defect of the
@@ -164,9 +183,14 @@ func TestRequestsMatchOpenAPI(t *testing.T) {
 		"CreatePageProperty": func() error { _, err := c.CreatePageProperty(ctx, "11", "k", 1); return err },
 		"DeletePageProperty": func() error { return c.DeletePageProperty(ctx, "11", "12") },
 		"GetPageLabels":      func() error { _, err := c.GetPageLabels(ctx, "11"); return err },
-		"AddPageLabels":      func() error { return c.AddPageLabels(ctx, "11", []string{"a", "b"}) },
-		"RemovePageLabel":    func() error { return c.RemovePageLabel(ctx, "11", "a") },
-		"Search":             func() error { _, err := c.Search(ctx, `type=page AND title = "x"`, 10); return err },
+		"ListSpaceContentLabels": func() error {
+			_, err := c.ListSpaceContentLabels(ctx, "11")
+			return err
+		},
+		"ListLabelPages":  func() error { _, err := c.ListLabelPages(ctx, "21", []string{"11", "12"}); return err },
+		"AddPageLabels":   func() error { return c.AddPageLabels(ctx, "11", []string{"a", "b"}) },
+		"RemovePageLabel": func() error { return c.RemovePageLabel(ctx, "11", "a") },
+		"Search":          func() error { _, err := c.Search(ctx, `type=page AND title = "x"`, 10); return err },
 	}
 	for name, call := range calls {
 		if err := call(); err != nil {

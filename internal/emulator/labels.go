@@ -4,8 +4,11 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,6 +84,88 @@ func handleListPageLabels(c *call) *apiError {
 		results = append(results, toV2Label(l))
 	}
 	return writeV2List(c, results, next)
+}
+
+// labelSortKey returns the key function for a v2 label sort (LabelSortOrder).
+// Label ids are handed out when a name is first used, so id order is creation order
+// and created-date sorts like id.
+func labelSortKey(sortName string) (func(*label) string, bool, *apiError) {
+	desc := strings.HasPrefix(sortName, "-")
+	switch strings.TrimPrefix(sortName, "-") {
+	case "", "id", "created-date":
+		return func(l *label) string { return paddedID(l.ID) }, desc, nil
+	case "name":
+		return func(l *label) string { return l.Name + "\x00" + paddedID(l.ID) }, desc, nil
+	default:
+		return nil, false, badRequest("Invalid sort %q: use id, name or created-date, optionally prefixed with -", sortName)
+	}
+}
+
+// handleListSpaceContentLabels lists each label used on the space's current pages once.
+func handleListSpaceContentLabels(c *call) *apiError {
+	s, _, err := c.visibleSpace(c.param("id"))
+	if err != nil {
+		return err
+	}
+	limit, err := parseLimit(c)
+	if err != nil {
+		return err
+	}
+	sortName := c.query("sort")
+	key, desc, err := labelSortKey(sortName)
+	if err != nil {
+		return err
+	}
+	prefix := c.query("prefix")
+	// Pages in id order, so that which page's copy of a label is listed does not depend
+	// on map order (copies differ only if one name was added with different prefixes).
+	byID := map[string]*label{}
+	for _, id := range slices.SortedFunc(maps.Keys(c.e.site.Pages), func(a, b string) int { return cmp.Compare(idNum(a), idNum(b)) }) {
+		p := c.e.site.Pages[id]
+		if p.SpaceID != s.ID || p.Status != statusCurrent {
+			continue
+		}
+		for _, l := range p.Labels {
+			if _, seen := byID[l.ID]; !seen && (prefix == "" || l.Prefix == prefix) {
+				byID[l.ID] = l
+			}
+		}
+	}
+	labels, next, err := keyedPage(slices.Collect(maps.Values(byID)), key, desc, "space-labels:"+sortName, c.query("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	results := make([]v2Label, 0, len(labels))
+	for _, l := range labels {
+		results = append(results, toV2Label(l))
+	}
+	return writeV2List(c, results, next)
+}
+
+// maxSpaceIDsPerRequest is how many space-id values GET /labels/{id}/pages takes, as documented.
+const maxSpaceIDsPerRequest = 100
+
+// handleListLabelPages lists the current pages carrying a label that the caller may view.
+func handleListLabelPages(c *call) *apiError {
+	labelID := c.param("id")
+	if !c.e.labelKnownLocked(labelID) {
+		return errorf(http.StatusNotFound, "Label %s was not found", labelID)
+	}
+	spaceIDs := multiValues(c, "space-id")
+	if len(spaceIDs) > maxSpaceIDsPerRequest {
+		return badRequest("Too many space ids: %d given, at most %d per request", len(spaceIDs), maxSpaceIDsPerRequest)
+	}
+	return c.listPages(pageFilter{labelID: labelID, spaceIDs: spaceIDs, statuses: []string{statusCurrent}})
+}
+
+// labelKnownLocked reports whether a label with the id was ever created on the site;
+// like Confluence, a label outlives its removal from the last page.
+func (e *Emulator) labelKnownLocked(id string) bool {
+	return slices.Contains(slices.Collect(maps.Values(e.site.LabelIDs)), id)
+}
+
+func (p *page) hasLabelID(id string) bool {
+	return slices.ContainsFunc(p.Labels, func(l *label) bool { return l.ID == id })
 }
 
 // v1Page finds a page the caller may edit for the v1 label endpoints, answering errors

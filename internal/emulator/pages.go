@@ -457,13 +457,14 @@ func pageSortKey(sortName string) (func(*page) string, bool, *apiError) {
 
 func timeKey(t time.Time) string { return fmt.Sprintf("%020d", t.UnixNano()) }
 
-// pageFilter holds the filters of GET /pages and GET /spaces/{id}/pages.
+// pageFilter holds the filters of GET /pages, GET /spaces/{id}/pages and GET /labels/{id}/pages.
 type pageFilter struct {
 	ids      []string
 	spaceIDs []string
 	statuses []string
 	title    string
 	rootOnly bool
+	labelID  string
 }
 
 func (c *call) listPages(f pageFilter) *apiError {
@@ -496,6 +497,9 @@ func (c *call) listPages(f pageFilter) *apiError {
 			continue
 		}
 		if !slices.Contains(statuses, p.Status) || (f.title != "" && p.title() != f.title) {
+			continue
+		}
+		if f.labelID != "" && !p.hasLabelID(f.labelID) {
 			continue
 		}
 		s := c.e.spaceByIDLocked(p.SpaceID)

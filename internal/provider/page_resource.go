@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -235,7 +236,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	spaceKey, title := plan.SpaceKey.ValueString(), plan.Title.ValueString()
-	subject := fmt.Sprintf("Creating page %q in space %s", title, spaceKey)
+	subject := describePageChange(policy.CreatePage, plan, nil)
 
 	decision, ok := r.enforce(ctx, &resp.Diagnostics, policy.CreatePage, plan, nil, want, subject)
 	if !ok {
@@ -392,12 +393,19 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	r.setFromPage(&state, page, spaceKey)
 
 	if !imported && !state.Labels.IsNull() {
-		labels, err := r.data.client.GetPageLabels(ctx, id)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
-			return
+		// The space's label index serves the usual case, labels unchanged or
+		// added. A label it lacks is confirmed on the page itself before it is
+		// shown as removed: the index is a list, not the page's own answer.
+		if names, ok := r.data.run.IndexedLabels(ctx, spaceKey, id); ok && containsAll(names, setStrings(ctx, state.Labels, &resp.Diagnostics)) {
+			state.Labels = stringSetValue(&resp.Diagnostics, names)
+		} else {
+			labels, err := r.data.client.GetPageLabels(ctx, id)
+			if err != nil {
+				addAPIError(&resp.Diagnostics, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
+				return
+			}
+			state.Labels = labelNamesValue(&resp.Diagnostics, labels)
 		}
-		state.Labels = labelNamesValue(&resp.Diagnostics, labels)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -466,7 +474,7 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	id, spaceKey := state.ID.ValueString(), state.SpaceKey.ValueString()
-	subject := fmt.Sprintf("Updating page %s (%q) in space %s", id, plan.Title.ValueString(), spaceKey)
+	subject := describePageChange(policy.UpdatePage, plan, &state)
 	pageWrite := pageNeedsWrite(plan, state, want)
 	addLabels, removeLabels := labelChanges(ctx, plan.Labels, state.Labels, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -568,7 +576,7 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		tflog.Info(ctx, "on_destroy = retain: leaving the page in Confluence", map[string]any{"page_id": id})
 		return
 	}
-	subject := fmt.Sprintf("Deleting page %s (%q) in space %s", id, state.Title.ValueString(), state.SpaceKey.ValueString())
+	subject := describePageChange(policy.DeletePage, state, &state)
 	if _, ok := r.enforce(ctx, &resp.Diagnostics, policy.DeletePage, state, &state, content{known: true}, subject); !ok {
 		return
 	}
@@ -703,6 +711,16 @@ func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []str
 	diags.Append(s.ElementsAs(ctx, &out, false)...)
 	sort.Strings(out)
 	return out
+}
+
+// containsAll reports whether every one of want is in have.
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // labelChanges is the smallest set of additions and removals from the labels

@@ -5,9 +5,11 @@ package provider
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -125,5 +127,74 @@ func TestPageRead_goneRemovesFromState(t *testing.T) {
 	}
 	if !resp.State.Raw.IsNull() {
 		t.Fatal("a trashed page stayed in state")
+	}
+}
+
+// Labels are read back on every refresh, from the space's label index rather
+// than page by page; a label a person added shows as drift.
+func TestPageRead_labelsComeFromTheSpaceIndex(t *testing.T) {
+	site := newTestSite(t)
+	ctx := context.Background()
+	model := botPage(t, site, "Runbook", "<p>x</p>")
+	id := model.ID.ValueString()
+	if err := site.asAccount(t, botEmail, botToken).AddPageLabels(ctx, id, []string{"runbook"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.asAccount(t, editorEmail, editorToken).AddPageLabels(ctx, id, []string{"reviewed"}); err != nil {
+		t.Fatal(err)
+	}
+	other := botPage(t, site, "Other", "<p>y</p>")
+	if err := site.asAccount(t, botEmail, botToken).AddPageLabels(ctx, other.ID.ValueString(), []string{"runbook", "other"}); err != nil {
+		t.Fatal(err)
+	}
+	model.Labels = stringSetValue(new(diag.Diagnostics), []string{"runbook"})
+
+	site.emu.ResetStats()
+	resp := readPage(t, site, model)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got pageModel
+	resp.State.Get(ctx, &got)
+	var labels []string
+	got.Labels.ElementsAs(ctx, &labels, false)
+	sort.Strings(labels)
+	if strings.Join(labels, ",") != "reviewed,runbook" {
+		t.Fatalf("labels after refresh = %v, want the person's label too", labels)
+	}
+	if n := site.emu.Count("GET", "/wiki/api/v2/pages/{id}/labels"); n != 0 {
+		t.Fatalf("labels were read page by page (%d requests)", n)
+	}
+}
+
+// A label the index lacks is confirmed on the page before it shows as removed.
+func TestPageRead_labelRemovedByAPersonIsConfirmedOnThePage(t *testing.T) {
+	site := newTestSite(t)
+	ctx := context.Background()
+	model := botPage(t, site, "Runbook", "<p>x</p>")
+	id := model.ID.ValueString()
+	bot := site.asAccount(t, botEmail, botToken)
+	if err := bot.AddPageLabels(ctx, id, []string{"runbook", "ops"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.asAccount(t, editorEmail, editorToken).RemovePageLabel(ctx, id, "ops"); err != nil {
+		t.Fatal(err)
+	}
+	model.Labels = stringSetValue(new(diag.Diagnostics), []string{"ops", "runbook"})
+
+	site.emu.ResetStats()
+	resp := readPage(t, site, model)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got pageModel
+	resp.State.Get(ctx, &got)
+	var labels []string
+	got.Labels.ElementsAs(ctx, &labels, false)
+	if strings.Join(labels, ",") != "runbook" {
+		t.Fatalf("labels after refresh = %v, want the removal shown", labels)
+	}
+	if n := site.emu.Count("GET", "/wiki/api/v2/pages/{id}/labels"); n != 1 {
+		t.Fatalf("the removal was confirmed with %d label reads, want exactly 1", n)
 	}
 }

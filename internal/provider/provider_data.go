@@ -117,6 +117,7 @@ type runCache struct {
 	spaces  map[string]*onceValue[*confluence.Space] // by key
 	records map[string]*onceValue[policy.SpaceRecords]
 	index   map[string]*onceValue[map[string]confluence.Page] // space id → page id → page (no body)
+	labels  map[string]*onceValue[map[string][]string]        // space id → page id → label names; nil: no index
 }
 
 func newRunCache(client *confluence.Client) *runCache {
@@ -127,6 +128,7 @@ func newRunCache(client *confluence.Client) *runCache {
 		spaces:  map[string]*onceValue[*confluence.Space]{},
 		records: map[string]*onceValue[policy.SpaceRecords]{},
 		index:   map[string]*onceValue[map[string]confluence.Page]{},
+		labels:  map[string]*onceValue[map[string][]string]{},
 	}
 }
 
@@ -237,4 +239,45 @@ func (c *runCache) IndexedPage(ctx context.Context, spaceKey, id string) (conflu
 	}
 	page, ok := index[id]
 	return page, ok
+}
+
+// labelIndexMaxLabels bounds the label index of a space: with more distinct
+// labels than this, reading the labels of each managed page costs less.
+const labelIndexMaxLabels = 50
+
+// IndexedLabels returns a page's labels from the run's label index of its
+// space: the labels used in the space, then the pages carrying each (a few
+// requests per space instead of one per page; labels changes do not move page
+// versions, so the version index cannot tell whether they changed). ok is
+// false when the index does not cover the page or is not worth building;
+// callers then read the page's labels.
+func (c *runCache) IndexedLabels(ctx context.Context, spaceKey, pageID string) (names []string, ok bool) {
+	if _, indexed := c.IndexedPage(ctx, spaceKey, pageID); !indexed {
+		return nil, false
+	}
+	space, err := c.Space(ctx, spaceKey)
+	if err != nil {
+		return nil, false
+	}
+	byPage, err := entry(&c.mu, c.labels, space.ID).get(func() (map[string][]string, error) {
+		labels, err := c.client.ListSpaceContentLabels(ctx, space.ID)
+		if err != nil || len(labels) > labelIndexMaxLabels {
+			return nil, err
+		}
+		byPage := map[string][]string{}
+		for _, label := range labels {
+			pages, err := c.client.ListLabelPages(ctx, label.ID, []string{space.ID})
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range pages {
+				byPage[p.ID] = append(byPage[p.ID], label.Name)
+			}
+		}
+		return byPage, nil
+	})
+	if err != nil || byPage == nil {
+		return nil, false
+	}
+	return byPage[pageID], true
 }
