@@ -69,3 +69,35 @@ func TestBenchHarnessSmoke(t *testing.T) {
 		t.Errorf("the naive path cost %d requests (%d by id), want %d by id: %v", naive.Requests, naive.Route(RouteGetPage), pages, naive.ByRoute)
 	}
 }
+
+// TestBenchHarnessSmokeLabels holds labelled pages to the same promise: their
+// labels come from the space's label index, not one request per page.
+func TestBenchHarnessSmokeLabels(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs the Terraform CLI; set TF_ACC=1")
+	}
+	const pages = 30
+	e := sharedEnv(t)
+	smokeEnv := *e
+	smokeEnv.settings.Latency = 0
+	f := prepare(t, &smokeEnv, pages, variant{name: "smoke-labels", labels: true})
+	t.Cleanup(f.site.Close)
+	if _, err := f.ws.Terraform(t.Context(), "apply", "-auto-approve"); err != nil {
+		t.Fatal(err)
+	}
+	f.created(t)
+
+	refresh, err := f.ws.Terraform(t.Context(), "plan", "-detailed-exitcode")
+	if err != nil {
+		t.Fatal(err) // exit code 2 (changes) would be an error here too
+	}
+	if got := refresh.Route(RouteGetLabels); got != 0 {
+		t.Errorf("refreshing %d labelled pages read labels page by page %d times, want 0: %v", pages, got, refresh.ByRoute)
+	}
+	if got := refresh.Route(RouteGetPage); got != 0 {
+		t.Errorf("refreshing %d unchanged pages read %d of them by id, want 0", pages, got)
+	}
+	if refresh.Requests > 10 {
+		t.Errorf("the refresh of %d labelled pages cost %d requests, want a handful per space: %v", pages, refresh.Requests, refresh.ByRoute)
+	}
+}
