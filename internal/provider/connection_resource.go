@@ -166,12 +166,15 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !req.State.Raw.IsNull() {
 		state = &connectionModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() || !r.checkNotOwnRecord(ctx, &resp.Diagnostics, *state) {
+		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		if state != nil {
+			r.checkNotOwnRecord(ctx, &resp.Diagnostics, *state) // destroy
+		}
+		return
 	}
 	var plan, config connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -198,6 +201,10 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.warnIfAdminAccount(ctx, &resp.Diagnostics, plan)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if state != nil && !resp.Diagnostics.HasError() && !resp.Plan.Raw.Equal(req.State.Raw) {
+		// Only a change to the record is refused: an unchanged plan is fine.
+		r.checkNotOwnRecord(ctx, &resp.Diagnostics, *state)
+	}
 }
 
 // checkExpiry warns when the token expires within 30 days and fails the plan
@@ -240,6 +247,7 @@ func (r *ConnectionResource) warnIfAdminAccount(ctx context.Context, diags *diag
 	if same {
 		diags.AddAttributeWarning(path.Root("email"), "Connection Uses an Administrator Account",
 			fmt.Sprintf("Connection %q is registered for %s, the account this workspace authenticates as. That account writes space properties, so it holds space admin in the scope and could change its own operation policy: the policy then protects nothing. "+
+				"These credentials also cannot change or remove the connection later: no identity edits its own record. "+
 				"Give automation a dedicated account with edit permission only in the spaces it manages, never space admin, and keep the administrators' credentials apart from the automation's.",
 				plan.Name.ValueString(), plan.Email.ValueString()))
 	}

@@ -443,3 +443,49 @@ func TestAccConnectionResource_ownRecordIsOffLimits(t *testing.T) {
 		),
 	})
 }
+
+// An administrator that registers a connection for its own account gets a
+// warning, and the workspace keeps planning: only changes are refused.
+func TestAccConnectionResource_ownAccountStillPlans(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	config := site.providerBlock(adminEmail, adminToken) + `
+variable "bot_token" {
+  type      = string
+  ephemeral = true
+}
+
+resource "confluence_connection" "self" {
+  name                 = "admin-self"
+  email                = "` + adminEmail + `"
+  spaces               = ["DOCS"]
+  api_token_wo         = var.bot_token
+  api_token_wo_version = 1
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: withToken(adminToken,
+			resource.TestStep{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			resource.TestStep{
+				Config:      strings.Replace(config, `["DOCS"]`, `["DOCS", "OPS"]`, 1),
+				ExpectError: regexp.MustCompile(`Connection Cannot Edit Its Own Record`),
+			},
+			resource.TestStep{Config: config, PlanOnly: true},
+			// This identity cannot destroy its own record either; forget it.
+			resource.TestStep{Config: site.providerBlock(adminEmail, adminToken) + `
+variable "bot_token" {
+  type      = string
+  ephemeral = true
+}
+
+removed {
+  from = confluence_connection.self
+  lifecycle {
+    destroy = false
+  }
+}
+`},
+		),
+	})
+}

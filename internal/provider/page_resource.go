@@ -619,7 +619,7 @@ func changeContent(ctx context.Context, op policy.Operation, plan pageModel, wan
 	if op == policy.DeletePage {
 		return ""
 	}
-	if !want.known || plan.ParentID.IsUnknown() || plan.Labels.IsUnknown() || plan.Title.IsUnknown() {
+	if !changeKnown(plan, want) {
 		return "unknown"
 	}
 	labels := "unmanaged"
@@ -711,6 +711,25 @@ func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []str
 	diags.Append(s.ElementsAs(ctx, &out, false)...)
 	sort.Strings(out)
 	return out
+}
+
+// changeKnown reports whether everything a change writes is known: content,
+// title, parent and every label.
+func changeKnown(plan pageModel, want content) bool {
+	return want.known && !plan.ParentID.IsUnknown() && !plan.Title.IsUnknown() && setFullyKnown(plan.Labels)
+}
+
+// setFullyKnown reports whether a set and each of its elements are known.
+func setFullyKnown(s types.Set) bool {
+	if s.IsUnknown() {
+		return false
+	}
+	for _, e := range s.Elements() {
+		if e.IsUnknown() {
+			return false
+		}
+	}
+	return true
 }
 
 // containsAll reports whether every one of want is in have.

@@ -84,7 +84,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	// Until everything a change writes is known, neither its confirmation
 	// code nor (for an update) whether it writes at all can be planned: the
 	// apply-time re-plan would contradict a guess.
-	contentKnown := want.known && !plan.ParentID.IsUnknown() && !plan.Labels.IsUnknown() && !plan.Title.IsUnknown()
+	contentKnown := changeKnown(plan, want)
 	op := policy.CreatePage
 	if state != nil {
 		op = policy.UpdatePage
@@ -113,7 +113,8 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.Version = types.Int64Value(1)
 	}
 
-	if r.data.configUnknown {
+	if r.data.configUnknown || plan.SpaceKey.IsUnknown() {
+		// The policy to apply is not known yet; the apply decides and enforces.
 		plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return

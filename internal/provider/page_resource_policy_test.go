@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -166,6 +167,60 @@ func TestAccPageResource_failureAfterCreateKeepsThePage(t *testing.T) {
 					return fmt.Errorf("the fault was not injected: the audit property exists")
 				}
 				return nil
+			},
+		}},
+	})
+}
+
+// A label or a space known only at apply is treated like unknown content: the
+// plan does not guess the decision's code (or, for the space, the decision).
+func TestAccPageResource_unknownLabelAndSpace(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	newSeeder(t, site).govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{policy.CreatePage: policy.AllowedWithConfirmation, policy.DeletePage: policy.Allowed}, "DOCS")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: site.providerBlock(botEmail, botToken, `connection = "docs-bot"`) + `
+resource "terraform_data" "label" {
+  input = "generated"
+}
+
+resource "confluence_page" "test" {
+  space_key = "DOCS"
+  title     = "Labelled later"
+  body      = "<p>x</p>"
+  labels    = ["fixed", terraform_data.label.output]
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue("confluence_page.test", tfjsonpath.New("confirmation_code")),
+				}},
+				ExpectError: regexp.MustCompile(`Confirmation Code Not Granted`),
+			},
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			// No connection named: OPS is unmanaged for the bot.
+			Config: site.providerBlock(botEmail, botToken) + `
+resource "terraform_data" "space" {
+  input = "OPS"
+}
+
+resource "confluence_page" "test" {
+  space_key = terraform_data.space.output
+  title     = "Space known later"
+  body      = "<p>x</p>"
+}
+`,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue("confluence_page.test", tfjsonpath.New("policy_decision")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("confluence_page.test", tfjsonpath.New("policy_decision"), knownvalue.StringExact("unmanaged")),
 			},
 		}},
 	})

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -23,13 +24,19 @@ import (
 // does during refresh, against the test site as the bot.
 func readPage(t *testing.T, site *testSite, model pageModel) *resource.ReadResponse {
 	t.Helper()
+	return readPageWith(t, newProviderData(site.asAccount(t, botEmail, botToken), providerSettings{email: botEmail}), model)
+}
+
+// readPageWith is readPage within one provider run (shared per-run caches).
+func readPageWith(t *testing.T, data *providerData, model pageModel) *resource.ReadResponse {
+	t.Helper()
 	ctx := context.Background()
 	schema := pageResourceSchema()
 	state := tfsdk.State{Schema: schema, Raw: tftypes.NewValue(schema.Type().TerraformType(ctx), nil)}
 	if diags := state.Set(ctx, &model); diags.HasError() {
 		t.Fatal(diags)
 	}
-	r := &PageResource{data: newProviderData(site.asAccount(t, botEmail, botToken), providerSettings{email: botEmail})}
+	r := &PageResource{data: data}
 	resp := &resource.ReadResponse{State: state}
 	r.Read(ctx, resource.ReadRequest{State: state}, resp)
 	return resp
@@ -130,40 +137,47 @@ func TestPageRead_goneRemovesFromState(t *testing.T) {
 	}
 }
 
-// Labels are read back on every refresh, from the space's label index rather
-// than page by page; a label a person added shows as drift.
+// Labels are read back on every refresh. Past the first few pages of a
+// space they come from the space's label index rather than page by page; a
+// label a person added shows as drift either way.
 func TestPageRead_labelsComeFromTheSpaceIndex(t *testing.T) {
 	site := newTestSite(t)
 	ctx := context.Background()
-	model := botPage(t, site, "Runbook", "<p>x</p>")
-	id := model.ID.ValueString()
-	if err := site.asAccount(t, botEmail, botToken).AddPageLabels(ctx, id, []string{"runbook"}); err != nil {
+	bot := site.asAccount(t, botEmail, botToken)
+	models := make([]pageModel, labelIndexAfterPages+3)
+	for i := range models {
+		models[i] = botPage(t, site, fmt.Sprintf("Runbook %d", i), "<p>x</p>")
+		if err := bot.AddPageLabels(ctx, models[i].ID.ValueString(), []string{"runbook"}); err != nil {
+			t.Fatal(err)
+		}
+		models[i].Labels = stringSetValue(new(diag.Diagnostics), []string{"runbook"})
+	}
+	last := models[len(models)-1]
+	if err := site.asAccount(t, editorEmail, editorToken).AddPageLabels(ctx, last.ID.ValueString(), []string{"reviewed"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := site.asAccount(t, editorEmail, editorToken).AddPageLabels(ctx, id, []string{"reviewed"}); err != nil {
-		t.Fatal(err)
-	}
-	other := botPage(t, site, "Other", "<p>y</p>")
-	if err := site.asAccount(t, botEmail, botToken).AddPageLabels(ctx, other.ID.ValueString(), []string{"runbook", "other"}); err != nil {
-		t.Fatal(err)
-	}
-	model.Labels = stringSetValue(new(diag.Diagnostics), []string{"runbook"})
 
 	site.emu.ResetStats()
-	resp := readPage(t, site, model)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
+	data := newProviderData(bot, providerSettings{email: botEmail})
 	var got pageModel
-	resp.State.Get(ctx, &got)
+	for _, m := range models {
+		resp := readPageWith(t, data, m)
+		if resp.Diagnostics.HasError() {
+			t.Fatal(resp.Diagnostics)
+		}
+		resp.State.Get(ctx, &got)
+	}
 	var labels []string
 	got.Labels.ElementsAs(ctx, &labels, false)
 	sort.Strings(labels)
 	if strings.Join(labels, ",") != "reviewed,runbook" {
 		t.Fatalf("labels after refresh = %v, want the person's label too", labels)
 	}
-	if n := site.emu.Count("GET", "/wiki/api/v2/pages/{id}/labels"); n != 0 {
-		t.Fatalf("labels were read page by page (%d requests)", n)
+	if n := site.emu.Count("GET", "/wiki/api/v2/pages/{id}/labels"); n != labelIndexAfterPages {
+		t.Fatalf("labels were read page by page %d times, want only for the first %d pages", n, labelIndexAfterPages)
+	}
+	if n := site.emu.Count("GET", "/wiki/api/v2/spaces/{id}/content/labels"); n != 1 {
+		t.Fatalf("the space's labels were listed %d times, want once per run", n)
 	}
 }
 
@@ -171,19 +185,26 @@ func TestPageRead_labelsComeFromTheSpaceIndex(t *testing.T) {
 func TestPageRead_labelRemovedByAPersonIsConfirmedOnThePage(t *testing.T) {
 	site := newTestSite(t)
 	ctx := context.Background()
-	model := botPage(t, site, "Runbook", "<p>x</p>")
-	id := model.ID.ValueString()
 	bot := site.asAccount(t, botEmail, botToken)
-	if err := bot.AddPageLabels(ctx, id, []string{"runbook", "ops"}); err != nil {
+	models := make([]pageModel, labelIndexAfterPages+1)
+	for i := range models {
+		models[i] = botPage(t, site, fmt.Sprintf("Runbook %d", i), "<p>x</p>")
+		if err := bot.AddPageLabels(ctx, models[i].ID.ValueString(), []string{"runbook", "ops"}); err != nil {
+			t.Fatal(err)
+		}
+		models[i].Labels = stringSetValue(new(diag.Diagnostics), []string{"ops", "runbook"})
+	}
+	last := models[len(models)-1]
+	if err := site.asAccount(t, editorEmail, editorToken).RemovePageLabel(ctx, last.ID.ValueString(), "ops"); err != nil {
 		t.Fatal(err)
 	}
-	if err := site.asAccount(t, editorEmail, editorToken).RemovePageLabel(ctx, id, "ops"); err != nil {
-		t.Fatal(err)
-	}
-	model.Labels = stringSetValue(new(diag.Diagnostics), []string{"ops", "runbook"})
 
+	data := newProviderData(bot, providerSettings{email: botEmail})
+	for _, m := range models[:labelIndexAfterPages] {
+		readPageWith(t, data, m)
+	}
 	site.emu.ResetStats()
-	resp := readPage(t, site, model)
+	resp := readPageWith(t, data, last)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
@@ -194,7 +215,38 @@ func TestPageRead_labelRemovedByAPersonIsConfirmedOnThePage(t *testing.T) {
 	if strings.Join(labels, ",") != "runbook" {
 		t.Fatalf("labels after refresh = %v, want the removal shown", labels)
 	}
+	if n := site.emu.Count("GET", "/wiki/api/v2/spaces/{id}/content/labels"); n != 1 {
+		t.Fatalf("the label index was not used (%d label lists)", n)
+	}
 	if n := site.emu.Count("GET", "/wiki/api/v2/pages/{id}/labels"); n != 1 {
 		t.Fatalf("the removal was confirmed with %d label reads, want exactly 1", n)
+	}
+}
+
+// Without a single global label in the space's list, the index is not
+// trusted: the list may be leaving the provider's labels out.
+func TestBuildLabelIndexNeedsGlobalLabels(t *testing.T) {
+	site := newTestSite(t)
+	ctx := context.Background()
+	bot := site.asAccount(t, botEmail, botToken)
+	space, err := bot.GetSpaceByKey(ctx, "OPS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := newRunCache(bot)
+	if index, err := cache.buildLabelIndex(ctx, space.ID); err != nil || index != nil {
+		t.Fatalf("index of a space without global labels = %v, %v; want none", index, err)
+	}
+	page := botPage(t, site, "Labelled", "<p>x</p>")
+	if err := bot.AddPageLabels(ctx, page.ID.ValueString(), []string{"runbook"}); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := bot.GetSpaceByKey(ctx, "DOCS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, err := cache.buildLabelIndex(ctx, docs.ID)
+	if err != nil || strings.Join(index[page.ID.ValueString()], ",") != "runbook" {
+		t.Fatalf("index = %v, %v", index, err)
 	}
 }

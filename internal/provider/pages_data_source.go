@@ -172,8 +172,8 @@ func pagesDataSourceSchema() schema.Schema {
 			},
 			"include_labels": schema.BoolAttribute{
 				MarkdownDescription: "Read each page's labels fresh, by id. Defaults to `false`: `pages[*].labels` then come with the search results at no extra cost, " +
-					"as Confluence's search index has them (which may lag a label change by a few seconds). With `true` they are read from each page, one extra request per page found " +
-					"(Confluence has no bulk label read), paced by the provider's `requests_per_second`.",
+					"as Confluence's search index has them (which may lag a label change by a few seconds). With `true` they are read from each page, one extra request per page found, " +
+					"paced by the provider's `requests_per_second`.",
 				Optional: true,
 			},
 			"query": schema.StringAttribute{
@@ -348,8 +348,8 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 
 // readPages re-reads the search hits by id, because the search index lags
 // behind writes. Pages are listed in bulk (250 ids per request, with bodies
-// when asked). Confluence has no bulk label read, so labels cost one request
-// per page (GET /pages/{id}/labels), a few at a time.
+// when asked). With includeLabels each page's labels are read fresh, one
+// request per page (GET /pages/{id}/labels), a few at a time.
 func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
 	byID := make(map[string]confluence.Page, len(ids))
 	if len(ids) == 0 {
@@ -359,8 +359,10 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 	if err != nil {
 		return nil, err
 	}
+	found := make([]string, 0, len(pages))
 	for _, p := range pages {
 		byID[p.ID] = p
+		found = append(found, p.ID)
 	}
 	if !includeLabels {
 		return byID, nil
@@ -374,7 +376,7 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 		mu       sync.Mutex
 		firstErr error
 	)
-	for range min(labelWorkers, len(byID)) {
+	for range min(labelWorkers, len(found)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -394,7 +396,8 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 			}
 		}()
 	}
-	for id := range byID {
+	// Hand out the ids from a list: the workers write byID meanwhile.
+	for _, id := range found {
 		if ctx.Err() != nil {
 			break
 		}

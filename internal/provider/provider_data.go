@@ -6,9 +6,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
@@ -118,17 +120,21 @@ type runCache struct {
 	records map[string]*onceValue[policy.SpaceRecords]
 	index   map[string]*onceValue[map[string]confluence.Page] // space id → page id → page (no body)
 	labels  map[string]*onceValue[map[string][]string]        // space id → page id → label names; nil: no index
+	// labelReads counts label reads per space id, to build the label index
+	// only for spaces with enough managed pages.
+	labelReads map[string]int
 }
 
 func newRunCache(client *confluence.Client) *runCache {
 	return &runCache{
-		client:  client,
-		user:    &onceValue[*confluence.User]{},
-		users:   map[string]*onceValue[*confluence.User]{},
-		spaces:  map[string]*onceValue[*confluence.Space]{},
-		records: map[string]*onceValue[policy.SpaceRecords]{},
-		index:   map[string]*onceValue[map[string]confluence.Page]{},
-		labels:  map[string]*onceValue[map[string][]string]{},
+		client:     client,
+		user:       &onceValue[*confluence.User]{},
+		users:      map[string]*onceValue[*confluence.User]{},
+		spaces:     map[string]*onceValue[*confluence.Space]{},
+		records:    map[string]*onceValue[policy.SpaceRecords]{},
+		index:      map[string]*onceValue[map[string]confluence.Page]{},
+		labels:     map[string]*onceValue[map[string][]string]{},
+		labelReads: map[string]int{},
 	}
 }
 
@@ -241,13 +247,18 @@ func (c *runCache) IndexedPage(ctx context.Context, spaceKey, id string) (conflu
 	return page, ok
 }
 
-// labelIndexMaxLabels bounds the label index of a space: with more distinct
-// labels than this, reading the labels of each managed page costs less.
-const labelIndexMaxLabels = 50
+// Bounds of the label index of a space. With more distinct labels than
+// labelIndexMaxLabels, reading each managed page's labels costs less; the
+// first labelIndexAfterPages labelled pages of a space are read one by one,
+// so a space with a few managed pages never pays for the index.
+const (
+	labelIndexMaxLabels  = 50
+	labelIndexAfterPages = 5
+)
 
 // IndexedLabels returns a page's labels from the run's label index of its
 // space: the labels used in the space, then the pages carrying each (a few
-// requests per space instead of one per page; labels changes do not move page
+// requests per space instead of one per page; label changes do not move page
 // versions, so the version index cannot tell whether they changed). ok is
 // false when the index does not cover the page or is not worth building;
 // callers then read the page's labels.
@@ -259,25 +270,51 @@ func (c *runCache) IndexedLabels(ctx context.Context, spaceKey, pageID string) (
 	if err != nil {
 		return nil, false
 	}
-	byPage, err := entry(&c.mu, c.labels, space.ID).get(func() (map[string][]string, error) {
-		labels, err := c.client.ListSpaceContentLabels(ctx, space.ID)
-		if err != nil || len(labels) > labelIndexMaxLabels {
-			return nil, err
-		}
-		byPage := map[string][]string{}
-		for _, label := range labels {
-			pages, err := c.client.ListLabelPages(ctx, label.ID, []string{space.ID})
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range pages {
-				byPage[p.ID] = append(byPage[p.ID], label.Name)
-			}
+	c.mu.Lock()
+	c.labelReads[space.ID]++
+	early := c.labelReads[space.ID] <= labelIndexAfterPages
+	c.mu.Unlock()
+	if early {
+		return nil, false
+	}
+	byPage, _ := entry(&c.mu, c.labels, space.ID).get(func() (map[string][]string, error) {
+		// Any failure means "no index", cached for the run, so that pages fall
+		// back to their own labels instead of retrying the build each time.
+		byPage, err := c.buildLabelIndex(ctx, space.ID)
+		if err != nil {
+			tflog.Debug(ctx, "label index not built; reading labels page by page", map[string]any{"space_id": space.ID, "error": err.Error()})
+			return nil, nil
 		}
 		return byPage, nil
 	})
-	if err != nil || byPage == nil {
+	if byPage == nil {
 		return nil, false
 	}
 	return byPage[pageID], true
+}
+
+// buildLabelIndex maps the pages of a space to their labels. It returns nil
+// when the index is not worth it (too many labels) or not trustworthy: the
+// v2 document gives the label list a "my, team" prefix default, so a list
+// without any global label may be leaving the provider's labels out.
+func (c *runCache) buildLabelIndex(ctx context.Context, spaceID string) (map[string][]string, error) {
+	labels, err := c.client.ListSpaceContentLabels(ctx, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	global := slices.ContainsFunc(labels, func(l confluence.Label) bool { return l.Prefix == "global" })
+	if len(labels) > labelIndexMaxLabels || !global {
+		return nil, nil
+	}
+	byPage := map[string][]string{}
+	for _, label := range labels {
+		pages, err := c.client.ListLabelPages(ctx, label.ID, []string{spaceID})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pages {
+			byPage[p.ID] = append(byPage[p.ID], label.Name)
+		}
+	}
+	return byPage, nil
 }
