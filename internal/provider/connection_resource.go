@@ -551,22 +551,20 @@ func (r *ConnectionResource) adopt(ctx context.Context, state *connectionModel, 
 // checkNotOwnRecord stops the governed account from changing or removing its
 // own connection record: without the record its operations would no longer be
 // governed. Like its policy, it is managed from the administrators' workspace.
-func (r *ConnectionResource) checkNotOwnRecord(ctx context.Context, diags *diag.Diagnostics, state connectionModel) bool {
+func (r *ConnectionResource) checkNotOwnRecord(ctx context.Context, diags *diag.Diagnostics, state connectionModel) {
 	if r.data == nil || r.data.configUnknown || state.AccountID.ValueString() == "" {
-		return true
+		return
 	}
 	user, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Current User", "While checking who manages connection "+quote(state.Name.ValueString()), r.data.account(), err)
-		return false
+		return
 	}
 	if user.AccountID == state.AccountID.ValueString() {
 		diags.AddError("Connection Cannot Edit Its Own Record",
 			fmt.Sprintf("The provider is authenticated as %s (account %s), the account of connection %q. No identity changes or removes its own connection record, so nothing was written. "+
 				"Manage the connection from the administrators' workspace, with credentials the automation does not have.", r.data.account(), user.AccountID, state.Name.ValueString()))
-		return false
 	}
-	return true
 }
 
 // connectionNameValidator applies policy.ValidateConnectionName at plan time.

@@ -278,14 +278,7 @@ func (c *runCache) IndexedLabels(ctx context.Context, spaceKey, pageID string) (
 		return nil, false
 	}
 	byPage, _ := entry(&c.mu, c.labels, space.ID).get(func() (map[string][]string, error) {
-		// Any failure means "no index", cached for the run, so that pages fall
-		// back to their own labels instead of retrying the build each time.
-		byPage, err := c.buildLabelIndex(ctx, space.ID)
-		if err != nil {
-			tflog.Debug(ctx, "label index not built; reading labels page by page", map[string]any{"space_id": space.ID, "error": err.Error()})
-			return nil, nil
-		}
-		return byPage, nil
+		return c.buildLabelIndex(ctx, space.ID), nil
 	})
 	if byPage == nil {
 		return nil, false
@@ -294,27 +287,34 @@ func (c *runCache) IndexedLabels(ctx context.Context, spaceKey, pageID string) (
 }
 
 // buildLabelIndex maps the pages of a space to their labels. It returns nil
-// when the index is not worth it (too many labels) or not trustworthy: the
-// v2 document gives the label list a "my, team" prefix default, so a list
-// without any global label may be leaving the provider's labels out.
-func (c *runCache) buildLabelIndex(ctx context.Context, spaceID string) (map[string][]string, error) {
-	labels, err := c.client.ListSpaceContentLabels(ctx, spaceID)
-	if err != nil {
-		return nil, err
+// when the index is not worth it (too many labels), not trustworthy (the v2
+// document gives the label list a "my, team" prefix default, so a list
+// without any global label may be leaving the provider's labels out) or could
+// not be read. nil is cached for the run like an index, so pages fall back to
+// their own labels instead of retrying the build each time.
+func (c *runCache) buildLabelIndex(ctx context.Context, spaceID string) map[string][]string {
+	noIndex := func(reason string) map[string][]string {
+		tflog.Debug(ctx, "no label index; reading labels page by page", map[string]any{"space_id": spaceID, "reason": reason})
+		return nil
 	}
-	global := slices.ContainsFunc(labels, func(l confluence.Label) bool { return l.Prefix == "global" })
-	if len(labels) > labelIndexMaxLabels || !global {
-		return nil, nil
+	labels, err := c.client.ListSpaceContentLabels(ctx, spaceID)
+	switch {
+	case err != nil:
+		return noIndex(err.Error())
+	case len(labels) > labelIndexMaxLabels:
+		return noIndex(fmt.Sprintf("%d labels in the space", len(labels)))
+	case !slices.ContainsFunc(labels, func(l confluence.Label) bool { return l.Prefix == "global" }):
+		return noIndex("no global label listed")
 	}
 	byPage := map[string][]string{}
 	for _, label := range labels {
 		pages, err := c.client.ListLabelPages(ctx, label.ID, []string{spaceID})
 		if err != nil {
-			return nil, err
+			return noIndex(err.Error())
 		}
 		for _, p := range pages {
 			byPage[p.ID] = append(byPage[p.ID], label.Name)
 		}
 	}
-	return byPage, nil
+	return byPage
 }
