@@ -522,16 +522,9 @@ func (c *call) listPages(f pageFilter) *apiError {
 	return writeV2List(c, results, next)
 }
 
-// maxIDsPerRequest is how many id= values GET /pages takes, as documented.
-const maxIDsPerRequest = 250
-
 func handleListPages(c *call) *apiError {
-	ids := multiValues(c, "id")
-	if len(ids) > maxIDsPerRequest {
-		return badRequest("Too many ids: %d given, at most %d per request", len(ids), maxIDsPerRequest)
-	}
 	return c.listPages(pageFilter{
-		ids:      ids,
+		ids:      multiValues(c, "id"),
 		spaceIDs: multiValues(c, "space-id"),
 		statuses: multiValues(c, "status"),
 		title:    c.query("title"),
