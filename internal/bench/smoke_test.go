@@ -91,13 +91,16 @@ func TestBenchHarnessSmokeLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err) // exit code 2 (changes) would be an error here too
 	}
-	if got := refresh.Route(RouteGetLabels); got != 0 {
-		t.Errorf("refreshing %d labelled pages read labels page by page %d times, want 0: %v", pages, got, refresh.ByRoute)
+	// The provider reads the first five labelled pages of a space one by one
+	// (a space with a few managed pages never pays for an index), then the
+	// space's label index serves the rest.
+	if got := refresh.Route(RouteGetLabels); got != 5 {
+		t.Errorf("refreshing %d labelled pages read labels page by page %d times, want 5: %v", pages, got, refresh.ByRoute)
 	}
 	if got := refresh.Route(RouteGetPage); got != 0 {
 		t.Errorf("refreshing %d unchanged pages read %d of them by id, want 0", pages, got)
 	}
-	if refresh.Requests > 10 {
+	if refresh.Requests > 15 {
 		t.Errorf("the refresh of %d labelled pages cost %d requests, want a handful per space: %v", pages, refresh.Requests, refresh.ByRoute)
 	}
 }
