@@ -191,60 +191,13 @@ func (c *call) spaceProperties() (propertyStore, *apiError) {
 	return propertyStore{props: &s.Properties, canWrite: perm >= PermAdmin, ownerName: "space " + s.Key}, nil
 }
 
-func renderSpaceProp(p *property) any { return toV2SpaceProp(p) }
-
-func handleListSpaceProperties(c *call) *apiError {
-	st, err := c.spaceProperties()
-	if err != nil {
-		return err
-	}
-	return c.listProperties(st, renderSpaceProp)
-}
-
-func handleCreateSpaceProperty(c *call) *apiError {
-	st, err := c.spaceProperties()
-	if err != nil {
-		return err
-	}
-	p, err := c.createProperty(st)
-	if err != nil {
-		return err
-	}
-	c.w.Header().Set("Location", c.r.URL.Path+"/"+p.ID)
-	return c.json(http.StatusCreated, toV2SpaceProp(p))
-}
-
-func handleGetSpaceProperty(c *call) *apiError {
-	st, err := c.spaceProperties()
-	if err != nil {
-		return err
-	}
-	p := findProperty(*st.props, c.param("property-id"))
-	if p == nil {
-		return notFound()
-	}
-	return c.json(http.StatusOK, toV2SpaceProp(p))
-}
-
-func handleUpdateSpaceProperty(c *call) *apiError {
-	st, err := c.spaceProperties()
-	if err != nil {
-		return err
-	}
-	p, err := c.updateProperty(st, c.param("property-id"))
-	if err != nil {
-		return err
-	}
-	c.w.Header().Set("Location", c.r.URL.Path)
-	return c.json(http.StatusOK, toV2SpaceProp(p))
-}
-
-func handleDeleteSpaceProperty(c *call) *apiError {
-	st, err := c.spaceProperties()
-	if err != nil {
-		return err
-	}
-	return c.deleteProperty(st, c.param("property-id"))
+// spacePropertyAPI serves /spaces/{space-id}/properties: create answers 201
+// with Location, as documented for space properties.
+var spacePropertyAPI = propertyAPI{
+	store:         (*call).spaceProperties,
+	render:        func(p *property) any { return toV2SpaceProp(p) },
+	createdStatus: http.StatusCreated,
+	location:      true,
 }
 
 // Page properties: reading needs view, writing needs edit; trashed pages have none to show.
@@ -260,18 +213,32 @@ func (c *call) pageProperties() (propertyStore, *apiError) {
 	return propertyStore{props: &p.Properties, canWrite: perm >= PermEdit, ownerName: "page " + p.ID}, nil
 }
 
-func renderContentProp(p *property) any { return toV2ContentProp(p) }
+// pagePropertyAPI serves /pages/{page-id}/properties: create answers 200.
+var pagePropertyAPI = propertyAPI{
+	store:         (*call).pageProperties,
+	render:        func(p *property) any { return toV2ContentProp(p) },
+	createdStatus: http.StatusOK,
+}
 
-func handleListPageProperties(c *call) *apiError {
-	st, err := c.pageProperties()
+// propertyAPI is the property endpoints of one kind of owner; space and page
+// properties differ only in who may write, their shape and create's answer.
+type propertyAPI struct {
+	store         func(*call) (propertyStore, *apiError)
+	render        func(*property) any
+	createdStatus int
+	location      bool // Location header on create and update
+}
+
+func (a propertyAPI) list(c *call) *apiError {
+	st, err := a.store(c)
 	if err != nil {
 		return err
 	}
-	return c.listProperties(st, renderContentProp)
+	return c.listProperties(st, a.render)
 }
 
-func handleCreatePageProperty(c *call) *apiError {
-	st, err := c.pageProperties()
+func (a propertyAPI) create(c *call) *apiError {
+	st, err := a.store(c)
 	if err != nil {
 		return err
 	}
@@ -279,11 +246,14 @@ func handleCreatePageProperty(c *call) *apiError {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, toV2ContentProp(p))
+	if a.location {
+		c.w.Header().Set("Location", c.r.URL.Path+"/"+p.ID)
+	}
+	return c.json(a.createdStatus, a.render(p))
 }
 
-func handleGetPageProperty(c *call) *apiError {
-	st, err := c.pageProperties()
+func (a propertyAPI) get(c *call) *apiError {
+	st, err := a.store(c)
 	if err != nil {
 		return err
 	}
@@ -291,11 +261,11 @@ func handleGetPageProperty(c *call) *apiError {
 	if p == nil {
 		return notFound()
 	}
-	return c.json(http.StatusOK, toV2ContentProp(p))
+	return c.json(http.StatusOK, a.render(p))
 }
 
-func handleUpdatePageProperty(c *call) *apiError {
-	st, err := c.pageProperties()
+func (a propertyAPI) update(c *call) *apiError {
+	st, err := a.store(c)
 	if err != nil {
 		return err
 	}
@@ -303,11 +273,14 @@ func handleUpdatePageProperty(c *call) *apiError {
 	if err != nil {
 		return err
 	}
-	return c.json(http.StatusOK, toV2ContentProp(p))
+	if a.location {
+		c.w.Header().Set("Location", c.r.URL.Path)
+	}
+	return c.json(http.StatusOK, a.render(p))
 }
 
-func handleDeletePageProperty(c *call) *apiError {
-	st, err := c.pageProperties()
+func (a propertyAPI) remove(c *call) *apiError {
+	st, err := a.store(c)
 	if err != nil {
 		return err
 	}
