@@ -4,8 +4,6 @@
 package storage
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -74,12 +72,11 @@ func Equivalent(a, b string) (bool, error) {
 // canonical form of body, e.g. "sha256:9f86d0…". Bodies that are Equivalent
 // have the same hash.
 func Hash(body string) (string, error) {
-	canonical, err := Canonicalize(body)
+	canonical, err := CanonicalOf(body)
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256([]byte(canonical))
-	return HashPrefix + hex.EncodeToString(sum[:]), nil
+	return canonical.Hash(), nil
 }
 
 // renamedElements maps the presentational names Confluence replaces on save
