@@ -33,7 +33,9 @@ type Request struct {
 // Result is the decision for one request, with what a reviewer needs to
 // understand it.
 type Result struct {
-	Decision Decision
+	// Operation is the operation decided.
+	Operation Operation
+	Decision  Decision
 	// Level is the effective level; empty when the decision is unmanaged.
 	Level Level
 	// Connection names the governing connection(s), sorted and joined with
@@ -73,10 +75,19 @@ type verdict struct {
 // Errors are for inconsistent input (invalid operation or records, records
 // of another space, identity mismatch), never for denials.
 func Evaluate(req Request, records SpaceRecords) (Result, error) {
+	res, err := evaluate(req, records)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Operation = req.Operation
+	return res, nil
+}
+
+func evaluate(req Request, records SpaceRecords) (Result, error) {
 	if err := validateInput(req, records); err != nil {
 		return Result{}, err
 	}
-	subject := describeRequest(req)
+	subject := req.Subject()
 
 	if req.Connection != "" {
 		rec, ok := records.Connection(req.Connection)
@@ -137,8 +148,7 @@ func Evaluate(req Request, records SpaceRecords) (Result, error) {
 	case AllowedWithConfirmation:
 		res.ConfirmationCode = ConfirmationCode(req.Operation, res.Connection, req.SpaceKey,
 			PageIdentity(req.Operation, req.PageID, req.PageTitle), req.Content)
-		res.Reason = fmt.Sprintf("%s needs confirmation: %s; add code %s to the provider's confirmations (CONFLUENCE_CONFIRMATIONS) to apply it.",
-			subject, why, res.ConfirmationCode)
+		res.Reason = fmt.Sprintf("%s needs confirmation: %s.", subject, why)
 	default:
 		res.Reason = fmt.Sprintf("%s is denied: %s.", subject, why)
 	}
@@ -241,8 +251,10 @@ func validateInput(req Request, records SpaceRecords) error {
 	return nil
 }
 
-// describeRequest is the subject of a reason: operation, page and space.
-func describeRequest(req Request) string {
+// Subject names the request in a sentence: operation, page and space, e.g.
+// `update_page on page "Runbook" (id 65601) in space DOCS`. Every message
+// about a decision starts from it, so a request is described one way.
+func (req Request) Subject() string {
 	var page string
 	switch {
 	case req.PageTitle != "" && req.PageID != "":
@@ -252,7 +264,11 @@ func describeRequest(req Request) string {
 	case req.PageID != "":
 		page = fmt.Sprintf(" on page id %s", req.PageID)
 	}
-	return fmt.Sprintf("%s%s in space %s", req.Operation, page, req.SpaceKey)
+	subject := fmt.Sprintf("%s%s in space %s", req.Operation, page, req.SpaceKey)
+	if req.Operation == SearchPages && req.Content != "" {
+		subject += fmt.Sprintf(" (query: %s)", req.Content)
+	}
+	return subject
 }
 
 func describeAccount(rec ConnectionRecord) string {
