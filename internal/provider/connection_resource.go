@@ -153,7 +153,7 @@ func (r *ConnectionResource) ImportState(ctx context.Context, req resource.Impor
 			fmt.Sprintf("%q is not <connection name>:<space key>. Import a connection by its name and any space of its scope, e.g. terraform import confluence_connection.ci ci-bot:DOCS", req.ID))
 		return
 	}
-	spaces, _ := types.SetValueFrom(ctx, types.StringType, []string{spaceKey})
+	spaces := stringSetValue(&resp.Diagnostics, []string{spaceKey})
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("spaces"), spaces)...)
@@ -503,7 +503,7 @@ func (r *ConnectionResource) Read(ctx context.Context, req resource.ReadRequest,
 			fmt.Sprintf("The record of connection %q is missing or was changed in space(s) %s. The plan writes it again.", name, strings.Join(drifted, ", ")))
 	}
 	sort.Strings(intact)
-	state.Spaces, _ = types.SetValueFrom(ctx, types.StringType, intact)
+	state.Spaces = stringSetValue(&resp.Diagnostics, intact)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -353,7 +352,7 @@ func (r *OperationPolicyResource) write(ctx context.Context, diags *diag.Diagnos
 		Connection: name,
 		Levels:     plan.levelMap(),
 		ManagedBy:  admin.AccountID,
-		UpdatedAt:  time.Now().UTC(),
+		UpdatedAt:  r.data.now().UTC(),
 	})
 	if err != nil {
 		diags.AddError("Invalid Operation Policy", fmt.Sprintf("The operation policy of connection %q cannot be stored: %s", name, err))
@@ -368,7 +367,7 @@ func (r *OperationPolicyResource) write(ctx context.Context, diags *diag.Diagnos
 		}
 	}
 	plan.ID = plan.Connection
-	plan.Spaces, _ = types.SetValueFrom(ctx, types.StringType, rec.Spaces)
+	plan.Spaces = stringSetValue(diags, rec.Spaces)
 }
 
 func (r *OperationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -458,7 +457,7 @@ func (r *OperationPolicyResource) Read(ctx context.Context, req resource.ReadReq
 			fmt.Sprintf("The operation policy of connection %q is missing or was changed in space(s) %s. The plan writes it again.", name, strings.Join(drifted, ", ")))
 	}
 	state.ID = state.Connection
-	state.Spaces, _ = types.SetValueFrom(ctx, types.StringType, intact)
+	state.Spaces = stringSetValue(&resp.Diagnostics, intact)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -186,8 +186,7 @@ func (d *PageDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		pageID = found[0].ID
 	}
 
-	subject := fmt.Sprintf("Reading page %s in space %s", pageID, spaceKey)
-	if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.GetPage, spaceKey, pageID, "", "", subject) {
+	if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID}) {
 		return
 	}
 

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -19,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,7 +25,6 @@ import (
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
-	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
 )
 
@@ -256,7 +253,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		if _, ok := d.data.visibleSpace(ctx, &resp.Diagnostics, spaceKey); !ok {
 			return
 		}
-		if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.SearchPages, spaceKey, "", "", query, searchSubject(spaceKey, query)) {
+		if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.SearchPages, SpaceKey: spaceKey, Content: query}) {
 			return
 		}
 		authorized[spaceKey] = true
@@ -295,7 +292,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	allowed := true
 	for _, key := range spaceKeys {
 		// Check every space so that one plan reports every code or denial.
-		if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.SearchPages, key, "", "", query, searchSubject(key, query)) {
+		if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.SearchPages, SpaceKey: key, Content: query}) {
 			allowed = false
 		}
 	}
@@ -533,84 +530,4 @@ func isCQLBreak(r rune) bool { return unicode.IsSpace(r) || r == '(' || r == ')'
 func excerptAt(s string, i int) string {
 	end := min(len(s), i+20)
 	return fmt.Sprintf("%q", s[i:end])
-}
-
-func searchSubject(spaceKey, query string) string {
-	return fmt.Sprintf("Searching pages in space %s (query: %s)", spaceKey, query)
-}
-
-// authorizeRead applies the policy to a read done by a data source. Data
-// sources read while planning, and a plan cannot carry a confirmation code to
-// an apply, so allowed_with_confirmation requires the code to be granted
-// already; otherwise the read fails with the code and how to grant it.
-// boundTo is hashed into the code (the query of a search; "" for get_page,
-// whose code is bound to the page id).
-func (d *providerData) authorizeRead(ctx context.Context, diags *diag.Diagnostics, op policy.Operation, spaceKey, pageID, pageTitle, boundTo, subject string) bool {
-	res, err := d.decide(ctx, op, spaceKey, pageID, pageTitle, boundTo)
-	if err != nil {
-		d.addPolicyEvaluationError(diags, subject+" (nothing was returned)", err)
-		return false
-	}
-	switch res.Decision {
-	case policy.DecisionDenied:
-		return d.reportDecision(diags, res, subject)
-	case policy.DecisionAllowedWithConfirmation:
-		if policy.Granted(res.ConfirmationCode, d.confirmations) {
-			return true
-		}
-		diags.AddError("Confirmation Required: "+res.ConfirmationCode,
-			fmt.Sprintf("%s needs confirmation (%s). Confirmation code: %s\n\n"+
-				"Data sources are read while planning, so the code must be granted before terraform plan runs: set confirmations = [\"%s\"] in the provider block "+
-				"or CONFLUENCE_CONFIRMATIONS=%s. The code is bound to this space and this exact %s; any other gets a different code. Nothing was returned. The policy lives in %s.",
-				subject, res.Reason, res.ConfirmationCode, res.ConfirmationCode, res.ConfirmationCode, boundWhat(op), res.PolicyLocation))
-		return false
-	}
-	return true
-}
-
-func boundWhat(op policy.Operation) string {
-	if op == policy.SearchPages {
-		return "query"
-	}
-	return "page"
-}
-
-// readBodyValue returns a page's body in canonical storage format. A body
-// the canonicaliser cannot parse is returned as Confluence sent it, with a
-// warning, rather than failing the read.
-func readBodyValue(diags *diag.Diagnostics, page confluence.Page) types.String {
-	canonical, err := storage.Canonicalize(page.Body)
-	if err != nil {
-		diags.AddWarning("Page Body Not Canonicalised",
-			fmt.Sprintf("The body of page %s (%q) could not be parsed as storage format (%s), so it is returned exactly as Confluence sent it.", page.ID, page.Title, err))
-		return types.StringValue(page.Body)
-	}
-	return types.StringValue(canonical)
-}
-
-// labelNamesValue returns the names of labels as a set.
-func labelNamesValue(diags *diag.Diagnostics, labels []confluence.Label) types.Set {
-	names := make([]string, 0, len(labels))
-	for _, l := range labels {
-		names = append(names, l.Name)
-	}
-	return stringSetValue(diags, names)
-}
-
-// stringSetValue returns strings as a set value (empty, never null).
-func stringSetValue(diags *diag.Diagnostics, values []string) types.Set {
-	if values == nil {
-		values = []string{}
-	}
-	set, d := types.SetValueFrom(context.Background(), types.StringType, values)
-	diags.Append(d...)
-	return set
-}
-
-// timeString renders a time as RFC 3339, or null when Confluence gave none.
-func timeString(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
 }

@@ -461,7 +461,7 @@ data "confluence_pages" "everywhere" {
   cql = "label = runbook"
 }
 `,
-				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*Searching pages in space DOCS`),
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*search_pages in space DOCS`),
 			},
 			{
 				Config:      site.providerBlock(readerEmail, readerToken) + opsConfig,

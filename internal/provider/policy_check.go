@@ -13,78 +13,131 @@ import (
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
-// decide evaluates the policy for one operation on one space, with the
-// authenticated account and the space's records loaded once per run.
-func (d *providerData) decide(ctx context.Context, op policy.Operation, spaceKey, pageID, pageTitle, content string) (policy.Result, error) {
+// This file is the one place that words policy decisions. policy.Result's
+// Reason already names the operation, page and space (policy.Request.Subject),
+// so the messages here add only what the moment needs: what was not done and
+// what to do about it.
+
+// decisionMoment is when a decision is reported; the same decision reads
+// differently at plan (a warning the reviewer sees), at apply (the last check
+// before a write) and when a data source reads (no apply follows).
+type decisionMoment int
+
+const (
+	atPlan decisionMoment = iota
+	atApply
+	atRead
+)
+
+// decide evaluates the policy for one request. req names the operation, the
+// space, the page and the content a confirmation code is bound to; the
+// authenticated account and the provider's settings are filled in here.
+// Policy records are loaded once per run.
+func (d *providerData) decide(ctx context.Context, req policy.Request) (policy.Result, error) {
 	user, err := d.run.CurrentUser(ctx)
 	if err != nil {
 		return policy.Result{}, fmt.Errorf("reading the authenticated account: %w", err)
 	}
-	records, err := d.run.SpaceRecords(ctx, spaceKey)
+	records, err := d.run.SpaceRecords(ctx, req.SpaceKey)
 	if err != nil {
-		return policy.Result{}, fmt.Errorf("reading the policy records of space %s: %w", spaceKey, err)
-	}
-	return policy.Evaluate(policy.Request{
-		Operation:     op,
-		SpaceKey:      spaceKey,
-		PageID:        pageID,
-		PageTitle:     pageTitle,
-		AccountID:     user.AccountID,
-		Connection:    d.connection,
-		RequirePolicy: d.requirePolicy,
-		Content:       content,
-	}, records)
-}
-
-// reportDecision adds the plan-time diagnostics of a decision: an error when
-// denied, a warning with the code when a confirmation is needed. It reports
-// whether the operation may go ahead.
-func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result, subject string) bool {
-	switch res.Decision {
-	case policy.DecisionDenied:
-		diags.AddError("Operation Denied by Confluence Policy",
-			fmt.Sprintf("%s: %s\n\nThe policy lives in %s. Change it in the administrators' workspace, or change this configuration.", subject, res.Reason, res.PolicyLocation))
-		return false
-	case policy.DecisionAllowedWithConfirmation:
-		granted := "It has not been granted yet: to apply, set confirmations = [\"" + res.ConfirmationCode + "\"] in the provider block or CONFLUENCE_CONFIRMATIONS=" + res.ConfirmationCode + " for the apply."
-		if policy.Granted(res.ConfirmationCode, d.confirmations) {
-			granted = "It is granted for this run."
+		if _, isAPI := confluence.AsAPIError(err); isAPI {
+			return policy.Result{}, fmt.Errorf("reading the policy records of space %s: %w", req.SpaceKey, err)
 		}
-		diags.AddWarning("Confirmation Required: "+res.ConfirmationCode,
-			fmt.Sprintf("%s: %s\n\nConfirmation code: %s\nThe code is bound to this exact change; any other change gets a different code. %s", subject, res.Reason, res.ConfirmationCode, granted))
+		return policy.Result{}, err // policy.RecordsFromProperties names the space itself
 	}
-	return true
+	req.AccountID = user.AccountID
+	req.Connection = d.connection
+	req.RequirePolicy = d.requirePolicy
+	return policy.Evaluate(req, records)
 }
 
-// addPolicyEvaluationError reports that the policy could not be evaluated,
-// which stops the operation: an unknown decision never lets a change through.
-func (d *providerData) addPolicyEvaluationError(diags *diag.Diagnostics, subject string, err error) {
-	if _, ok := confluence.AsAPIError(err); ok {
-		addAPIError(diags, "Unable to Evaluate Confluence Policy", subject+": while loading the policy, so nothing was done", d.account(), err)
-		return
-	}
-	diags.AddError("Unable to Evaluate Confluence Policy",
-		subject+": the policy could not be evaluated, so nothing was done. "+err.Error())
-}
-
-// enforceAtApply re-evaluates the policy right before a write and stops it
-// unless it is allowed and, where needed, its code granted. A policy that
-// changed between plan and apply never gets this far for planned values:
-// Terraform's apply-time re-plan of policy_decision and confirmation_code no
-// longer matches the saved plan and stops the apply first.
-func (d *providerData) enforceAtApply(diags *diag.Diagnostics, res policy.Result, subject string) bool {
+// reportDecision adds the diagnostics of a decision for its moment and
+// reports whether the operation may go ahead:
+//   - denied is an error at every moment;
+//   - allowed_with_confirmation is a warning with the code at plan, and an
+//     error at apply or read unless the code is granted.
+func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result, when decisionMoment) bool {
 	switch res.Decision {
 	case policy.DecisionDenied:
 		diags.AddError("Operation Denied by Confluence Policy",
-			fmt.Sprintf("%s is denied: %s\n\nNothing was written. The policy lives in %s.", subject, res.Reason, res.PolicyLocation))
+			fmt.Sprintf("%s\n\n%sThe policy lives in %s; it is changed in the administrators' workspace.", res.Reason, notDone(when), res.PolicyLocation))
 		return false
 	case policy.DecisionAllowedWithConfirmation:
-		if !policy.Granted(res.ConfirmationCode, d.confirmations) {
+		granted := policy.Granted(res.ConfirmationCode, d.confirmations)
+		switch {
+		case when == atPlan:
+			state := "It has not been granted yet: to apply, set confirmations = [\"" + res.ConfirmationCode + "\"] in the provider block or CONFLUENCE_CONFIRMATIONS=" + res.ConfirmationCode + " for the apply."
+			if granted {
+				state = "It is granted for this run."
+			}
+			diags.AddWarning("Confirmation Required: "+res.ConfirmationCode,
+				fmt.Sprintf("%s\n\nConfirmation code: %s\nThe code is bound to this exact change; any other change gets a different code. %s", res.Reason, res.ConfirmationCode, state))
+		case granted:
+		case when == atApply:
 			diags.AddError("Confirmation Code Not Granted",
-				fmt.Sprintf("%s needs confirmation code %s, which was not granted. Nothing was written.\n\nAn approver who reviewed the plan grants it with CONFLUENCE_CONFIRMATIONS=%s (or the provider's confirmations argument) for the apply. A code granted for a different change does not unlock this one.",
-					subject, res.ConfirmationCode, res.ConfirmationCode))
+				fmt.Sprintf("%s\n\nIt needs confirmation code %s, which was not granted. %s"+
+					"An approver who reviewed the plan grants it with CONFLUENCE_CONFIRMATIONS=%s (or the provider's confirmations argument) for the apply. A code granted for a different change does not unlock this one.",
+					res.Reason, res.ConfirmationCode, notDone(when), res.ConfirmationCode))
+			return false
+		default:
+			diags.AddError("Confirmation Required: "+res.ConfirmationCode,
+				fmt.Sprintf("%s\n\nConfirmation code: %s\n%sData sources are read while planning, so the code must be granted before terraform plan runs: set confirmations = [\"%s\"] in the provider block or CONFLUENCE_CONFIRMATIONS=%s. "+
+					"The code is bound to this space and this exact %s; any other gets a different code. The policy lives in %s.",
+					res.Reason, res.ConfirmationCode, notDone(when), res.ConfirmationCode, res.ConfirmationCode, boundWhat(res), res.PolicyLocation))
 			return false
 		}
 	}
 	return true
+}
+
+// notDone says what a refused operation did not do, for its moment.
+func notDone(when decisionMoment) string {
+	switch when {
+	case atApply:
+		return "Nothing was written. "
+	case atRead:
+		return "Nothing was returned. "
+	}
+	return ""
+}
+
+func boundWhat(res policy.Result) string {
+	if res.Operation == policy.SearchPages {
+		return "query"
+	}
+	return "page"
+}
+
+// addPolicyEvaluationError reports that the policy could not be evaluated,
+// which stops the operation: an unknown decision never lets a change through.
+func (d *providerData) addPolicyEvaluationError(diags *diag.Diagnostics, req policy.Request, when decisionMoment, err error) {
+	doing := "While deciding " + req.Subject()
+	if _, ok := confluence.AsAPIError(err); ok {
+		addAPIError(diags, "Unable to Evaluate Confluence Policy", doing+" the policy could not be loaded, so nothing was done", d.account(), err)
+		return
+	}
+	diags.AddError("Unable to Evaluate Confluence Policy",
+		fmt.Sprintf("%s the policy could not be evaluated, so nothing was done. %s%s", doing, notDone(when), err))
+}
+
+// decideAndReport evaluates req and reports the decision for its moment. ok is
+// false when the operation must not go ahead (denied, not confirmed, or the
+// policy could not be evaluated); the diagnostics say why.
+func (d *providerData) decideAndReport(ctx context.Context, diags *diag.Diagnostics, req policy.Request, when decisionMoment) (policy.Result, bool) {
+	res, err := d.decide(ctx, req)
+	if err != nil {
+		d.addPolicyEvaluationError(diags, req, when, err)
+		return res, false
+	}
+	return res, d.reportDecision(diags, res, when)
+}
+
+// authorizeRead applies the policy to a read done by a data source. Data
+// sources read while planning, and a plan cannot carry a confirmation code to
+// an apply, so allowed_with_confirmation requires the code to be granted
+// already. req.Content is what the code is bound to: the query of a search,
+// "" for get_page (whose code is bound to the page id).
+func (d *providerData) authorizeRead(ctx context.Context, diags *diag.Diagnostics, req policy.Request) bool {
+	_, ok := d.decideAndReport(ctx, diags, req, atRead)
+	return ok
 }

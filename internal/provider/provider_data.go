@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -40,6 +41,8 @@ type providerData struct {
 	requirePolicy   bool
 
 	run *runCache
+	// now is the clock for recorded times (audit records), replaceable in tests.
+	now func() time.Time
 
 	// clientConfig is the provider's client configuration without
 	// credentials, for clients acting as another account (connections).
@@ -68,6 +71,7 @@ func newProviderData(client *confluence.Client, s providerSettings) *providerDat
 		confirmations:   s.confirmations,
 		requirePolicy:   s.requirePolicy,
 		run:             newRunCache(client),
+		now:             time.Now,
 	}
 }
 

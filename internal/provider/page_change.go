@@ -1,0 +1,315 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
+)
+
+// pageChange is what one plan or apply of a confluence_page does, computed
+// once from the planned values, the prior state and the rendered content.
+// ModifyPlan, Create, Update, Delete and the policy all read it, so each rule
+// lives in one function here and is tested without Terraform
+// (page_change_test.go).
+type pageChange struct {
+	op       policy.Operation // create_page, update_page or delete_page
+	pageID   string           // "" for a create
+	spaceKey string
+	title    string
+	parentID string
+	content  pageContent
+	labels   labelChange
+	// baseVersion is the version the change starts from (0 for a create).
+	baseVersion int64
+	// known: everything the change writes is known (content, title, parent
+	// and every label). Until then neither its confirmation code nor, for an
+	// update, whether it writes at all can be planned: the apply-time
+	// re-plan would contradict a guess.
+	known bool
+	// writesPage: a new page version is saved (title, parent or content
+	// differ, or the state holds a person's edit that the configuration
+	// replaces). Labels, version_message and switching between equivalent
+	// forms of the content alone do not.
+	writesPage bool
+}
+
+// labelChange is how the managed labels move from the state to the plan.
+type labelChange struct {
+	managed bool     // labels is set in the configuration
+	known   bool     // the set and each element are known
+	want    []string // planned labels, sorted
+	add     []string // sorted
+	remove  []string // sorted
+}
+
+// newPageChange is the create (state nil) or update that turns state into
+// plan with content.
+func newPageChange(plan pageModel, state *pageModel, content pageContent) pageChange {
+	c := pageChange{
+		op:       policy.CreatePage,
+		spaceKey: plan.SpaceKey.ValueString(),
+		title:    plan.Title.ValueString(),
+		parentID: plan.ParentID.ValueString(),
+		content:  content,
+	}
+	var current types.Set
+	if state != nil {
+		current = state.Labels
+	}
+	c.labels = planLabels(plan.Labels, current)
+	c.known = content.known && !plan.ParentID.IsUnknown() && !plan.Title.IsUnknown() && c.labels.known
+	if state == nil {
+		c.writesPage = true
+		return c
+	}
+	c.op = policy.UpdatePage
+	c.pageID = state.ID.ValueString()
+	c.baseVersion = state.Version.ValueInt64()
+	c.writesPage = c.known && (c.title != state.Title.ValueString() ||
+		c.parentID != state.ParentID.ValueString() ||
+		content.hash != state.BodyHash.ValueString() ||
+		holdsRemoteEdit(plan, *state, content))
+	return c
+}
+
+// newDeleteChange is the deletion of the page in state.
+func newDeleteChange(state pageModel) pageChange {
+	return pageChange{
+		op:          policy.DeletePage,
+		pageID:      state.ID.ValueString(),
+		spaceKey:    state.SpaceKey.ValueString(),
+		title:       state.Title.ValueString(),
+		parentID:    state.ParentID.ValueString(),
+		baseVersion: state.Version.ValueInt64(),
+		content:     pageContent{known: true},
+		labels:      labelChange{known: true},
+		known:       true,
+	}
+}
+
+// writesLabels reports whether labels are added or removed.
+func (c pageChange) writesLabels() bool { return len(c.labels.add) > 0 || len(c.labels.remove) > 0 }
+
+// reachesConfluence reports whether anything is sent, and so whether the
+// policy governs the change. An update not fully known yet may write.
+func (c pageChange) reachesConfluence() bool {
+	return c.op != policy.UpdatePage || !c.known || c.writesPage || c.writesLabels()
+}
+
+// policyRequest is the question the change asks the policy.
+func (c pageChange) policyRequest() policy.Request {
+	return policy.Request{
+		Operation: c.op,
+		SpaceKey:  c.spaceKey,
+		PageID:    c.pageID,
+		PageTitle: c.title,
+		Content:   c.boundContent(),
+	}
+}
+
+// boundContent is the canonical description of everything the change
+// writes, which its confirmation code is bound to.
+func (c pageChange) boundContent() string {
+	if c.op == policy.DeletePage {
+		return ""
+	}
+	if !c.known {
+		return "unknown"
+	}
+	labels := "unmanaged"
+	if c.labels.managed {
+		labels = strings.Join(c.labels.want, ",")
+	}
+	return fmt.Sprintf("title=%s\nparent=%s\nbody=%s\nlabels=%s", c.title, c.parentID, c.content.hash, labels)
+}
+
+// planComputed plans the computed attributes that follow from the change:
+// version, modification time and author, url, and the policy values when
+// nothing reaches Confluence. state is nil for a create.
+func (c pageChange) planComputed(plan pageModel, state *pageModel) pageModel {
+	plan.BodyHash = c.content.hashValue()
+	if state == nil {
+		plan.Version = types.Int64Value(1)
+		return plan
+	}
+	plan.Version, plan.LastModifiedAt, plan.LastModifiedBy, plan.URL = state.Version, state.LastModifiedAt, state.LastModifiedBy, state.URL
+	if !plan.Title.Equal(state.Title) {
+		plan.URL = types.StringUnknown() // Confluence puts the title in the page URL
+	}
+	switch {
+	case !c.known:
+		plan.Version, plan.LastModifiedAt, plan.LastModifiedBy = types.Int64Unknown(), types.StringUnknown(), types.StringUnknown()
+		plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
+	case c.writesPage:
+		plan.Version = types.Int64Value(c.baseVersion + 1)
+		plan.LastModifiedAt, plan.LastModifiedBy = types.StringUnknown(), types.StringUnknown()
+	}
+	if !c.reachesConfluence() {
+		// Nothing is sent, so nothing is governed: the last decision stands.
+		plan.PolicyDecision, plan.ConfirmationCode = state.PolicyDecision, state.ConfirmationCode
+	}
+	return plan
+}
+
+// planDecision plans policy_decision and confirmation_code from the policy's
+// decision. While the change is not fully known the code cannot be final: a
+// create still shows its decision, an update shows neither (whether it
+// writes at all is not known yet).
+func (c pageChange) planDecision(plan pageModel, res policy.Result) pageModel {
+	switch {
+	case c.known:
+		plan.PolicyDecision = types.StringValue(string(res.Decision))
+		plan.ConfirmationCode = types.StringValue(res.ConfirmationCode)
+	case c.op == policy.CreatePage:
+		plan.PolicyDecision, plan.ConfirmationCode = types.StringValue(string(res.Decision)), types.StringUnknown()
+	}
+	return plan
+}
+
+// holdsRemoteEdit reports whether refresh brought a person's edit into the
+// state's body: a body whose canonical form is not the one Terraform wrote.
+// The configured body equal to the state's is the common case and needs no
+// canonicalisation.
+func holdsRemoteEdit(plan, state pageModel, content pageContent) bool {
+	if state.Body.IsNull() {
+		return false
+	}
+	if content.known && !plan.Body.IsNull() && plan.Body.ValueString() == state.Body.ValueString() {
+		// The state's body is the configured text, whose hash is content's.
+		return content.hash != state.BodyHash.ValueString()
+	}
+	canonical, err := storage.CanonicalOf(state.Body.ValueString())
+	return err != nil || canonical.Hash() != state.BodyHash.ValueString()
+}
+
+// keepEquivalentForm keeps the prior text when the configuration changed only
+// its form: storage that canonicalises the same, or Markdown that renders the
+// same. Terraform accepts the prior value for such an attribute, so the plan
+// is empty instead of showing a change that would write nothing.
+func keepEquivalentForm(plan, config, state pageModel, content pageContent) pageModel {
+	if !content.known {
+		return plan
+	}
+	switch {
+	case !config.Body.IsNull() && !state.Body.IsNull() && state.Markdown.IsNull():
+		if config.Body.ValueString() == state.Body.ValueString() {
+			return plan
+		}
+		if prior, err := storage.CanonicalOf(state.Body.ValueString()); err == nil && prior == content.canonical {
+			plan.Body = state.Body
+		}
+	case !config.Markdown.IsNull() && !state.Markdown.IsNull() && state.Body.IsNull():
+		if content.hash == state.BodyHash.ValueString() {
+			plan.Markdown = state.Markdown
+		}
+	}
+	return plan
+}
+
+// planLabels is the smallest set of additions and removals from the labels
+// in state (read back from Confluence) to the planned ones. Null planned
+// labels are not managed.
+func planLabels(planned, current types.Set) labelChange {
+	want, known := setValues(planned)
+	lc := labelChange{managed: !planned.IsNull(), known: known, want: want}
+	if !lc.managed || !known {
+		return lc
+	}
+	have, _ := setValues(current)
+	for _, l := range want {
+		if !slices.Contains(have, l) {
+			lc.add = append(lc.add, l)
+		}
+	}
+	for _, l := range have {
+		if !slices.Contains(want, l) {
+			lc.remove = append(lc.remove, l)
+		}
+	}
+	return lc
+}
+
+// setValues returns the strings of a set, sorted, and whether the set and
+// each of its elements are known. A null set has no values and is known.
+func setValues(s types.Set) ([]string, bool) {
+	if s.IsUnknown() {
+		return nil, false
+	}
+	var out []string
+	for _, e := range s.Elements() {
+		v, ok := e.(types.String)
+		if !ok || v.IsUnknown() {
+			return nil, false
+		}
+		if !v.IsNull() {
+			out = append(out, v.ValueString())
+		}
+	}
+	sort.Strings(out)
+	return out, true
+}
+
+// versionMessage is what page history shows for a write by Terraform: the
+// configured message, the change reference and the decision.
+func versionMessage(message, changeReference string, res policy.Result) string {
+	var parts []string
+	if m := strings.TrimSpace(message); m != "" {
+		parts = append(parts, m)
+	}
+	if changeReference != "" {
+		parts = append(parts, "ref "+changeReference)
+	}
+	policyPart := "policy " + string(res.Decision)
+	if res.ConfirmationCode != "" {
+		policyPart += " (" + res.ConfirmationCode + ")"
+	}
+	if res.Connection != "" {
+		policyPart += " as " + res.Connection
+	}
+	parts = append(parts, policyPart, "via Terraform")
+	return strings.Join(parts, " | ")
+}
+
+// auditPropertyKey is the page property every write by the provider sets, so
+// the change trail survives outside Terraform state.
+const auditPropertyKey = "terraform.change"
+
+// auditRecord is the value of the terraform.change page property.
+type auditRecord struct {
+	Operation        string `json:"operation"`
+	Version          int    `json:"version"`
+	BodyHash         string `json:"body_hash"`
+	Decision         string `json:"policy_decision"`
+	ConfirmationCode string `json:"confirmation_code,omitempty"`
+	Connection       string `json:"connection,omitempty"`
+	AccountID        string `json:"account_id"`
+	ChangeReference  string `json:"change_reference,omitempty"`
+	VersionMessage   string `json:"version_message,omitempty"`
+	At               string `json:"at"`
+}
+
+// auditRecordFor is the record of the change saved as version by accountID.
+func (c pageChange) auditRecordFor(version int, accountID string, res policy.Result, changeReference, message string, at time.Time) auditRecord {
+	return auditRecord{
+		Operation:        string(c.op),
+		Version:          version,
+		BodyHash:         c.content.hash,
+		Decision:         string(res.Decision),
+		ConfirmationCode: res.ConfirmationCode,
+		Connection:       res.Connection,
+		AccountID:        accountID,
+		ChangeReference:  changeReference,
+		VersionMessage:   message,
+		At:               at.UTC().Format(time.RFC3339),
+	}
+}

@@ -1,0 +1,97 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
+)
+
+// pageModel maps confluence_page.
+type pageModel struct {
+	ID               types.String `tfsdk:"id"`
+	SpaceKey         types.String `tfsdk:"space_key"`
+	Title            types.String `tfsdk:"title"`
+	ParentID         types.String `tfsdk:"parent_id"`
+	Body             types.String `tfsdk:"body"`
+	Markdown         types.String `tfsdk:"markdown"`
+	Labels           types.Set    `tfsdk:"labels"`
+	VersionMessage   types.String `tfsdk:"version_message"`
+	OnDestroy        types.String `tfsdk:"on_destroy"`
+	Version          types.Int64  `tfsdk:"version"`
+	URL              types.String `tfsdk:"url"`
+	LastModifiedAt   types.String `tfsdk:"last_modified_at"`
+	LastModifiedBy   types.String `tfsdk:"last_modified_by"`
+	BodyHash         types.String `tfsdk:"body_hash"`
+	PolicyDecision   types.String `tfsdk:"policy_decision"`
+	ConfirmationCode types.String `tfsdk:"confirmation_code"`
+}
+
+// pageContent is what a configuration asks to be written, rendered once:
+// the text sent to Confluence and its canonical form and hash.
+type pageContent struct {
+	// known is false while body or markdown is unknown at plan time.
+	known bool
+	// send is the storage format sent: the configured body as written, or
+	// the Markdown rendered (already canonical).
+	send string
+	// canonical is send in canonical form; hash is canonical.Hash().
+	canonical storage.Canonical
+	hash      string
+}
+
+// renderContent renders the content of m: body canonicalised once, or
+// Markdown rendered once (the renderer's output is canonical).
+func renderContent(m pageModel) (pageContent, error) {
+	switch {
+	case m.Body.IsUnknown() || m.Markdown.IsUnknown():
+		return pageContent{}, nil
+	case !m.Body.IsNull():
+		canonical, err := storage.CanonicalOf(m.Body.ValueString())
+		if err != nil {
+			return pageContent{}, err
+		}
+		return pageContent{known: true, send: m.Body.ValueString(), canonical: canonical, hash: canonical.Hash()}, nil
+	default:
+		canonical, err := storage.MarkdownCanonical(m.Markdown.ValueString())
+		if err != nil {
+			return pageContent{}, fmt.Errorf("rendering markdown: %w", err)
+		}
+		return pageContent{known: true, send: canonical.String(), canonical: canonical, hash: canonical.Hash()}, nil
+	}
+}
+
+// hashValue is the body_hash attribute of the content: unknown until known.
+func (c pageContent) hashValue() types.String {
+	if !c.known {
+		return types.StringUnknown()
+	}
+	return types.StringValue(c.hash)
+}
+
+// contentPath is the attribute the content came from, for error locations.
+func contentPath(m pageModel) path.Path {
+	if !m.Markdown.IsNull() {
+		return path.Root("markdown")
+	}
+	return path.Root("body")
+}
+
+// setFromPage copies what Confluence reports about a page into the model.
+func setFromPage(m *pageModel, page *confluence.Page, spaceKey, url string) {
+	m.ID = types.StringValue(page.ID)
+	m.SpaceKey = types.StringValue(spaceKey)
+	m.Title = types.StringValue(page.Title)
+	m.ParentID = types.StringValue(page.ParentID)
+	m.Version = types.Int64Value(int64(page.Version.Number))
+	m.URL = types.StringValue(url)
+	m.LastModifiedAt = types.StringValue(page.Version.CreatedAt.UTC().Format(time.RFC3339))
+	m.LastModifiedBy = types.StringValue(page.Version.AuthorID)
+}

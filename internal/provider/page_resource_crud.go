@@ -1,0 +1,427 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
+)
+
+// applyChange is the change an apply makes from plan and state (nil for a
+// create). ok is false when the provider cannot act or the content does not
+// render; diags says why.
+func (r *PageResource) applyChange(diags *diag.Diagnostics, plan pageModel, state *pageModel) (pageChange, bool) {
+	if diags.HasError() || !r.data.configured(diags) {
+		return pageChange{}, false
+	}
+	content, err := renderContent(plan)
+	if err != nil {
+		diags.AddAttributeError(contentPath(plan), "Invalid Page Content", err.Error())
+		return pageChange{}, false
+	}
+	return newPageChange(plan, state, content), true
+}
+
+func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan pageModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	change, ok := r.applyChange(&resp.Diagnostics, plan, nil)
+	if !ok {
+		return
+	}
+	content := change.content
+	decision, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, change.policyRequest(), atApply)
+	if !ok {
+		return
+	}
+	doing := fmt.Sprintf("While creating page %q in space %s", change.title, change.spaceKey)
+	space, err := r.data.run.Space(ctx, change.spaceKey)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Read Space", doing+" the space could not be read", r.data.account(), err)
+		return
+	}
+	page, err := r.data.client.CreatePage(ctx, confluence.CreatePageRequest{
+		SpaceID:  space.ID,
+		Title:    change.title,
+		ParentID: change.parentID,
+		Body:     content.send,
+	})
+	if err != nil {
+		// The create may have been committed although the answer was lost, or
+		// the title may be taken. Never create twice: adopt the page only if it
+		// is provably the one this request wrote.
+		if page = r.adoptAfterFailedCreate(ctx, &resp.Diagnostics, change, space, err); page == nil {
+			return
+		}
+	}
+
+	// From here on the page exists: keep it in state even if a later step fails,
+	// so the next apply continues instead of creating a duplicate.
+	setFromPage(&plan, page, change.spaceKey, r.data.client.PageURL(page.WebUI))
+	plan.BodyHash = types.StringValue(content.hash)
+	plan.PolicyDecision = types.StringValue(string(decision.Decision))
+	plan.ConfirmationCode = types.StringValue(decision.ConfirmationCode)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	if len(change.labels.add) > 0 {
+		if err := r.data.client.AddPageLabels(ctx, page.ID, change.labels.add); err != nil {
+			// A warning, not an error: an error would taint the new page and the
+			// next apply would replace it. The next refresh reads the labels
+			// back and plans the missing ones.
+			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf("Page %s (%q) was created in space %s, but while adding its labels", page.ID, change.title, change.spaceKey), r.data.account(), err)
+		}
+	}
+	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString())
+}
+
+// adoptAfterFailedCreate looks for the page a failed create may have written.
+// It returns the page when it is provably ours (same author, version 1, same
+// content hash); otherwise it adds an error and returns nil.
+func (r *PageResource) adoptAfterFailedCreate(ctx context.Context, diags *diag.Diagnostics, change pageChange, space *confluence.Space, createErr error) *confluence.Page {
+	doing := fmt.Sprintf("While creating page %q in space %s", change.title, space.Key)
+	apiErr, isAPIErr := confluence.AsAPIError(createErr)
+	if isAPIErr && apiErr.Kind != confluence.KindBadRequest && apiErr.Kind != confluence.KindServer {
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
+		return nil
+	}
+	user, err := r.data.run.CurrentUser(ctx)
+	if err != nil {
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
+		return nil
+	}
+	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
+	if err != nil || len(found) == 0 {
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
+		return nil
+	}
+	existing := found[0]
+	if existing.Status == "current" && existing.AuthorID == user.AccountID && existing.Version.Number == 1 {
+		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{IncludeBody: true})
+		if err == nil {
+			if canonical, err := storage.CanonicalOf(full.Body); err == nil && canonical.Hash() == change.content.hash {
+				tflog.Info(ctx, "adopted the page a failed create had written", map[string]any{"page_id": full.ID})
+				return full
+			}
+		}
+	}
+	diags.AddError("Page Already Exists",
+		fmt.Sprintf("%s, Confluence reported %s, and a page with that title already exists in the space (id %s, status %s, version %d). "+
+			"It is not the page this apply wrote, so it was left untouched.\n\n"+
+			"To manage that page with Terraform, import it:\n  terraform import 'confluence_page.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.",
+			doing, summarize(createErr), existing.ID, existing.Status, existing.Version.Number, existing.ID, existing.ID))
+	return nil
+}
+
+func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pageModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.data == nil || r.data.configUnknown {
+		// Without a known provider configuration there is nothing to compare
+		// with; keep the state as it is.
+		return
+	}
+	id := state.ID.ValueString()
+	page, err := r.lookup(ctx, state)
+	if confluence.IsNotFound(err) {
+		tflog.Warn(ctx, "page no longer exists; removing it from state", map[string]any{"page_id": id})
+		resp.Diagnostics.AddWarning("Page Gone From Confluence",
+			fmt.Sprintf("Page %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again.", id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to Read Page", "While reading page "+id, r.data.account(), err)
+		return
+	}
+	if page.Status != "current" {
+		resp.Diagnostics.AddWarning("Page Not Current",
+			fmt.Sprintf("Page %s (%q) is %s in Confluence. It is removed from the state and the plan will create it again; restore it from the space's trash and import it instead if you want to keep its history.", id, page.Title, page.Status))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+
+	var ok bool
+	if state.SpaceKey.ValueString() == "" || state.Version.IsNull() {
+		ok = r.readImported(ctx, &resp.Diagnostics, &state, page)
+	} else {
+		ok = r.readManaged(ctx, &resp.Diagnostics, &state, page)
+	}
+	if ok {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+}
+
+// readImported learns everything about an imported page from Confluence: its
+// space, canonical body and labels.
+func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page) bool {
+	id := page.ID
+	space, err := r.data.client.GetSpace(ctx, page.SpaceID)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Space", "While importing page "+id+" its space could not be read", r.data.account(), err)
+		return false
+	}
+	if page, err = r.withBody(ctx, page); err != nil {
+		addAPIError(diags, "Unable to Read Page", "While importing page "+id, r.data.account(), err)
+		return false
+	}
+	canonical, err := storage.CanonicalOf(page.Body)
+	if err != nil {
+		diags.AddError("Unreadable Page Body", fmt.Sprintf("While importing page %s, its storage format could not be parsed: %s", id, err))
+		return false
+	}
+	labels, err := r.data.client.GetPageLabels(ctx, id)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Labels", "While importing page "+id, r.data.account(), err)
+		return false
+	}
+	state.Body, state.Markdown, state.BodyHash = types.StringValue(canonical.String()), types.StringNull(), types.StringValue(canonical.Hash())
+	if state.OnDestroy.IsNull() {
+		state.OnDestroy = types.StringValue(onDestroyTrash)
+	}
+	state.PolicyDecision, state.ConfirmationCode = types.StringNull(), types.StringNull()
+	if len(labels) > 0 {
+		state.Labels = labelNamesValue(diags, labels)
+	}
+	setFromPage(state, page, space.Key, r.data.client.PageURL(page.WebUI))
+	return true
+}
+
+// readManaged refreshes a page Terraform manages: a person's edit comes into
+// the state so the plan shows it, and managed labels are read back.
+func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page) bool {
+	id, spaceKey := page.ID, state.SpaceKey.ValueString()
+	if int64(page.Version.Number) != state.Version.ValueInt64() {
+		// Someone else saved the page since Terraform did.
+		if !r.readEdit(ctx, diags, state, page) {
+			return false
+		}
+	}
+	setFromPage(state, page, spaceKey, r.data.client.PageURL(page.WebUI))
+	if state.Labels.IsNull() {
+		return true
+	}
+	// The space's label index serves the usual case, labels unchanged or
+	// added. A label it lacks is confirmed on the page itself before it is
+	// shown as removed: the index is a list, not the page's own answer.
+	managed, _ := setValues(state.Labels)
+	if names, ok := r.data.run.IndexedLabels(ctx, spaceKey, id); ok && containsAll(names, managed) {
+		state.Labels = stringSetValue(diags, names)
+		return true
+	}
+	labels, err := r.data.client.GetPageLabels(ctx, id)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
+		return false
+	}
+	state.Labels = labelNamesValue(diags, labels)
+	return true
+}
+
+// readEdit brings a person's edit into state so the plan shows it. It reports
+// false when it added an error.
+func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page) bool {
+	id := state.ID.ValueString()
+	page, err := r.withBody(ctx, page)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Page", "While reading page "+id+" after it was edited in Confluence", r.data.account(), err)
+		return false
+	}
+	canonical, err := storage.CanonicalOf(page.Body)
+	if err != nil {
+		diags.AddError("Unreadable Page Body", fmt.Sprintf("While reading page %s, its storage format could not be parsed: %s", id, err))
+		return false
+	}
+	var changed []string
+	if canonical.Hash() != state.BodyHash.ValueString() {
+		state.Body = types.StringValue(canonical.String())
+		changed = append(changed, "content")
+	}
+	if page.Title != state.Title.ValueString() {
+		changed = append(changed, "title")
+	}
+	if page.ParentID != state.ParentID.ValueString() {
+		changed = append(changed, "parent")
+	}
+	if len(changed) > 0 {
+		diags.AddWarning("Page Edited Outside Terraform",
+			fmt.Sprintf("Page %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n"+
+				"The plan shows their change as the current value. Applying replaces it with the configuration; their text stays in the page history as version %d and can be restored from there. "+
+				"To keep their edit instead, copy it into the configuration before applying.",
+				id, page.Title, state.SpaceKey.ValueString(), r.data.run.describeAccount(ctx, page.Version.AuthorID), page.Version.CreatedAt.Format(time.RFC3339), strings.Join(changed, ", "),
+				state.Version.ValueInt64(), page.Version.Number, page.Version.Number))
+	}
+	return true
+}
+
+// lookup finds the page for Read, from the run's version index of its space
+// when it can (one bulk request serves up to 250 pages), else by id.
+func (r *PageResource) lookup(ctx context.Context, state pageModel) (*confluence.Page, error) {
+	id := state.ID.ValueString()
+	if !state.Version.IsNull() && state.SpaceKey.ValueString() != "" {
+		if page, ok := r.data.run.IndexedPage(ctx, state.SpaceKey.ValueString(), id); ok && int64(page.Version.Number) >= state.Version.ValueInt64() {
+			return &page, nil
+		}
+	}
+	return r.data.client.GetPage(ctx, id, confluence.GetPageOptions{IncludeBody: true})
+}
+
+// withBody returns page with its body, fetching it when the page came from
+// the version index (which lists pages without bodies).
+func (r *PageResource) withBody(ctx context.Context, page *confluence.Page) (*confluence.Page, error) {
+	if page.HasBody {
+		return page, nil
+	}
+	return r.data.client.GetPage(ctx, page.ID, confluence.GetPageOptions{IncludeBody: true})
+}
+
+func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state pageModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	change, ok := r.applyChange(&resp.Diagnostics, plan, &state)
+	if !ok {
+		return
+	}
+	content := change.content
+	id, spaceKey := change.pageID, state.SpaceKey.ValueString()
+
+	// Carry the computed values over; they change only if something is written.
+	plan.ID, plan.URL, plan.Version = state.ID, state.URL, state.Version
+	plan.LastModifiedAt, plan.LastModifiedBy = state.LastModifiedAt, state.LastModifiedBy
+	plan.BodyHash = types.StringValue(content.hash)
+	plan.PolicyDecision, plan.ConfirmationCode = state.PolicyDecision, state.ConfirmationCode
+
+	if change.reachesConfluence() {
+		decision, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, change.policyRequest(), atApply)
+		if !ok {
+			return
+		}
+		plan.PolicyDecision = types.StringValue(string(decision.Decision))
+		plan.ConfirmationCode = types.StringValue(decision.ConfirmationCode)
+		if change.writesPage {
+			message := plan.VersionMessage.ValueString()
+			page, ok := r.writePage(ctx, &resp.Diagnostics, change, versionMessage(message, r.data.changeReference, decision))
+			if !ok {
+				return
+			}
+			setFromPage(&plan, page, spaceKey, r.data.client.PageURL(page.WebUI))
+			r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, message)
+		}
+		if len(change.labels.add) > 0 {
+			if err := r.data.client.AddPageLabels(ctx, id, change.labels.add); err != nil {
+				addAPIError(&resp.Diagnostics, "Unable to Label Page", "While adding labels "+strings.Join(change.labels.add, ", ")+" to page "+id, r.data.account(), err)
+			}
+		}
+		for _, name := range change.labels.remove {
+			if err := r.data.client.RemovePageLabel(ctx, id, name); err != nil && !confluence.IsNotFound(err) {
+				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+" from page "+id, r.data.account(), err)
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// writePage sends the new page version. A 409 means the page moved on after
+// the plan: the page is re-read and, unless the current version is provably
+// this very write (a retried request whose first answer was lost), the apply
+// fails without touching it.
+func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, change pageChange, message string) (*confluence.Page, bool) {
+	next := int(change.baseVersion) + 1
+	page, err := r.data.client.UpdatePage(ctx, confluence.UpdatePageRequest{
+		ID:             change.pageID,
+		Status:         "current",
+		Title:          change.title,
+		ParentID:       change.parentID,
+		Body:           change.content.send,
+		VersionNumber:  next,
+		VersionMessage: message,
+	})
+	if err == nil {
+		return page, true
+	}
+	if !confluence.IsConflict(err) {
+		addAPIError(diags, "Unable to Update Page", fmt.Sprintf("While updating page %s (%q) in space %s to version %d", change.pageID, change.title, change.spaceKey, next), r.data.account(), err)
+		return nil, false
+	}
+	current, readErr := r.data.client.GetPage(ctx, change.pageID, confluence.GetPageOptions{IncludeBody: true})
+	if readErr == nil && current.Version.Number == next && r.isOwnWrite(ctx, change, current) {
+		return current, true
+	}
+	detail := fmt.Sprintf("Page %s (%q) in space %s changed after the plan was made: the plan was based on version %d, ",
+		change.pageID, change.title, change.spaceKey, change.baseVersion)
+	if readErr == nil {
+		detail += fmt.Sprintf("and Confluence now has version %d, saved by %s at %s. ", current.Version.Number, r.data.run.describeAccount(ctx, current.Version.AuthorID), current.Version.CreatedAt.Format(time.RFC3339))
+	} else {
+		detail += "and Confluence has a newer version. "
+	}
+	diags.AddError("Page Changed Since the Plan",
+		detail+"Nothing was written, so their version is intact.\n\nRun terraform plan again: it shows their change next to yours. Then apply, or copy their edit into the configuration first.")
+	return nil, false
+}
+
+// isOwnWrite reports whether page's current version is exactly what change
+// writes, saved by the authenticated account.
+func (r *PageResource) isOwnWrite(ctx context.Context, change pageChange, page *confluence.Page) bool {
+	user, err := r.data.run.CurrentUser(ctx)
+	if err != nil || page.Version.AuthorID != user.AccountID || page.Title != change.title {
+		return false
+	}
+	canonical, err := storage.CanonicalOf(page.Body)
+	return err == nil && canonical.Hash() == change.content.hash
+}
+
+func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state pageModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
+		return
+	}
+	id, mode := state.ID.ValueString(), state.OnDestroy.ValueString()
+	if mode == onDestroyRetain {
+		tflog.Info(ctx, "on_destroy = retain: leaving the page in Confluence", map[string]any{"page_id": id})
+		return
+	}
+	if _, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, newDeleteChange(state).policyRequest(), atApply); !ok {
+		return
+	}
+	if err := r.data.client.DeletePage(ctx, id, false); err != nil && !confluence.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to Delete Page", "While moving page "+id+" to the trash", r.data.account(), err)
+		return
+	}
+	if mode == onDestroyPurge {
+		if err := r.data.client.DeletePage(ctx, id, true); err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to Purge Page", "While purging page "+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
+			return
+		}
+	}
+}
+
+// writeAudit records the write on the page itself. A failure is a warning:
+// the page is saved and its version message records the decision; failing
+// here would taint a good page and replace it next time.
+func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, change pageChange, page *confluence.Page, decision policy.Result, message string) {
+	record := change.auditRecordFor(page.Version.Number, page.Version.AuthorID, decision, r.data.changeReference, message, r.data.now())
+	var err error
+	if change.op == policy.CreatePage {
+		// A page created by this apply has no properties yet: skip the lookup.
+		_, err = r.data.client.CreatePageProperty(ctx, page.ID, auditPropertyKey, record)
+	} else {
+		_, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
+	}
+	if err != nil {
+		addAPIWarning(diags, "Audit Property Not Written",
+			fmt.Sprintf("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property", page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
+	}
+}
