@@ -14,16 +14,21 @@ import (
 // confirmationDomain is hashed ahead of the fields so that a code can never
 // collide with any other hash of the same fields, and so that a future change
 // of encoding can bump the version instead of silently changing every code.
-const confirmationDomain = "terraform-provider-confluence/confirmation/v1"
+const confirmationDomain = "terraform-provider-confluence/confirmation/v2"
 
-// confirmationHexDigits is how much of the SHA-256 a code shows: 40 bits, short
-// enough to paste and far too many to guess.
-const confirmationHexDigits = 10
+// confirmationHexDigits is how much of the SHA-256 a code shows: 128 bits.
+// The code is what an approver approves, so two different changes must never
+// share one: a configuration author who can vary a change (a label, a
+// title) could otherwise search for a malicious change whose code collides
+// with a benign one. At 128 bits a collision takes about 2^64 hashes; 40 bits
+// fell in seconds.
+const confirmationHexDigits = 32
 
 // ConfirmationCode binds an allowed-with-confirmation decision to one exact
-// change: "<operation>-<10 lowercase hex digits>", e.g. "update_page-3f9a1c2b7e".
+// change: "<operation>-<32 lowercase hex digits>", e.g.
+// "update_page-3f9a1c2b7e5d4c3b2a1f0e9d8c7b6a59".
 //
-// The digits are the first 10 hex digits of SHA-256 over the length-prefixed
+// The digits are the first 32 hex digits of SHA-256 over the length-prefixed
 // fields confirmationDomain, operation, connection, spaceKey, page, content:
 // each field is its byte length as a big-endian uint64 followed by its bytes,
 // so text cannot move from one field into the next ("ab","c" and "a","bc"

@@ -16,12 +16,12 @@ import (
 // ConfirmationCode, independently of the implementation.
 func documentedCode(op, connection, spaceKey, page, content string) string {
 	var buf []byte
-	for _, f := range []string{"terraform-provider-confluence/confirmation/v1", op, connection, spaceKey, page, content} {
+	for _, f := range []string{"terraform-provider-confluence/confirmation/v2", op, connection, spaceKey, page, content} {
 		buf = binary.BigEndian.AppendUint64(buf, uint64(len(f)))
 		buf = append(buf, f...)
 	}
 	sum := sha256.Sum256(buf)
-	return op + "-" + hex.EncodeToString(sum[:])[:10]
+	return op + "-" + hex.EncodeToString(sum[:])[:32]
 }
 
 func TestConfirmationCodeKnownValue(t *testing.T) {
@@ -29,8 +29,8 @@ func TestConfirmationCodeKnownValue(t *testing.T) {
 	if want := documentedCode("update_page", "ci-bot", "DOCS", "98765", "<p>hello</p>"); got != want {
 		t.Fatalf("code %q, want %q", got, want)
 	}
-	if !regexp.MustCompile(`^update_page-[0-9a-f]{10}$`).MatchString(got) {
-		t.Fatalf("code %q does not have the form update_page-<10 hex>", got)
+	if !regexp.MustCompile(`^update_page-[0-9a-f]{32}$`).MatchString(got) {
+		t.Fatalf("code %q does not have the form update_page-<32 hex>", got)
 	}
 }
 
