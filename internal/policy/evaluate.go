@@ -70,7 +70,9 @@ type verdict struct {
 //   - A named req.Connection must have a record in the space (else denied:
 //     the space is outside its scope) for the same account (else an error:
 //     the credentials belong to another identity).
-//   - Nothing governs → unmanaged, or denied when req.RequirePolicy.
+//   - Nothing governs → denied when the space holds any connection record
+//     (it is managed, and this account is not registered there); otherwise
+//     unmanaged, or denied when req.RequirePolicy.
 //
 // Errors are for inconsistent input (invalid operation or records, records
 // of another space, identity mismatch), never for denials.
@@ -114,7 +116,7 @@ func evaluate(req Request, records SpaceRecords) (Result, error) {
 		}
 	}
 	if len(governing) == 0 {
-		return unmanaged(req, subject), nil
+		return unmanaged(req, records, subject), nil
 	}
 
 	levels := make([]Level, len(governing))
@@ -186,8 +188,28 @@ func judge(req Request, rec ConnectionRecord, records SpaceRecords) verdict {
 	}
 }
 
-func unmanaged(req Request, subject string) Result {
+// unmanaged decides a request that no record governs. A space that holds
+// connection records is managed by its administrators: an account they did
+// not register there is denied, whatever the provider's configuration says,
+// so a governed account cannot step outside its records by leaving its
+// connection name out. Only a space with no records at all is unmanaged, and
+// require_policy denies even that.
+func unmanaged(req Request, records SpaceRecords, subject string) Result {
 	location := fmt.Sprintf("space properties %q in space %s", ConnectionPropertyPrefix+"*", req.SpaceKey)
+	if len(records.Connections) > 0 {
+		names := make([]string, len(records.Connections))
+		for i, c := range records.Connections {
+			names[i] = c.Name
+		}
+		sort.Strings(names)
+		return Result{
+			Decision: DecisionDenied,
+			Level:    Denied,
+			Reason: fmt.Sprintf("%s is denied: space %s is managed (it holds the records of connections %s) and none of them is registered for account %s, so that account may not act there.",
+				subject, req.SpaceKey, quoteAll(names), req.AccountID),
+			PolicyLocation: location,
+		}
+	}
 	if req.RequirePolicy {
 		return Result{
 			Decision: DecisionDenied,

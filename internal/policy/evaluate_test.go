@@ -266,6 +266,14 @@ func TestEvaluateUnmanaged(t *testing.T) {
 							t.Errorf("reason %q does not mention %q", got.Reason, s)
 						}
 					}
+					if bystanders {
+						// A managed space denies an account it does not register,
+						// whatever the configuration says.
+						if got.Decision != DecisionDenied || got.Level != Denied || !strings.Contains(got.Reason, "managed") || !strings.Contains(got.Reason, `"human"`) {
+							t.Fatalf("got %q/%q (%s), want denied because the space is managed", got.Decision, got.Level, got.Reason)
+						}
+						return
+					}
 					if requirePolicy {
 						if got.Decision != DecisionDenied || got.Level != Denied {
 							t.Fatalf("got %q/%q, want denied", got.Decision, got.Level)
