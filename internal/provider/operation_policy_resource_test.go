@@ -304,7 +304,7 @@ func TestAccEnforceOperationPolicy(t *testing.T) {
 				Config: botWorkspace(site, enforcedPage("docs", "DOCS", "<p>two</p>", "trash")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(page, tfjsonpath.New("policy_decision"), knownvalue.StringExact("allowed_with_confirmation")),
-					plancheck.ExpectKnownValue(page, tfjsonpath.New("confirmation_code"), knownvalue.StringRegexp(regexp.MustCompile(`^update_page-[0-9a-f]{10}$`))),
+					plancheck.ExpectKnownValue(page, tfjsonpath.New("confirmation_code"), knownvalue.StringRegexp(regexp.MustCompile(`^update_page-[0-9a-f]{32}$`))),
 					capturePlanned{page, "confirmation_code", &codeTwo},
 				}},
 				ExpectError: regexp.MustCompile(`Confirmation Code Not Granted`),

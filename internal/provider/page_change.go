@@ -31,6 +31,8 @@ type pageChange struct {
 	labels   labelChange
 	// baseVersion is the version the change starts from (0 for a create).
 	baseVersion int64
+	// message is the configured version message.
+	message string
 	// known: everything the change writes is known (content, title, parent
 	// and every label). Until then neither its confirmation code nor, for an
 	// update, whether it writes at all can be planned: the apply-time
@@ -61,13 +63,14 @@ func newPageChange(plan pageModel, state *pageModel, content pageContent) pageCh
 		title:    plan.Title.ValueString(),
 		parentID: plan.ParentID.ValueString(),
 		content:  content,
+		message:  plan.VersionMessage.ValueString(),
 	}
 	var current types.Set
 	if state != nil {
 		current = state.Labels
 	}
 	c.labels = planLabels(plan.Labels, current)
-	c.known = content.known && !plan.ParentID.IsUnknown() && !plan.Title.IsUnknown() && c.labels.known
+	c.known = content.known && !plan.ParentID.IsUnknown() && !plan.Title.IsUnknown() && !plan.VersionMessage.IsUnknown() && c.labels.known
 	if state == nil {
 		c.writesPage = true
 		return c
@@ -118,10 +121,13 @@ func (c pageChange) policyRequest() policy.Request {
 }
 
 // boundContent is the canonical description of everything the change
-// writes, which its confirmation code is bound to.
+// writes, which its confirmation code is bound to: the version it starts
+// from (so a code approved before a person's edit cannot overwrite it, and an
+// old code read from page history does not replay) and the version message
+// (so the history says what the approver saw).
 func (c pageChange) boundContent() string {
 	if c.op == policy.DeletePage {
-		return ""
+		return fmt.Sprintf("base=%d", c.baseVersion)
 	}
 	if !c.known {
 		return "unknown"
@@ -130,7 +136,7 @@ func (c pageChange) boundContent() string {
 	if c.labels.managed {
 		labels = strings.Join(c.labels.want, ",")
 	}
-	return fmt.Sprintf("title=%s\nparent=%s\nbody=%s\nlabels=%s", c.title, c.parentID, c.content.hash, labels)
+	return fmt.Sprintf("base=%d\ntitle=%s\nparent=%s\nbody=%s\nlabels=%s\nmessage=%s", c.baseVersion, c.title, c.parentID, c.content.hash, labels, c.message)
 }
 
 // planComputed plans the computed attributes that follow from the change:

@@ -156,11 +156,18 @@ func TestPageChangeBoundContent(t *testing.T) {
 		"parent": func(p *pageModel) { p.ParentID = types.StringValue("999") },
 		"labels": func(p *pageModel) { p.Labels = labelSet("ops") },
 		"body":   func(p *pageModel) { p.Body = types.StringValue("<p>other</p>") },
+		// An old code must not replay over a person's edit, and the history
+		// must say what the approver saw.
+		"base version":    func(p *pageModel) {},
+		"version message": func(p *pageModel) { p.VersionMessage = types.StringValue("approved text") },
 	}
 	for name, edit := range variants {
-		plan := state
+		plan, prior := state, state
 		edit(&plan)
-		got := newPageChange(plan, &state, changeTestContent(t, plan.Body.ValueString())).boundContent()
+		if name == "base version" {
+			prior.Version = types.Int64Value(4)
+		}
+		got := newPageChange(plan, &prior, changeTestContent(t, plan.Body.ValueString())).boundContent()
 		if got == base {
 			t.Errorf("changing the %s must change what the code is bound to", name)
 		}
@@ -172,11 +179,11 @@ func TestPageChangeBoundContent(t *testing.T) {
 	}
 	plan = state
 	plan.Labels = labelSet()
-	if got := newPageChange(plan, &state, changeTestContent(t, changeTestBody)).boundContent(); !strings.HasSuffix(got, "labels=unmanaged") {
+	if got := newPageChange(plan, &state, changeTestContent(t, changeTestBody)).boundContent(); !strings.Contains(got, "\nlabels=unmanaged\n") {
 		t.Errorf("unmanaged labels: %s", got)
 	}
-	if got := newDeleteChange(state).boundContent(); got != "" {
-		t.Errorf("a delete is bound to the page alone, got %q", got)
+	if got := newDeleteChange(state).boundContent(); got != "base=3" {
+		t.Errorf("a delete is bound to the page and the version it deletes, got %q", got)
 	}
 	plan.Body = types.StringUnknown()
 	if got := newPageChange(plan, &state, pageContent{}).boundContent(); got != "unknown" {

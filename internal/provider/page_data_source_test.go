@@ -146,7 +146,6 @@ data "confluence_page" "both" {
 }
 
 func TestAccPageDataSource_policy(t *testing.T) {
-	t.Parallel()
 	site := newTestSite(t)
 	f := seedPagesFixture(t, site)
 	admin := newSeeder(t, site)
@@ -173,15 +172,19 @@ data "confluence_page" "delta" {
 			},
 			{
 				Config:      site.providerBlock(readerEmail, readerToken) + byID,
-				ExpectError: wrappedError(`Confirmation Required: ` + code + `.*confirmations = \["` + code + `"\]`),
+				ExpectError: wrappedError(`Confirmation Required: ` + code + `.*CONFLUENCE_CONFIRMATIONS=` + code),
 			},
 			{
 				// A code granted for another page does not unlock this one.
-				Config:      site.providerBlock(readerEmail, readerToken, fmt.Sprintf("confirmations = [%q]", policy.ConfirmationCode(policy.GetPage, "reader-ci", "DOCS", f.alpha.ID, ""))) + byID,
+				PreConfig: func() {
+					t.Setenv(envConfirmations, policy.ConfirmationCode(policy.GetPage, "reader-ci", "DOCS", f.alpha.ID, ""))
+				},
+				Config:      site.providerBlock(readerEmail, readerToken) + byID,
 				ExpectError: wrappedError(`Confirmation Required: ` + code),
 			},
 			{
-				Config: site.providerBlock(readerEmail, readerToken, fmt.Sprintf("confirmations = [%q]", code)) + byID,
+				PreConfig: func() { t.Setenv(envConfirmations, code) },
+				Config:    site.providerBlock(readerEmail, readerToken) + byID,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.confluence_page.beta", tfjsonpath.New("title"), knownvalue.StringExact("Beta guide")),
 				},

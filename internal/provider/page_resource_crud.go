@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -52,6 +53,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 		addAPIError(&resp.Diagnostics, "Unable to Read Space", doing+" the space could not be read", r.data.account(), err)
 		return
 	}
+	started := r.data.now()
 	page, err := r.data.client.CreatePage(ctx, confluence.CreatePageRequest{
 		SpaceID:  space.ID,
 		Title:    change.title,
@@ -62,7 +64,8 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// The create may have been committed although the answer was lost, or
 		// the title may be taken. Never create twice: adopt the page only if it
 		// is provably the one this request wrote.
-		if page = r.adoptAfterFailedCreate(ctx, &resp.Diagnostics, change, space, err); page == nil {
+		page = r.resolveFailedCreate(ctx, &resp.Diagnostics, createAttempt{change: change, space: space, err: err, started: started, decision: decision})
+		if page == nil {
 			return
 		}
 	}
@@ -86,28 +89,66 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString())
 }
 
-// adoptAfterFailedCreate looks for the page a failed create may have written.
-// It returns the page when it is provably ours (same author, version 1, same
-// content hash); otherwise it adds an error and returns nil.
-func (r *PageResource) adoptAfterFailedCreate(ctx context.Context, diags *diag.Diagnostics, change pageChange, space *confluence.Space, createErr error) *confluence.Page {
-	doing := fmt.Sprintf("While creating page %q in space %s", change.title, space.Key)
-	apiErr, isAPIErr := confluence.AsAPIError(createErr)
+// createAttempt is a create that Confluence refused or whose answer was
+// lost, with what is needed to resolve it.
+type createAttempt struct {
+	change   pageChange
+	space    *confluence.Space
+	err      error
+	started  time.Time // when the create was sent, by the provider's clock
+	decision policy.Result
+}
+
+// createClockSkew is how far Confluence's clock may be behind the
+// provider's when comparing a page's creation time with the attempt.
+const createClockSkew = 2 * time.Minute
+
+// resolveFailedCreate looks for the page holding the title after a failed
+// create, and never creates twice:
+//   - a current page is adopted only when it provably came from this very
+//     attempt: written by this account as version 1 after the attempt
+//     started, with the same content, and no terraform.change record yet (a
+//     record means another apply, perhaps another workspace, wrote it);
+//   - a trashed page whose last version this account wrote (and whose
+//     terraform.change record, when Confluence serves it, names this account)
+//     is restored with the new content:
+//     Confluence keeps titles reserved in the trash, so without this a page
+//     removed and later added back could never be created again;
+//   - anything else is an error with the import command.
+//
+// It returns the page, or nil after adding an error.
+func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt) *confluence.Page {
+	change := attempt.change
+	doing := fmt.Sprintf("While creating page %q in space %s", change.title, attempt.space.Key)
+	apiErr, isAPIErr := confluence.AsAPIError(attempt.err)
 	if isAPIErr && apiErr.Kind != confluence.KindBadRequest && apiErr.Kind != confluence.KindServer {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
 		return nil
 	}
 	user, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
 		return nil
 	}
-	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
+	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
 	if err != nil || len(found) == 0 {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), createErr)
+		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
 		return nil
 	}
 	existing := found[0]
-	if existing.Status == "current" && existing.AuthorID == user.AccountID && existing.Version.Number == 1 {
+	record, hasRecord, err := r.auditRecordOf(ctx, existing.ID)
+	if confluence.IsNotFound(err) && existing.Status != "current" {
+		// Confluence may not serve the properties of a page in the trash;
+		// its last version's author then says who wrote it.
+		err = nil
+	}
+	if err != nil {
+		addAPIError(diags, "Unable to Create Page", doing+", Confluence reported "+summarize(attempt.err)+", and while reading the change record of page "+existing.ID+" that holds the title", r.data.account(), err)
+		return nil
+	}
+	switch {
+	case existing.Status == "current" && !hasRecord && existing.AuthorID == user.AccountID && existing.Version.Number == 1 &&
+		!existing.CreatedAt.Before(attempt.started.Add(-createClockSkew)):
 		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{IncludeBody: true})
 		if err == nil {
 			if canonical, err := storage.CanonicalOf(full.Body); err == nil && canonical.Hash() == change.content.hash {
@@ -115,13 +156,49 @@ func (r *PageResource) adoptAfterFailedCreate(ctx context.Context, diags *diag.D
 				return full
 			}
 		}
+	case existing.Status == "trashed" && existing.Version.AuthorID == user.AccountID && (!hasRecord || record.AccountID == user.AccountID):
+		restored, err := r.data.client.UpdatePage(ctx, confluence.UpdatePageRequest{
+			ID:             existing.ID,
+			Status:         "current",
+			Title:          change.title,
+			ParentID:       change.parentID,
+			Body:           change.content.send,
+			VersionNumber:  existing.Version.Number + 1,
+			VersionMessage: versionMessage(change.message, r.data.changeReference, attempt.decision),
+		})
+		if err != nil {
+			addAPIError(diags, "Unable to Restore Page", fmt.Sprintf("%s, the title is held by page %s in the trash, which Terraform wrote; while restoring it with the new content", doing, existing.ID), r.data.account(), err)
+			return nil
+		}
+		diags.AddWarning("Trashed Page Restored",
+			fmt.Sprintf("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored with the configured content as version %d instead of creating a new page; its history is kept.",
+				change.title, attempt.space.Key, existing.ID, restored.Version.Number))
+		return restored
+	}
+	hint := fmt.Sprintf("To manage that page with Terraform, import it:\n  terraform import 'confluence_page.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.", existing.ID, existing.ID)
+	if existing.Status == "trashed" {
+		hint = "It is in the space's trash, which keeps its title reserved. Restore it from the trash in Confluence (Space settings → Trash) and then import it with terraform import 'confluence_page.<name>' " + existing.ID +
+			", or purge it from the trash, or choose another title."
 	}
 	diags.AddError("Page Already Exists",
 		fmt.Sprintf("%s, Confluence reported %s, and a page with that title already exists in the space (id %s, status %s, version %d). "+
-			"It is not the page this apply wrote, so it was left untouched.\n\n"+
-			"To manage that page with Terraform, import it:\n  terraform import 'confluence_page.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.",
-			doing, summarize(createErr), existing.ID, existing.Status, existing.Version.Number, existing.ID, existing.ID))
+			"It is not the page this apply wrote, so it was left untouched.\n\n%s",
+			doing, summarize(attempt.err), existing.ID, existing.Status, existing.Version.Number, hint))
 	return nil
+}
+
+// auditRecordOf reads a page's terraform.change record. ok is false when the
+// page has none.
+func (r *PageResource) auditRecordOf(ctx context.Context, pageID string) (auditRecord, bool, error) {
+	props, err := r.data.client.ListPageProperties(ctx, pageID, auditPropertyKey)
+	if err != nil || len(props) == 0 {
+		return auditRecord{}, false, err
+	}
+	// A record that does not parse still says someone wrote the page: its
+	// zero value names no account.
+	var rec auditRecord
+	_ = json.Unmarshal(props[0].Value, &rec)
+	return rec, true, nil
 }
 
 func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -133,7 +210,15 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	id := state.ID.ValueString()
-	page, err := r.lookup(ctx, state)
+	imported := state.SpaceKey.ValueString() == "" || state.Version.IsNull()
+	var page *confluence.Page
+	var err error
+	if imported {
+		// Nothing of the page's content is read before get_page allows it.
+		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{})
+	} else {
+		page, err = r.lookup(ctx, state)
+	}
 	if confluence.IsNotFound(err) {
 		tflog.Warn(ctx, "page no longer exists; removing it from state", map[string]any{"page_id": id})
 		resp.Diagnostics.AddWarning("Page Gone From Confluence",
@@ -147,13 +232,13 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	if page.Status != "current" {
 		resp.Diagnostics.AddWarning("Page Not Current",
-			fmt.Sprintf("Page %s (%q) is %s in Confluence. It is removed from the state and the plan will create it again; restore it from the space's trash and import it instead if you want to keep its history.", id, page.Title, page.Status))
+			fmt.Sprintf("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy.", id, page.Title, page.Status))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 
 	var ok bool
-	if state.SpaceKey.ValueString() == "" || state.Version.IsNull() {
+	if imported {
 		ok = r.readImported(ctx, &resp.Diagnostics, &state, page)
 	} else {
 		ok = r.readManaged(ctx, &resp.Diagnostics, &state, page)
@@ -164,12 +249,18 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 }
 
 // readImported learns everything about an imported page from Confluence: its
-// space, canonical body and labels.
+// space, canonical body and labels. Importing reads a page that Terraform
+// did not write, so it is a get_page in the page's own space, decided before
+// its content is read: an import must not put into state and plan output
+// what the policy would not let a data source return.
 func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page) bool {
 	id := page.ID
-	space, err := r.data.client.GetSpace(ctx, page.SpaceID)
+	space, err := r.data.run.SpaceByID(ctx, page.SpaceID)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Space", "While importing page "+id+" its space could not be read", r.data.account(), err)
+		return false
+	}
+	if !r.data.authorizeRead(ctx, diags, policy.Request{Operation: policy.GetPage, SpaceKey: space.Key, PageID: id, PageTitle: page.Title}) {
 		return false
 	}
 	if page, err = r.withBody(ctx, page); err != nil {
@@ -199,9 +290,21 @@ func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics
 }
 
 // readManaged refreshes a page Terraform manages: a person's edit comes into
-// the state so the plan shows it, and managed labels are read back.
+// the state so the plan shows it, and managed labels are read back. The
+// state's space follows the space Confluence holds the page in, so every
+// later decision is taken there.
 func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page) bool {
 	id, spaceKey := page.ID, state.SpaceKey.ValueString()
+	if moved, ok := r.actualSpace(ctx, diags, spaceKey, page); !ok {
+		return false
+	} else if moved != "" {
+		diags.AddWarning("Page Is in Another Space",
+			fmt.Sprintf("The state said page %s (%q) is in space %s, but Confluence holds it in space %s: someone moved it, or the state was edited. "+
+				"The state now says %s, and the plan governs the page there; a configuration that still says %s plans to replace it.",
+				id, page.Title, spaceKey, moved, moved, spaceKey))
+		spaceKey = moved
+		state.SpaceKey = types.StringValue(moved)
+	}
 	if int64(page.Version.Number) != state.Version.ValueInt64() {
 		// Someone else saved the page since Terraform did.
 		if !r.readEdit(ctx, diags, state, page) {
@@ -227,6 +330,25 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 	}
 	state.Labels = labelNamesValue(diags, labels)
 	return true
+}
+
+// actualSpace returns the key of the space Confluence holds page in when it
+// is not spaceKey, "" when it is.
+func (r *PageResource) actualSpace(ctx context.Context, diags *diag.Diagnostics, spaceKey string, page *confluence.Page) (string, bool) {
+	space, err := r.data.run.Space(ctx, spaceKey)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Space", "While reading page "+page.ID+" in space "+spaceKey, r.data.account(), err)
+		return "", false
+	}
+	if page.SpaceID == "" || page.SpaceID == space.ID {
+		return "", true
+	}
+	actual, err := r.data.run.SpaceByID(ctx, page.SpaceID)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Space", "While reading page "+page.ID+", the space Confluence holds it in", r.data.account(), err)
+		return "", false
+	}
+	return actual.Key, true
 }
 
 // readEdit brings a person's edit into state so the plan shows it. It reports
@@ -304,6 +426,9 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	plan.PolicyDecision, plan.ConfirmationCode = state.PolicyDecision, state.ConfirmationCode
 
 	if change.reachesConfluence() {
+		if !r.checkLocation(ctx, &resp.Diagnostics, state) {
+			return
+		}
 		decision, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, change.policyRequest(), atApply)
 		if !ok {
 			return
@@ -393,6 +518,9 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		tflog.Info(ctx, "on_destroy = retain: leaving the page in Confluence", map[string]any{"page_id": id})
 		return
 	}
+	if !r.checkLocation(ctx, &resp.Diagnostics, state) {
+		return
+	}
 	if _, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, newDeleteChange(state).policyRequest(), atApply); !ok {
 		return
 	}
@@ -414,7 +542,7 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, change pageChange, page *confluence.Page, decision policy.Result, message string) {
 	record := change.auditRecordFor(page.Version.Number, page.Version.AuthorID, decision, r.data.changeReference, message, r.data.now())
 	var err error
-	if change.op == policy.CreatePage {
+	if page.Version.Number == 1 {
 		// A page created by this apply has no properties yet: skip the lookup.
 		_, err = r.data.client.CreatePageProperty(ctx, page.ID, auditPropertyKey, record)
 	} else {

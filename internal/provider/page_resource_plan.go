@@ -5,11 +5,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
@@ -72,14 +75,157 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			// The policy to apply is not known yet; the apply decides and enforces.
 			plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
 		} else {
+			if !r.checkWhere(ctx, &resp.Diagnostics, change, config, state) {
+				return
+			}
 			res, ok := r.planPolicy(ctx, &resp.Diagnostics, change)
 			if !ok {
 				return
 			}
 			plan = change.planDecision(plan, res)
+			if state == nil {
+				plan = r.planRestore(ctx, &resp.Diagnostics, change, plan)
+			}
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// checkWhere makes sure the policy decides on the space Confluence holds the
+// pages in, not on what the state or the configuration claim:
+//   - an update acts on the page in the state's space (a state file can be
+//     edited, and a person can move a page);
+//   - a configured parent lives in the page's space;
+//   - a create whose title a current page holds is either a clash or the
+//     second half of a replacement (taint, -replace), whose first half
+//     deletes that page: that delete is governed here, at plan.
+func (r *PageResource) checkWhere(ctx context.Context, diags *diag.Diagnostics, change pageChange, config pageModel, state *pageModel) bool {
+	if state != nil && !r.checkLocation(ctx, diags, *state) {
+		return false
+	}
+	if !config.ParentID.IsNull() && !config.ParentID.IsUnknown() && (state == nil || config.ParentID.ValueString() != state.ParentID.ValueString()) {
+		if !r.checkParent(ctx, diags, change.spaceKey, config.ParentID.ValueString()) {
+			return false
+		}
+	}
+	if state == nil && change.title != "" {
+		r.governTitleHolder(ctx, diags, change)
+	}
+	return !diags.HasError()
+}
+
+// planRestore plans the version of a create that restores this account's
+// trashed page, and tells the reviewer.
+func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics, change pageChange, plan pageModel) pageModel {
+	if _, held := r.data.run.PageTitled(ctx, change.spaceKey, "current", change.title); held {
+		// A replacement: its delete trashes the page holding the title first,
+		// and the create may then restore it, so the version is not known.
+		plan.Version = types.Int64Unknown()
+		return plan
+	}
+	trashed, ok := r.trashedOwnPage(ctx, change)
+	if !ok {
+		return plan
+	}
+	plan.Version = types.Int64Value(int64(trashed.Version.Number) + 1)
+	diags.AddWarning("Trashed Page Will Be Restored",
+		fmt.Sprintf("Page %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it.",
+			trashed.ID, trashed.Title, change.spaceKey, trashed.Version.Number+1))
+	return plan
+}
+
+// trashedOwnPage returns the trashed page of the space that holds a
+// create's title when this account wrote its last version: the apply
+// restores it instead of creating a page (Confluence keeps titles reserved
+// in the trash).
+func (r *PageResource) trashedOwnPage(ctx context.Context, change pageChange) (confluence.Page, bool) {
+	holder, ok := r.data.run.PageTitled(ctx, change.spaceKey, "trashed", change.title)
+	if !ok {
+		return confluence.Page{}, false
+	}
+	user, err := r.data.run.CurrentUser(ctx)
+	if err != nil || holder.Version.AuthorID != user.AccountID {
+		return confluence.Page{}, false
+	}
+	return holder, true
+}
+
+// checkLocation fails when Confluence holds the page in another space than
+// the state says.
+func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostics, state pageModel) bool {
+	id, spaceKey := state.ID.ValueString(), state.SpaceKey.ValueString()
+	loc, err := r.data.run.LocatePage(ctx, spaceKey, id)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Page", "While checking which space holds page "+id, r.data.account(), err)
+		return false
+	}
+	space, err := r.data.run.Space(ctx, spaceKey)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Space", "While checking which space holds page "+id, r.data.account(), err)
+		return false
+	}
+	if !loc.found || loc.spaceID == space.ID {
+		return true // a page that is gone is the refresh's business; nothing is governed on it
+	}
+	actual := "id " + loc.spaceID
+	if other, err := r.data.run.SpaceByID(ctx, loc.spaceID); err == nil {
+		actual = other.Key
+	}
+	diags.AddError("Page Is Not in the Space the State Says",
+		fmt.Sprintf("The state says page %s (%q) is in space %s, but Confluence holds it in space %s. Someone moved it, or the state was edited. "+
+			"The policy decides on the space Confluence reports, so nothing was planned for it.\n\n"+
+			"Run terraform plan with refresh (the default): the state then follows Confluence and the plan shows the page's real space.",
+			id, state.Title.ValueString(), spaceKey, actual))
+	return false
+}
+
+// checkParent fails when the configured parent is not a page of the space.
+func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics, spaceKey, parentID string) bool {
+	loc, err := r.data.run.LocatePage(ctx, spaceKey, parentID)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Parent Page", "While checking parent page "+parentID, r.data.account(), err)
+		return false
+	}
+	space, err := r.data.run.Space(ctx, spaceKey)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Space", "While checking parent page "+parentID, r.data.account(), err)
+		return false
+	}
+	switch {
+	case !loc.found:
+		diags.AddAttributeError(path.Root("parent_id"), "Parent Page Not Found",
+			fmt.Sprintf("Page %s does not exist or the account %s may not view it, so it cannot be the parent. Use the id of a page in space %s.", parentID, r.data.account(), spaceKey))
+	case loc.spaceID != space.ID:
+		diags.AddAttributeError(path.Root("parent_id"), "Parent Page in Another Space",
+			fmt.Sprintf("Page %s (%q) is not in space %s, so it cannot be the parent of a page there: Confluence keeps a page and its parent in one space. Use the id of a page in space %s.", parentID, loc.title, spaceKey, spaceKey))
+	default:
+		return true
+	}
+	return false
+}
+
+// governTitleHolder governs deleting the current page that holds a create's
+// title. Terraform plans a replacement (taint, -replace) as a delete of the
+// old page and a create without prior state, and shows the create's plan:
+// without this, the plan would say "allowed" for a replacement whose delete
+// the apply refuses.
+func (r *PageResource) governTitleHolder(ctx context.Context, diags *diag.Diagnostics, change pageChange) {
+	holder, ok := r.data.run.PageTitled(ctx, change.spaceKey, "current", change.title)
+	if !ok {
+		return
+	}
+	req := policy.Request{Operation: policy.DeletePage, SpaceKey: change.spaceKey, PageID: holder.ID, PageTitle: holder.Title, Content: fmt.Sprintf("base=%d", holder.Version.Number)}
+	res, err := r.data.decide(ctx, req)
+	if err != nil {
+		r.data.addPolicyEvaluationError(diags, req, atPlan, err)
+		return
+	}
+	if res.Decision == policy.DecisionDenied {
+		diags.AddError("Operation Denied by Confluence Policy",
+			fmt.Sprintf("Page %s already holds the title %q in space %s. If this plan replaces it (taint or -replace), the old page is deleted first, and %s\n\n"+
+				"Otherwise the title is taken: choose another title, or import page %s. The policy lives in %s.",
+				holder.ID, change.title, change.spaceKey, res.Reason, holder.ID, res.PolicyLocation))
+	}
 }
 
 // planPolicy decides the change at plan time and reports the decision. A
@@ -110,7 +256,9 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 	if r.data.configUnknown || state.OnDestroy.ValueString() == onDestroyRetain {
 		return
 	}
-	r.data.decideAndReport(ctx, diags, newDeleteChange(state).policyRequest(), atPlan)
+	if r.checkLocation(ctx, diags, state) {
+		r.data.decideAndReport(ctx, diags, newDeleteChange(state).policyRequest(), atPlan)
+	}
 }
 
 // homepageID is the planned parent when none is configured: the space's

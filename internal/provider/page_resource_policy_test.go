@@ -47,7 +47,7 @@ resource "confluence_page" "test" {
 					plancheck.ExpectKnownValue("confluence_page.test", tfjsonpath.New("policy_decision"), knownvalue.StringExact("allowed_with_confirmation")),
 					plancheck.ExpectUnknownValue("confluence_page.test", tfjsonpath.New("confirmation_code")),
 				}},
-				ExpectError: regexp.MustCompile(`(?s)Confirmation Code Not Granted.*create_page-[0-9a-f]{10}.*Nothing was written`),
+				ExpectError: regexp.MustCompile(`(?s)Confirmation Code Not Granted.*create_page-[0-9a-f]{32}.*Nothing was written`),
 			},
 			{
 				// Now the content is known, so the plan carries the code; it is

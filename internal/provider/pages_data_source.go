@@ -270,8 +270,8 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	// Every space the results come from must allow the search; any denial
-	// fails the whole read so that nothing of a denied space reaches state.
+	// Every space the results come from is decided before anything of it is
+	// read or returned.
 	ids := make([]string, 0, len(hits))
 	var spaceKeys []string
 	for _, hit := range hits {
@@ -289,16 +289,32 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		}
 	}
 	slices.Sort(spaceKeys)
-	allowed := true
+	// A space whose policy denies the search is left out of the answer
+	// without a word: an error or a warning would tell the configuration that
+	// the query matched something there, and the answer must be the same
+	// whether it did or not. A space that needs a confirmation code the
+	// account may search once approved, so a missing code fails the read.
+	allowed, denied := true, map[string]bool{}
 	for _, key := range spaceKeys {
-		// Check every space so that one plan reports every code or denial.
-		if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.SearchPages, SpaceKey: key, Content: query}) {
+		req := policy.Request{Operation: policy.SearchPages, SpaceKey: key, Content: query}
+		res, err := d.data.decide(ctx, req)
+		switch {
+		case err != nil:
+			d.data.addPolicyEvaluationError(&resp.Diagnostics, req, atRead, err)
 			allowed = false
+		case res.Decision == policy.DecisionDenied:
+			denied[key] = true
+		case !d.data.reportDecision(&resp.Diagnostics, res, atRead):
+			allowed = false // every space is checked, so one plan reports every code
 		}
 	}
 	if !allowed {
 		return
 	}
+	hits = slices.DeleteFunc(hits, func(h confluence.SearchResult) bool { return denied[h.SpaceKey] })
+	ids = slices.DeleteFunc(ids, func(id string) bool {
+		return !slices.ContainsFunc(hits, func(h confluence.SearchResult) bool { return h.ID == id })
+	})
 
 	includeBody, includeLabels := m.IncludeBody.ValueBool(), m.IncludeLabels.ValueBool()
 	current, err := d.readPages(ctx, ids, includeBody, includeLabels)

@@ -54,6 +54,16 @@ func (s *seeder) spaceID(key string) string {
 	return space.ID
 }
 
+// homepageID is the id of a space's homepage.
+func (s *seeder) homepageID(key string) string {
+	s.t.Helper()
+	space, err := s.client.GetSpaceByKey(context.Background(), key)
+	if err != nil {
+		s.t.Fatalf("looking up space %s: %v", key, err)
+	}
+	return space.HomepageID
+}
+
 // page creates a page (under the homepage when parentID is empty) and labels it.
 func (s *seeder) page(spaceKey, title, parentID, body string, labels ...string) *confluence.Page {
 	s.t.Helper()
@@ -420,7 +430,6 @@ data "confluence_pages" "docs" {
 }
 
 func TestAccPagesDataSource_policy(t *testing.T) {
-	t.Parallel()
 	site := newTestSite(t)
 	seedPagesFixture(t, site)
 	newSeeder(t, site).governReader("DOCS", map[policy.Operation]policy.Level{policy.SearchPages: policy.Denied})
@@ -455,20 +464,39 @@ data "confluence_pages" "docs" {
 						t.Errorf("the denied search was sent %d time(s)", n)
 					}
 				},
-				// Free CQL that reaches a denied space returns nothing at all.
+				// Free CQL whose matches are all in a denied space answers exactly
+				// as a query that matches nothing: no error, no pages. An error
+				// would make the search an oracle for the denied space.
+				Config: site.providerBlock(readerEmail, readerToken) + `
+data "confluence_pages" "denied_only" {
+  cql = "space = DOCS AND label = runbook"
+}
+data "confluence_pages" "nothing" {
+  cql = "label = no-such-label"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					pageTitles("data.confluence_pages.denied_only"),
+					pageTitles("data.confluence_pages.nothing"),
+				},
+			},
+			{
+				// Matches in a denied space and in a space needing a code: the
+				// code is asked for, the denied space is not mentioned.
 				Config: site.providerBlock(readerEmail, readerToken) + `
 data "confluence_pages" "everywhere" {
   cql = "label = runbook"
 }
 `,
-				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*search_pages in space DOCS`),
+				ExpectError: wrappedError(`Confirmation Required: search_pages-[0-9a-f]{32}.*in space OPS`),
 			},
 			{
 				Config:      site.providerBlock(readerEmail, readerToken) + opsConfig,
 				ExpectError: wrappedError(`Confirmation Required: ` + code + `.*CONFLUENCE_CONFIRMATIONS=` + code),
 			},
 			{
-				Config: site.providerBlock(readerEmail, readerToken, fmt.Sprintf("confirmations = [%q]", code)) + opsConfig,
+				PreConfig: func() { t.Setenv(envConfirmations, code) },
+				Config:    site.providerBlock(readerEmail, readerToken) + opsConfig,
 				ConfigStateChecks: []statecheck.StateCheck{
 					pageTitles("data.confluence_pages.ops", "Delta runbook"),
 				},

@@ -66,7 +66,7 @@ func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result
 		granted := policy.Granted(res.ConfirmationCode, d.confirmations)
 		switch {
 		case when == atPlan:
-			state := "It has not been granted yet: to apply, set confirmations = [\"" + res.ConfirmationCode + "\"] in the provider block or CONFLUENCE_CONFIRMATIONS=" + res.ConfirmationCode + " for the apply."
+			state := "It has not been granted yet: an approver who reviewed this plan grants it with CONFLUENCE_CONFIRMATIONS=" + res.ConfirmationCode + " in the environment of the apply."
 			if granted {
 				state = "It is granted for this run."
 			}
@@ -76,14 +76,14 @@ func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result
 		case when == atApply:
 			diags.AddError("Confirmation Code Not Granted",
 				fmt.Sprintf("%s\n\nIt needs confirmation code %s, which was not granted. %s"+
-					"An approver who reviewed the plan grants it with CONFLUENCE_CONFIRMATIONS=%s (or the provider's confirmations argument) for the apply. A code granted for a different change does not unlock this one.",
+					"An approver who reviewed the plan grants it with CONFLUENCE_CONFIRMATIONS=%s in the environment of the apply. A code granted for a different change does not unlock this one.",
 					res.Reason, res.ConfirmationCode, notDone(when), res.ConfirmationCode))
 			return false
 		default:
 			diags.AddError("Confirmation Required: "+res.ConfirmationCode,
-				fmt.Sprintf("%s\n\nConfirmation code: %s\n%sData sources are read while planning, so the code must be granted before terraform plan runs: set confirmations = [\"%s\"] in the provider block or CONFLUENCE_CONFIRMATIONS=%s. "+
+				fmt.Sprintf("%s\n\nConfirmation code: %s\n%sData sources are read while planning, so the code must be granted before terraform plan runs, with CONFLUENCE_CONFIRMATIONS=%s in its environment. "+
 					"The code is bound to this space and this exact %s; any other gets a different code. The policy lives in %s.",
-					res.Reason, res.ConfirmationCode, notDone(when), res.ConfirmationCode, res.ConfirmationCode, boundWhat(res), res.PolicyLocation))
+					res.Reason, res.ConfirmationCode, notDone(when), res.ConfirmationCode, boundWhat(res), res.PolicyLocation))
 			return false
 		}
 	}

@@ -8,14 +8,18 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -43,6 +47,7 @@ const (
 	envConnection      = "CONFLUENCE_CONNECTION"
 	envConfirmations   = "CONFLUENCE_CONFIRMATIONS"
 	envChangeReference = "CONFLUENCE_CHANGE_REFERENCE"
+	envRequirePolicy   = "CONFLUENCE_REQUIRE_POLICY"
 )
 
 // Client defaults: safe for Confluence Cloud's rate limits.
@@ -112,23 +117,27 @@ func providerSchema() schema.Schema {
 			},
 			"connection": schema.StringAttribute{
 				MarkdownDescription: "Name of the `confluence_connection` this configuration acts as. When set, the authenticated account must be that connection's account, " +
-					"and spaces outside the connection's scope are denied. Falls back to `" + envConnection + "`.",
-				Optional: true,
+					"and spaces outside the connection's scope are denied. `" + envConnection + "`, set by whoever owns the pipeline, wins: " +
+					"a configuration that names another connection fails, and an empty name is refused.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"confirmations": schema.ListAttribute{
-				MarkdownDescription: "Confirmation codes granted by whoever runs the apply, for changes whose policy level is `allowed_with_confirmation`. " +
-					"Merged with `" + envConfirmations + "` (comma separated), which is read at apply time so an approver can grant a code for a saved plan.",
-				Optional:    true,
-				ElementType: types.StringType,
-				Validators:  []validator.List{listvalidator.UniqueValues()},
+				MarkdownDescription: "No longer accepted: a configuration cannot approve its own change. Confirmation codes are granted by whoever runs the apply, " +
+					"in the `" + envConfirmations + "` environment variable (comma separated), read at apply time so an approver can grant a code for a saved plan.",
+				Optional:           true,
+				ElementType:        types.StringType,
+				DeprecationMessage: "Set CONFLUENCE_CONFIRMATIONS in the environment of the apply instead; the configuration a change is part of cannot grant its code.",
+				Validators:         []validator.List{listvalidator.UniqueValues()},
 			},
 			"change_reference": schema.StringAttribute{
 				MarkdownDescription: "Reference appended to every version message and audit record, such as a commit SHA or CI run URL. Falls back to `" + envChangeReference + "`.",
 				Optional:            true,
 			},
 			"require_policy": schema.BoolAttribute{
-				MarkdownDescription: "Deny operations in spaces where no connection record governs the authenticated account. Defaults to `false` (such operations are `unmanaged` and allowed).",
-				Optional:            true,
+				MarkdownDescription: "Deny operations in spaces that hold no connection record at all (a space holding records for other accounts always denies an account it does not register). " +
+					"Defaults to `false` (operations in such spaces are `unmanaged` and allowed). `" + envRequirePolicy + "=true` in the environment turns it on whatever the configuration says: the configuration can only make it stricter.",
+				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times an idempotent request is retried after a rate limit (429), 503 or network error. Defaults to `4`; 0 to 10.",
@@ -171,16 +180,10 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 		url:             stringOrEnv(cfg.URL, envURL),
 		email:           stringOrEnv(cfg.Email, envEmail),
 		apiToken:        stringOrEnv(cfg.APIToken, envAPIToken),
-		connection:      stringOrEnv(cfg.Connection, envConnection),
 		changeReference: stringOrEnv(cfg.ChangeReference, envChangeReference),
-		requirePolicy:   cfg.RequirePolicy.ValueBool(),
+		confirmations:   policy.ParseConfirmations(os.Getenv(envConfirmations)),
 	}
-	settings.confirmations = policy.ParseConfirmations(os.Getenv(envConfirmations))
-	if !cfg.Confirmations.IsNull() && !cfg.Confirmations.IsUnknown() {
-		var codes []string
-		resp.Diagnostics.Append(cfg.Confirmations.ElementsAs(ctx, &codes, false)...)
-		settings.confirmations = append(settings.confirmations, codes...)
-	}
+	resolveGoverningSettings(cfg, &settings, &resp.Diagnostics)
 
 	clientCfg := confluence.Config{
 		BaseURL:           settings.url,
@@ -231,6 +234,42 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	clientCfg.Email, clientCfg.APIToken = "", "" // kept only inside the client
 	data.clientConfig, data.newClient = clientCfg, p.newClient
 	resp.ResourceData, resp.DataSourceData = data, data
+}
+
+// resolveGoverningSettings resolves the settings that decide how the policy
+// governs this run. The pipeline's environment belongs to the platform team
+// and the configuration to documentation authors, so the configuration may
+// only tighten what the environment says: CONFLUENCE_CONNECTION wins over
+// connection (a different name fails), CONFLUENCE_REQUIRE_POLICY=true cannot
+// be turned off, and confirmations come only from the environment.
+func resolveGoverningSettings(cfg providerModel, s *providerSettings, diags *diag.Diagnostics) {
+	envConn := strings.TrimSpace(os.Getenv(envConnection))
+	switch {
+	case envConn == "":
+		s.connection = cfg.Connection.ValueString()
+	case !cfg.Connection.IsNull() && cfg.Connection.ValueString() != envConn:
+		diags.AddAttributeError(path.Root("connection"), "Connection Set by the Environment",
+			fmt.Sprintf("The configuration says connection = %q, but %s=%q is set in the environment of this run. The environment is the pipeline owner's and wins; "+
+				"remove connection from the provider block or set it to the same name.", cfg.Connection.ValueString(), envConnection, envConn))
+	default:
+		s.connection = envConn
+	}
+
+	s.requirePolicy = cfg.RequirePolicy.ValueBool()
+	if v := strings.TrimSpace(os.Getenv(envRequirePolicy)); v != "" {
+		required, err := strconv.ParseBool(v)
+		if err != nil {
+			diags.AddAttributeError(path.Root("require_policy"), "Invalid Confluence Provider Setting",
+				fmt.Sprintf("%s=%q is not a boolean: set it to true or false.", envRequirePolicy, v))
+		}
+		s.requirePolicy = s.requirePolicy || required
+	}
+
+	if !cfg.Confirmations.IsNull() {
+		diags.AddAttributeError(path.Root("confirmations"), "Confirmations Belong to the Environment",
+			"Confirmation codes approve a change, so they cannot come from the configuration that change is part of. Remove confirmations from the provider block; "+
+				"whoever approves the plan grants its codes with "+envConfirmations+" in the environment of the apply.")
+	}
 }
 
 // checkSetting reports a missing or invalid value of a required setting that

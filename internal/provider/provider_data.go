@@ -117,13 +117,15 @@ func (d *providerData) account() string {
 type runCache struct {
 	client *confluence.Client
 
-	mu      sync.Mutex
-	user    *onceValue[*confluence.User]
-	users   map[string]*onceValue[*confluence.User]  // other accounts, by id
-	spaces  map[string]*onceValue[*confluence.Space] // by key
-	records map[string]*onceValue[policy.SpaceRecords]
-	index   map[string]*onceValue[map[string]confluence.Page] // space id → page id → page (no body)
-	labels  map[string]*onceValue[map[string][]string]        // space id → page id → label names; nil: no index
+	mu        sync.Mutex
+	user      *onceValue[*confluence.User]
+	users     map[string]*onceValue[*confluence.User]  // other accounts, by id
+	spaces    map[string]*onceValue[*confluence.Space] // by key
+	records   map[string]*onceValue[policy.SpaceRecords]
+	index     map[string]*onceValue[map[string]confluence.Page] // space id → page id → page (no body)
+	labels    map[string]*onceValue[map[string][]string]        // space id → page id → label names; nil: no index
+	located   map[string]*onceValue[pageLocation]               // page id → where Confluence holds it
+	spaceByID map[string]*onceValue[*confluence.Space]          // by id
 	// labelReads counts label reads per space id, to build the label index
 	// only for spaces with enough managed pages.
 	labelReads map[string]int
@@ -138,6 +140,8 @@ func newRunCache(client *confluence.Client) *runCache {
 		records:    map[string]*onceValue[policy.SpaceRecords]{},
 		index:      map[string]*onceValue[map[string]confluence.Page]{},
 		labels:     map[string]*onceValue[map[string][]string]{},
+		located:    map[string]*onceValue[pageLocation]{},
+		spaceByID:  map[string]*onceValue[*confluence.Space]{},
 		labelReads: map[string]int{},
 	}
 }
@@ -195,6 +199,47 @@ func (c *runCache) Space(ctx context.Context, key string) (*confluence.Space, er
 	return entry(&c.mu, c.spaces, key).get(func() (*confluence.Space, error) { return c.client.GetSpaceByKey(ctx, key) })
 }
 
+// SpaceByID returns the space with the given id, looked up once per run.
+func (c *runCache) SpaceByID(ctx context.Context, id string) (*confluence.Space, error) {
+	return entry(&c.mu, c.spaceByID, id).get(func() (*confluence.Space, error) { return c.client.GetSpace(ctx, id) })
+}
+
+// pageLocation is where Confluence holds a page.
+type pageLocation struct {
+	found   bool   // false: gone, or not visible to the account
+	spaceID string // the space Confluence reports for the page
+	status  string
+	title   string
+}
+
+// LocatePage says which space Confluence holds a page in. The policy decides
+// on that space, never on the one a state file claims: a state can be edited
+// and a person can move a page. The space's version index answers when this
+// run has already listed it (a refresh does); otherwise the page is asked for
+// once, without its body.
+func (c *runCache) LocatePage(ctx context.Context, spaceKey, id string) (pageLocation, error) {
+	if space, err := c.Space(ctx, spaceKey); err == nil {
+		c.mu.Lock()
+		_, listed := c.index[space.ID]
+		c.mu.Unlock()
+		if listed {
+			if page, ok := c.IndexedPage(ctx, spaceKey, id); ok {
+				return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}, nil
+			}
+		}
+	}
+	return entry(&c.mu, c.located, id).get(func() (pageLocation, error) {
+		page, err := c.client.GetPage(ctx, id, confluence.GetPageOptions{})
+		if confluence.IsNotFound(err) {
+			return pageLocation{}, nil
+		}
+		if err != nil {
+			return pageLocation{}, err
+		}
+		return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}, nil
+	})
+}
+
 // forgetRecords drops the cached policy records of a space after the provider
 // itself wrote them, so later decisions in the same run see the new ones.
 func (c *runCache) forgetRecords(spaceKey string) {
@@ -229,12 +274,28 @@ func (c *runCache) SpaceRecords(ctx context.Context, spaceKey string) (policy.Sp
 // requests instead of N. ok is false when the page is not in the index (new,
 // trashed, hidden) or the index could not be built; callers then ask by id.
 func (c *runCache) IndexedPage(ctx context.Context, spaceKey, id string) (confluence.Page, bool) {
-	space, err := c.Space(ctx, spaceKey)
-	if err != nil {
+	index, ok := c.spaceIndex(ctx, spaceKey, "current")
+	if !ok {
 		return confluence.Page{}, false
 	}
-	index, err := entry(&c.mu, c.index, space.ID).get(func() (map[string]confluence.Page, error) {
-		pages, err := c.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Statuses: []string{"current"}})
+	page, ok := index[id]
+	return page, ok
+}
+
+// spaceIndex is the run's index of the pages of a space in one status,
+// built on first use: page id → page (without body). ok is false when it
+// could not be built.
+func (c *runCache) spaceIndex(ctx context.Context, spaceKey, status string) (map[string]confluence.Page, bool) {
+	space, err := c.Space(ctx, spaceKey)
+	if err != nil {
+		return nil, false
+	}
+	key := space.ID
+	if status != "current" {
+		key += "/" + status
+	}
+	index, err := entry(&c.mu, c.index, key).get(func() (map[string]confluence.Page, error) {
+		pages, err := c.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Statuses: []string{status}})
 		if err != nil {
 			return nil, err
 		}
@@ -244,11 +305,23 @@ func (c *runCache) IndexedPage(ctx context.Context, spaceKey, id string) (conflu
 		}
 		return byID, nil
 	})
-	if err != nil {
+	return index, err == nil
+}
+
+// PageTitled returns the page of a space in the given status ("current" or
+// "trashed") that holds title, from the space's index of pages in that
+// status (built once per run).
+func (c *runCache) PageTitled(ctx context.Context, spaceKey, status, title string) (confluence.Page, bool) {
+	index, ok := c.spaceIndex(ctx, spaceKey, status)
+	if !ok {
 		return confluence.Page{}, false
 	}
-	page, ok := index[id]
-	return page, ok
+	for _, p := range index {
+		if p.Title == title {
+			return p, true
+		}
+	}
+	return confluence.Page{}, false
 }
 
 // Bounds of the label index of a space. With more distinct labels than
