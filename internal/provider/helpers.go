@@ -22,6 +22,9 @@ import (
 var (
 	pageIDPattern = regexp.MustCompile(`^[0-9]+$`)
 	titlePattern  = regexp.MustCompile(`^\S(.*\S)?$`)
+	// noControlCharacters refuses C0 and C1 control characters, which
+	// Confluence stores but no reader can see or type.
+	noControlCharacters = regexp.MustCompile(`^[^\x00-\x1f\x7f-\x9f]*$`)
 )
 
 // setStrings returns the strings of a known set, sorted; nil for a null or

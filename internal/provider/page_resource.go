@@ -76,6 +76,7 @@ func pageResourceSchema() schema.Schema {
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 255),
 					stringvalidator.RegexMatches(titlePattern, "must not start or end with white space"),
+					stringvalidator.RegexMatches(noControlCharacters, "must not contain control characters (such as NUL, BEL, tab or line breaks)"),
 				},
 			},
 			"parent_id": schema.StringAttribute{

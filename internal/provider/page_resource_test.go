@@ -332,6 +332,13 @@ func TestAccPageResource_invalidInputFailsAtPlanWithoutRequests(t *testing.T) {
 		PlanOnly:    true,
 		ExpectError: regexp.MustCompile(`(?s)title.*length`),
 	})
+	for _, title := range []string{`Bell\u0007`, `Nul\u0000here`, `Two\nlines`} {
+		steps = append(steps, resource.TestStep{
+			Config:      site.providerBlock(botEmail, botToken) + `resource "confluence_page" "test" {` + "\n" + `space_key = "DOCS"` + "\n" + `title = "` + title + `"` + "\n" + `body = "<p/>"` + "\n}",
+			PlanOnly:    true,
+			ExpectError: wrappedError(`title.*must not contain control characters`),
+		})
+	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories(), Steps: steps})
 	if stats := site.emu.Stats(); stats.Total != 0 {
 		t.Fatalf("invalid configuration sent %d requests to Confluence (%v), want none", stats.Total, stats.ByRoute)

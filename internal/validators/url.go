@@ -7,6 +7,7 @@ package validators
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -42,15 +43,36 @@ func (v siteURLValidator) ValidateString(ctx context.Context, req validator.Stri
 // CONFLUENCE_URL environment variable too).
 func CheckSiteURL(raw string) error {
 	if err := checkSiteURL(raw); err != nil {
-		return fmt.Errorf("%q %w. Accepted: an absolute https URL of a Confluence site such as https://example.atlassian.net (optionally ending in /wiki); http only for loopback hosts such as 127.0.0.1 or localhost", raw, err)
+		return fmt.Errorf("%q %w. Accepted: an absolute https URL of a Confluence site such as https://example.atlassian.net (optionally ending in /wiki); http only for loopback hosts such as 127.0.0.1 or localhost", shownURL(raw), err)
 	}
 	return nil
+}
+
+// shownURL is a URL as an error message may show it: a password in it is
+// masked, since error messages end up in CI logs.
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if strings.Contains(raw, "@") {
+			return "(a URL that may hold credentials, not shown)"
+		}
+		return raw
+	}
+	if u.User != nil {
+		u.User = url.User("REDACTED")
+	}
+	return u.String()
 }
 
 func checkSiteURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("is not a URL (%s)", strings.TrimPrefix(err.Error(), "parse "))
+		// url.Error repeats the whole URL, credentials included: say only why.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			return fmt.Errorf("is not a URL (%s)", urlErr.Err)
+		}
+		return fmt.Errorf("is not a URL")
 	}
 	if !u.IsAbs() || u.Host == "" {
 		return fmt.Errorf("is not an absolute URL")

@@ -51,6 +51,12 @@ func TestCheckSiteURL(t *testing.T) {
 			t.Errorf("CheckSiteURL(%q) error %q does not say what is accepted", tt.in, err)
 		}
 	}
+	// Error messages reach CI logs: a password in the URL is never echoed.
+	for _, in := range []string{"https://alice:s3cr3t@example.atlassian.net", "http://alice:s3cr3t@example.net/wiki", "https://alice:s3cr3t@exa mple.net"} {
+		if err := CheckSiteURL(in); err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("CheckSiteURL(%q) = %v: must fail without echoing the password", in, err)
+		}
+	}
 }
 
 func TestCheckLabelName(t *testing.T) {
