@@ -9,118 +9,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
-)
-
-// specHost is the host the documents are served at for routing; the validating
-// transport routes a copy of each request rewritten to it, so the documents are loaded
-// and routers built once per test binary rather than once per test server.
-const specHost = "emulator.test"
-
-var (
-	specOnce     sync.Once
-	specV1Router routers.Router
-	specV2Router routers.Router
-	specErr      error
 )
 
 func specRouters(t *testing.T) (v1, v2 routers.Router) {
 	t.Helper()
-	specOnce.Do(func() {
-		specV1Router, specErr = buildRouter("testdata/openapi/confluence-v1.openapi.json", "http://"+specHost, "")
-		if specErr == nil {
-			specV2Router, specErr = buildRouter("testdata/openapi/confluence-v2.openapi.json", "http://"+specHost+"/wiki/api/v2", "/wiki/api/v2")
-		}
-	})
-	if specErr != nil {
-		t.Fatalf("loading OpenAPI documents: %v", specErr)
-	}
-	return specV1Router, specV2Router
-}
-
-// buildRouter loads an OpenAPI document, serves it at serverURL, keeps only the
-// operations the emulator implements and works around the spec defects listed in
-// testdata/openapi/README.md, all in memory: the copies stay as Atlassian published them.
-func buildRouter(file, serverURL, pathPrefix string) (routers.Router, error) {
-	data, err := readFile(file)
+	v, err := LoadSpecValidator()
 	if err != nil {
-		return nil, err
+		t.Fatalf("loading OpenAPI documents: %v", err)
 	}
-	doc, err := openapi3.NewLoader().LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("loading %s: %w", file, err)
-	}
-	doc.Servers = openapi3.Servers{{URL: serverURL}}
-	// Other operations are irrelevant here, and some of them make the document fail
-	// the router's own validation (e.g. v1 declares both .../convert/async/{to} and
-	// .../convert/async/{id}).
-	served := map[string]bool{}
-	for _, rt := range buildRoutes() {
-		served[strings.TrimPrefix(rt.template, pathPrefix)] = true
-	}
-	for path := range doc.Paths.Map() {
-		if !served[path] {
-			doc.Paths.Delete(path)
-		}
-	}
-	patchSpecDefects(doc)
-	// The router validates the document first; examples that do not match their own
-	// schemas say nothing about the API, so that check is off.
-	return legacy.NewRouter(doc, openapi3.DisableExamplesValidation(), openapi3.DisableSchemaDefaultsValidation())
-}
-
-func patchSpecDefects(doc *openapi3.T) {
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			for _, p := range op.Parameters {
-				// Scalar sort parameters are written {"type":"string","items":{...}}.
-				if s := p.Value.Schema; s != nil && s.Value != nil && s.Value.Type.Is("string") && s.Value.Items != nil {
-					s.Value.Items = nil
-				}
-				// The prefix of GET /spaces/{id}/content/labels defaults to "my, team", which
-				// is not one of its enum values; the validator would fill it in for every
-				// request without prefix and reject it.
-				if s := p.Value.Schema; s != nil && s.Value != nil && s.Value.Default != nil && len(s.Value.Enum) > 0 && !slices.Contains(s.Value.Enum, s.Value.Default) {
-					s.Value.Default = nil
-				}
-			}
-			if op.RequestBody == nil || op.RequestBody.Value == nil {
-				continue
-			}
-			for _, mt := range op.RequestBody.Value.Content {
-				if mt.Schema == nil || mt.Schema.Value == nil {
-					continue
-				}
-				for name, prop := range mt.Schema.Value.Properties {
-					v := prop.Value
-					if v == nil {
-						continue
-					}
-					// PageUpdateRequest's spaceId, parentId and ownerId carry "format":"string"
-					// and no type.
-					if v.Format == "string" && v.Type == nil {
-						prop.Value = &openapi3.Schema{Type: &openapi3.Types{"string"}, Description: v.Description}
-					}
-					// Page bodies are oneOf two all-optional object schemas, so every body
-					// matches both and oneOf always fails: anyOf is what the API means.
-					if name == "body" && len(v.OneOf) > 0 {
-						copied := *v
-						copied.AnyOf, copied.OneOf = v.OneOf, nil
-						prop.Value = &copied
-					}
-				}
-			}
-		}
-	}
+	return v.Routers()
 }
 
 // validatingTransport checks every request it sends and every response it receives
