@@ -31,11 +31,21 @@ type testSite struct {
 }
 
 // newTestSite starts a seeded demo site (DOCS and OPS spaces, demo accounts)
-// on a loopback port for the duration of the test.
+// on a loopback port for the duration of the test. Every request the provider
+// sends and every answer the emulator gives is checked against Atlassian's
+// OpenAPI documents; a mismatch fails the test with the operation and the reason.
 func newTestSite(t *testing.T) *testSite {
 	t.Helper()
-	emu := emulator.NewDemo(emulator.Options{})
-	srv := httptest.NewServer(emu)
+	return newTestSiteWith(t, emulator.Options{})
+}
+
+// newTestSiteWith is newTestSite with emulator options (switches).
+func newTestSiteWith(t *testing.T, opts emulator.Options) *testSite {
+	t.Helper()
+	emu := emulator.NewDemo(opts)
+	srv := httptest.NewServer(emulator.ValidatingHandler(emu, func(violation string) {
+		t.Errorf("OpenAPI violation: %s", violation)
+	}))
 	t.Cleanup(srv.Close)
 	return &testSite{emu: emu, srv: srv}
 }
