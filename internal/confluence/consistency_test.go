@@ -217,17 +217,20 @@ func TestTransientConflictIsRecognisedInBothShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for body, transient := range map[string]bool{
+	for _, tc := range []struct {
+		body      string
+		transient bool
+	}{
 		// v1 shape, as reported in duo-labs/markdown-to-confluence issue 6.
-		`{"statusCode":409,"data":{"authorized":false,"valid":true,"errors":[],"successful":false},"message":"com.atlassian.confluence.api.service.exceptions.ConflictException: javax.persistence.OptimisticLockException: Batch update returned unexpected row count from update [0]; actual row count: 0; expected: 1"}`: true,
-		`{"errors":[{"status":409,"code":"CONFLICT","title":"com.atlassian.confluence.internal.synchrony.ExternalChangesException: Trying to access unreconciled content 42. Retry in a few moments","detail":null}]}`: true,
-		`{"errors":[{"status":409,"code":"CONFLICT","title":"Version must be incremented on update. Current version is: 5","detail":null}]}`: false,
-		`{"errors":[{"status":409,"code":"CONFLICT","title":"A page with this title already exists","detail":null}]}`: false,
+		{`{"statusCode":409,"data":{"authorized":false,"valid":true,"errors":[],"successful":false},"message":"com.atlassian.confluence.api.service.exceptions.ConflictException: javax.persistence.OptimisticLockException: Batch update returned unexpected row count from update [0]; actual row count: 0; expected: 1"}`, true},
+		{`{"errors":[{"status":409,"code":"CONFLICT","title":"com.atlassian.confluence.internal.synchrony.ExternalChangesException: Trying to access unreconciled content 42. Retry in a few moments","detail":null}]}`, true},
+		{`{"errors":[{"status":409,"code":"CONFLICT","title":"Version must be incremented on update. Current version is: 5","detail":null}]}`, false},
+		{`{"errors":[{"status":409,"code":"CONFLICT","title":"A page with this title already exists","detail":null}]}`, false},
 	} {
-		resp := &http.Response{StatusCode: 409, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body))}
+		resp := &http.Response{StatusCode: 409, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(tc.body))}
 		apiErr := c.newAPIError("PUT", "/wiki/api/v2/pages/42", resp)
-		if apiErr.Transient != transient || IsTransientConflict(apiErr) != transient || apiErr.Kind != KindConflict {
-			t.Errorf("%s: transient %v, want %v", body, apiErr.Transient, transient)
+		if apiErr.Transient != tc.transient || IsTransientConflict(apiErr) != tc.transient || apiErr.Kind != KindConflict {
+			t.Errorf("%s: transient %v, want %v", tc.body, apiErr.Transient, tc.transient)
 		}
 	}
 	resp := &http.Response{StatusCode: 413, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(""))}
