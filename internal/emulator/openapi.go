@@ -181,7 +181,7 @@ func (v *SpecValidator) Route(r *http.Request, body []byte) (*SpecRoute, error) 
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	route, params, err := router.FindRoute(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w (%v)", r.Method, r.URL.Path, ErrNotDocumented, err)
+		return nil, fmt.Errorf("%s %s: %w (%w)", r.Method, r.URL.Path, ErrNotDocumented, err)
 	}
 	return &SpecRoute{route: route, params: params, req: req}, nil
 }

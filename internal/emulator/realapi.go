@@ -161,10 +161,7 @@ func (e *Emulator) takeTransientConflictLocked(pageID string) *apiError {
 	e.transientConflicts--
 	msg := transientConflictMessages[e.transientSeq%len(transientConflictMessages)]
 	e.transientSeq++
-	if strings.Contains(msg, "%s") {
-		msg = strings.Replace(msg, "%s", pageID, 1)
-	}
-	return errorf(http.StatusConflict, "%s", msg)
+	return errorf(http.StatusConflict, "%s", strings.Replace(msg, "%s", pageID, 1))
 }
 
 func (e *Emulator) bodyLimitLocked() int64 {
@@ -180,10 +177,15 @@ func checkStrictSpec(r *http.Request) *apiError {
 	if err != nil {
 		return errorf(http.StatusInternalServerError, "emulator: loading the OpenAPI documents: %v", err)
 	}
-	route, err := v.Route(r, nil)
-	if err != nil || route == nil {
-		return nil // the emulator's own router decides what is served
+	// Paths the documents do not describe are left to the emulator's own router.
+	route, routeErr := v.Route(r, nil)
+	if routeErr == nil && route != nil {
+		return strictSpecError(r, route)
 	}
+	return nil
+}
+
+func strictSpecError(r *http.Request, route *SpecRoute) *apiError {
 	if err := route.CheckRequest(true); err != nil {
 		_, isV2 := isAPIPath(r.URL.Path)
 		msg := strings.Join(strings.Fields(err.Error()), " ")

@@ -85,7 +85,7 @@ func TestLabelLagHidesNewLabelsFromEveryRead(t *testing.T) {
 	if got := labelNames(labels.Results); got != "old" {
 		t.Errorf("space content labels during the lag: %q, want old", got)
 	}
-	if got := s.listIDs(bot, "/wiki/api/v2/labels/"+ids["fresh"]+"/pages"); len(got) != 0 {
+	if got := s.listIDs(reader, "/wiki/api/v2/labels/"+ids["fresh"]+"/pages"); len(got) != 0 {
 		t.Errorf("label pages during the lag: %v, want none", got)
 	}
 
@@ -105,7 +105,7 @@ func TestTransientConflictLeavesTheVersionUnchanged(t *testing.T) {
 	path := "/wiki/api/v2/pages/" + p.ID
 	wantTexts := []string{"OptimisticLockException", "Trying to access unreconciled content " + p.ID + ". Retry in a few moments"}
 	for i, want := range wantTexts {
-		r := s.doRawJSON(bot, "PUT", path, pageUpdate(p.ID, "Busy", "<p>2</p>", 2, ""))
+		r := s.doRawJSON(editor, "PUT", path, pageUpdate(p.ID, "Busy", "<p>2</p>", 2, ""))
 		var doc struct {
 			Errors []v2Error `json:"errors"`
 		}
