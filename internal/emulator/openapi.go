@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -150,9 +151,18 @@ func (r *SpecRoute) Operation() string {
 	return fmt.Sprintf("%s %s (%s)", r.route.Method, r.route.Path, r.route.Operation.OperationID)
 }
 
+// gatewayPrefix matches the API gateway's site prefix, /ex/confluence/{cloudId}, under
+// which scoped tokens and OAuth reach the same /wiki paths
+// (https://developer.atlassian.com/cloud/confluence/scopes-for-oauth-2-3LO-and-forge-apps/).
+var gatewayPrefix = regexp.MustCompile(`^/ex/confluence/[^/]+`)
+
+// sitePath returns path without the gateway prefix, as the documents write it.
+func sitePath(path string) string { return gatewayPrefix.ReplaceAllString(path, "") }
+
 // isAPIPath reports whether path belongs to Confluence's REST API (as opposed to the
 // emulator's own control endpoints), and whether it is the v2 API.
 func isAPIPath(path string) (api, v2 bool) {
+	path = sitePath(path)
 	switch {
 	case strings.HasPrefix(path, "/wiki/api/v2/"):
 		return true, true
@@ -178,6 +188,7 @@ func (v *SpecValidator) Route(r *http.Request, body []byte) (*SpecRoute, error) 
 	}
 	req := r.Clone(context.Background())
 	req.URL.Scheme, req.URL.Host, req.Host = "http", specHost, specHost
+	req.URL.Path, req.URL.RawPath = sitePath(r.URL.Path), ""
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	route, params, err := router.FindRoute(req)
 	if err != nil {
@@ -282,6 +293,64 @@ func ValidatingHandler(next http.Handler, report func(violation string)) http.Ha
 			report(fmt.Sprintf("response %d to %s %s (%s) does not match the OpenAPI document: %v\nbody: %s", status, r.Method, r.URL.RequestURI(), route.Operation(), err, truncateBytes(rec.body.Bytes(), 800)))
 		}
 	})
+}
+
+// ValidatingTransport is an http.RoundTripper that checks every request it sends and
+// every response it receives against the OpenAPI documents, reporting each violation
+// (operation and reason) through report. Requests outside the API pass unchecked. Use
+// it on a client of the emulator or of a real site to see where either strays from
+// what Atlassian documents.
+func ValidatingTransport(base http.RoundTripper, report func(violation string)) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &validatingTransport{base: base, report: report}
+}
+
+type validatingTransport struct {
+	base   http.RoundTripper
+	report func(string)
+}
+
+func (vt *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	v, err := LoadSpecValidator()
+	if err != nil {
+		vt.report("loading the OpenAPI documents: " + err.Error())
+		return vt.base.RoundTrip(req)
+	}
+	var body []byte
+	if req.Body != nil {
+		body, err = io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading the body of %s %s: %w", req.Method, req.URL.Path, err)
+		}
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	route, err := v.Route(req, body)
+	if err != nil {
+		vt.report("request " + err.Error())
+	} else if route != nil {
+		if err := route.CheckRequest(false); err != nil {
+			vt.report(fmt.Sprintf("request %s %s to %s does not match the OpenAPI document: %v", req.Method, req.URL.RequestURI(), route.Operation(), err))
+		}
+	}
+	resp, err := vt.base.RoundTrip(req)
+	if err != nil || route == nil {
+		return resp, err
+	}
+	respBody, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		// The caller sees the failed read as a transport error, as it would without validation.
+		return nil, fmt.Errorf("reading the response to %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(respBody))
+	if err := route.CheckResponse(resp.StatusCode, resp.Header, respBody); err != nil {
+		vt.report(fmt.Sprintf("response %d to %s %s (%s) does not match the OpenAPI document: %v\nbody: %s", resp.StatusCode, req.Method, req.URL.RequestURI(), route.Operation(), err, truncateBytes(respBody, 800)))
+	}
+	return resp, nil
 }
 
 // recordingWriter passes a response through and keeps a copy for validation. Unwrap lets
