@@ -65,3 +65,21 @@ func TestValidatingHandlerReportsOperationAndReason(t *testing.T) {
 		t.Errorf("control endpoint reports %q", got)
 	}
 }
+
+// With Options.Validate the emulator checks itself, whoever calls its ServeHTTP.
+func TestValidateOptionChecksEveryRequestServed(t *testing.T) {
+	var reports []string
+	emu := NewDemo(Options{Validate: func(v string) { reports = append(reports, v) }})
+	for _, path := range []string{"/wiki/api/v2/pages?status=draft", "/wiki/api/v2/pages?status=current"} {
+		req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, path, nil)
+		req.SetBasicAuth(bot, "bot-token")
+		rec := httptest.NewRecorder()
+		emu.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	if len(reports) != 1 || !strings.Contains(reports[0], `"status"`) {
+		t.Errorf("reports %q: want exactly the status=draft request", reports)
+	}
+}

@@ -142,9 +142,19 @@ const (
 	resetStatsPath = "/__emulator/reset-stats"
 )
 
-// ServeHTTP serves one request: control endpoints first, then (in this order) counting,
-// latency, authentication, rate limiting, fault injection and the route's handler.
+// ServeHTTP serves one request, checked against the OpenAPI documents when
+// Options.Validate is set.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.validated != nil {
+		e.validated.ServeHTTP(w, r)
+		return
+	}
+	e.serveHTTP(w, r)
+}
+
+// serveHTTP serves one request: control endpoints first, then (in this order) counting,
+// latency, authentication, rate limiting, fault injection and the route's handler.
+func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == statsPath && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.Stats())

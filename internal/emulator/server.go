@@ -9,6 +9,7 @@
 package emulator
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +50,11 @@ type Options struct {
 	// DocumentedLabelPrefixes makes a space's content labels default to the my and
 	// team prefixes (see SetDocumentedLabelPrefixes).
 	DocumentedLabelPrefixes bool
+
+	// Validate, when set, checks every request the emulator serves and every answer
+	// it gives against the OpenAPI documents and reports each violation to it (see
+	// ValidatingHandler). Tests set it so that no wrapper can be bypassed.
+	Validate func(violation string)
 }
 
 // Emulator is an http.Handler that plays a Confluence Cloud site. All methods are safe
@@ -77,6 +83,7 @@ type Emulator struct {
 	bodyLimit               int64
 	strictSpec              bool
 	documentedLabelPrefixes bool
+	validated               http.Handler // ValidatingHandler around serveHTTP when Options.Validate is set
 }
 
 // New returns an emulator for an empty site: no accounts, no spaces.
@@ -107,6 +114,9 @@ func New(opts Options) *Emulator {
 	}
 	e.setRateLimitLocked(opts.RateLimit, opts.RateBurst)
 	e.routes = buildRoutes()
+	if opts.Validate != nil {
+		e.validated = ValidatingHandler(http.HandlerFunc(e.serveHTTP), opts.Validate)
+	}
 	return e
 }
 
