@@ -17,6 +17,12 @@ import (
 // from "edited by someone else".
 
 const (
+	// MaxRequestBody is the largest request body Confluence accepts: POST
+	// /wiki/api/v2/pages documents 413 "Returned if the request is too large in
+	// size (over 5 MB)". A page whose JSON request would be larger fails with
+	// IsTooLarge; check it at plan time instead.
+	MaxRequestBody = 5 << 20
+
 	// DefaultFreshReadBudget is how long GetPageFresh waits in total for a page
 	// that was just written to become readable.
 	DefaultFreshReadBudget = 10 * time.Second
@@ -64,6 +70,43 @@ func (c *Client) GetPageFresh(ctx context.Context, id string, opts GetPageOption
 		waited += wait
 		wait = min(wait*2, freshReadMaxWait)
 	}
+}
+
+// GetPageLabelsFresh reads the labels of a page the caller has just labelled: while
+// any of want is missing it waits and reads again, until budget (total waiting; 0
+// selects DefaultFreshReadBudget) is used up, then returns what it last read. Labels
+// show up late on Confluence Cloud; without this, a refresh right after an apply
+// would plan to add them again.
+func (c *Client) GetPageLabelsFresh(ctx context.Context, pageID string, want []string, budget time.Duration) ([]Label, error) {
+	if budget <= 0 {
+		budget = DefaultFreshReadBudget
+	}
+	wait, waited := freshReadFirstWait, time.Duration(0)
+	for {
+		labels, err := c.GetPageLabels(ctx, pageID)
+		if err != nil || hasAllLabels(labels, want) || waited+wait > budget {
+			return labels, err
+		}
+		tflog.SubsystemDebug(ctx, Subsystem, "labels just added are not readable yet; waiting", map[string]any{"page_id": pageID, "wait_ms": wait.Milliseconds()})
+		if err := c.pause(ctx, wait); err != nil {
+			return nil, err
+		}
+		waited += wait
+		wait = min(wait*2, freshReadMaxWait)
+	}
+}
+
+func hasAllLabels(labels []Label, want []string) bool {
+	have := make(map[string]bool, len(labels))
+	for _, l := range labels {
+		have[l.Name] = true
+	}
+	for _, name := range want {
+		if !have[name] {
+			return false
+		}
+	}
+	return true
 }
 
 // UpdatePageRetryingTransient is UpdatePage that survives transient 409s: after a

@@ -95,6 +95,27 @@ func TestGetPageFreshGivesUpAfterItsBudget(t *testing.T) {
 	}
 }
 
+func TestGetPageLabelsFreshWaitsForLabelsJustAdded(t *testing.T) {
+	ec := newEmulatorClient(t, emulator.Options{LabelLag: emulator.ReadLag{Reads: 2}})
+	p := ec.create(t, "Labelled")
+	if err := ec.AddPageLabels(t.Context(), p.ID, []string{"ops", "runbook"}); err != nil {
+		t.Fatal(err)
+	}
+	labels, err := ec.GetPageLabelsFresh(t.Context(), p.ID, []string{"runbook", "ops"}, 0)
+	if err != nil || len(labels) != 2 {
+		t.Fatalf("GetPageLabelsFresh: %+v, %v", labels, err)
+	}
+	if len(ec.waits) != 2 {
+		t.Errorf("waits %v, want 2", ec.waits)
+	}
+	// A label that never comes: what was read is returned once the budget is spent.
+	ec.waits = nil
+	labels, err = ec.GetPageLabelsFresh(t.Context(), p.ID, []string{"ops", "never"}, 500*time.Millisecond)
+	if err != nil || len(labels) != 2 || len(ec.waits) != 1 {
+		t.Errorf("missing label: %+v, %v, waits %v", labels, err, ec.waits)
+	}
+}
+
 func TestUpdatePageRetryingTransientSurvivesTransientConflicts(t *testing.T) {
 	ec := newEmulatorClient(t, emulator.Options{TransientConflicts: 2})
 	p := ec.create(t, "Busy")
@@ -164,6 +185,9 @@ func TestGatewayErrorsAfterCommitMayHaveBeenApplied(t *testing.T) {
 }
 
 func TestTooLargeBodyIsTyped(t *testing.T) {
+	if MaxRequestBody != emulator.DefaultBodyLimit {
+		t.Errorf("the client's limit %d and the emulator's %d disagree", MaxRequestBody, emulator.DefaultBodyLimit)
+	}
 	ec := newEmulatorClient(t, emulator.Options{BodyLimit: 4096})
 	space, err := ec.GetSpaceByKey(t.Context(), "DOCS")
 	if err != nil {
