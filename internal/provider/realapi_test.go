@@ -66,7 +66,8 @@ func TestAccRealAPI_pageLagAfterCreate(t *testing.T) {
 
 // Today: labels added by the create are missing from the refresh right after it, so
 // the next plan adds them again. Needed: labels the apply just wrote are trusted (or
-// re-read within a lag budget) rather than shown as drift.
+// re-read within a lag budget, confluence.Client.GetPageLabelsFresh) rather than
+// shown as drift.
 func TestAccRealAPI_labelLagAfterCreate(t *testing.T) {
 	t.Parallel()
 	site := newTestSiteWith(t, emulator.Options{LabelLag: emulator.ReadLag{For: 3 * time.Second}})
@@ -157,7 +158,7 @@ func TestAccRealAPI_gatewayErrorAfterUpdate(t *testing.T) {
 
 // Today: a body over Confluence's documented 5 MB limit passes the plan, is sent, and
 // fails the apply with an unrelated message. Needed: a plan-time error on the body
-// attribute naming the limit, with no request sent.
+// attribute naming the limit (confluence.MaxRequestBody), with no request sent.
 func TestAccRealAPI_bodyOverTheLimitFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	site := newTestSite(t)
