@@ -9,6 +9,11 @@
 // -fault arms an injected failure (repeatable), e.g. to see a provider retry:
 //
 //	confluence-emulator -seed demo -fault 'POST:^/wiki/api/v2/pages$:503:2'
+//
+// Real-API switches model what Confluence Cloud does and a tidy test site would not:
+//
+//	confluence-emulator -seed demo -page-lag-reads 2 -label-lag 3s -transient-conflicts 1 \
+//	  -gateway-after-write 504 -body-limit 65536 -strict-spec -documented-label-prefixes
 package main
 
 import (
@@ -49,6 +54,15 @@ type config struct {
 	rateLimit float64
 	rateBurst int
 	faults    faultFlags
+
+	// Real-API switches (see emulator.Options).
+	pageLagReads, labelLagReads int
+	pageLag, labelLag           time.Duration
+	transientConflicts          int
+	gatewayAfterWrite           gatewayFlag
+	bodyLimit                   int64
+	strictSpec                  bool
+	documentedLabelPrefixes     bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -63,6 +77,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.rateBurst, "rate-burst", 10, "burst size of the per-account rate limit")
 	fs.Var(&cfg.faults, "fault", "inject a fault (repeatable): `"+faultFormat+"` with KIND one of "+faultKindList+
 		"; METHOD * matches any method, TIMES defaults to 1; e.g. POST:^/wiki/api/v2/pages$:503:2")
+	fs.IntVar(&cfg.pageLagReads, "page-lag-reads", 0, "reads by id or list that miss a newly created page (read-after-write lag)")
+	fs.DurationVar(&cfg.pageLag, "page-lag", 0, "how long a newly created page answers 404 and is missing from lists, e.g. 2s")
+	fs.IntVar(&cfg.labelLagReads, "label-lag-reads", 0, "reads that miss a newly added label (page labels, the space's label index, the label's pages)")
+	fs.DurationVar(&cfg.labelLag, "label-lag", 0, "how long a newly added label is missing from reads, e.g. 2s")
+	fs.IntVar(&cfg.transientConflicts, "transient-conflicts", 0, "page updates with the right version that answer a transient 409 (OptimisticLockException, unreconciled content) without saving")
+	fs.Var(&cfg.gatewayAfterWrite, "gateway-after-write", "answer `STATUS[:TIMES]` (502 or 504) after saving page creates and updates, property writes and label writes; TIMES per route, default 1")
+	fs.Int64Var(&cfg.bodyLimit, "body-limit", emulator.DefaultBodyLimit, "largest request body in bytes; larger ones answer 413 (Confluence documents 5 MB)")
+	fs.BoolVar(&cfg.strictSpec, "strict-spec", false, "refuse query parameters and values the OpenAPI documents do not allow, with 400")
+	fs.BoolVar(&cfg.documentedLabelPrefixes, "documented-label-prefixes", false, "a space's content labels list only my and team labels unless prefix is given, as documented")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -74,6 +97,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if err := checkLoopback(cfg.addr); err != nil {
 		return config{}, err
+	}
+	for name, n := range map[string]int64{"-page-lag-reads": int64(cfg.pageLagReads), "-label-lag-reads": int64(cfg.labelLagReads),
+		"-transient-conflicts": int64(cfg.transientConflicts), "-page-lag": int64(cfg.pageLag), "-label-lag": int64(cfg.labelLag)} {
+		if n < 0 {
+			return config{}, fmt.Errorf("%s must not be negative", name)
+		}
+	}
+	if cfg.bodyLimit < 1 {
+		return config{}, fmt.Errorf("-body-limit %d is not a positive number of bytes", cfg.bodyLimit)
 	}
 	return cfg, nil
 }
@@ -96,7 +128,15 @@ func checkLoopback(addr string) error {
 
 // openSite loads the data file if it exists, else builds a new (optionally seeded) site.
 func openSite(cfg config) (*emulator.Emulator, error) {
-	opts := emulator.Options{Latency: cfg.latency, RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst}
+	opts := emulator.Options{
+		Latency: cfg.latency, RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst,
+		PageLag:                 emulator.ReadLag{Reads: cfg.pageLagReads, For: cfg.pageLag},
+		LabelLag:                emulator.ReadLag{Reads: cfg.labelLagReads, For: cfg.labelLag},
+		TransientConflicts:      cfg.transientConflicts,
+		BodyLimit:               cfg.bodyLimit,
+		StrictSpec:              cfg.strictSpec,
+		DocumentedLabelPrefixes: cfg.documentedLabelPrefixes,
+	}
 	if cfg.dataFile != "" {
 		if _, err := os.Stat(cfg.dataFile); err == nil {
 			return emulator.Load(cfg.dataFile, opts)
@@ -123,7 +163,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, f := range cfg.faults {
+	faults := append(slices.Clone(cfg.faults), cfg.gatewayAfterWrite.faults()...)
+	for _, f := range faults {
 		emu.InjectFault(f)
 	}
 	ln, err := listen(cfg.addr)
@@ -134,7 +175,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
-	printBanner(stdout, "http://"+ln.Addr().String(), emu, cfg.faults)
+	printBanner(stdout, "http://"+ln.Addr().String(), emu, faults)
 
 	select {
 	case <-ctx.Done():
@@ -188,12 +229,53 @@ func describeFault(f emulator.Fault) string {
 // The -fault syntax, for usage and error messages.
 const (
 	faultFormat   = "METHOD:PATH_REGEX:KIND[:TIMES]"
-	faultKindList = "503, drop-after-commit, 500-before"
+	faultKindList = "503, drop-after-commit, 500-before, 502-after-commit, 504-after-commit"
 	faultSyntax   = faultFormat + " with KIND one of " + faultKindList
 )
 
 // faultKinds are the kinds -fault accepts, by the name FaultKind.String gives them.
-var faultKinds = []emulator.FaultKind{emulator.Fault503, emulator.FaultDropAfterCommit, emulator.Fault500Before}
+var faultKinds = []emulator.FaultKind{emulator.Fault503, emulator.FaultDropAfterCommit, emulator.Fault500Before, emulator.Fault502AfterCommit, emulator.Fault504AfterCommit}
+
+// gatewayFlag is -gateway-after-write STATUS[:TIMES].
+type gatewayFlag struct {
+	kind  emulator.FaultKind
+	times int // 0: the flag is not set
+}
+
+func (g *gatewayFlag) String() string {
+	if g == nil || g.times == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", strings.TrimSuffix(g.kind.String(), "-after-commit"), g.times)
+}
+
+func (g *gatewayFlag) Set(value string) error {
+	status, timesText, hasTimes := strings.Cut(value, ":")
+	switch status {
+	case "502":
+		g.kind = emulator.Fault502AfterCommit
+	case "504":
+		g.kind = emulator.Fault504AfterCommit
+	default:
+		return fmt.Errorf("status %q is not 502 or 504 (want STATUS[:TIMES])", status)
+	}
+	g.times = 1
+	if hasTimes {
+		n, err := strconv.Atoi(timesText)
+		if err != nil || n < 1 {
+			return fmt.Errorf("TIMES %q is not a positive number (want STATUS[:TIMES])", timesText)
+		}
+		g.times = n
+	}
+	return nil
+}
+
+func (g *gatewayFlag) faults() []emulator.Fault {
+	if g.times == 0 {
+		return nil
+	}
+	return emulator.WriteGatewayFaults(g.kind, g.times)
+}
 
 // faultFlags collects the repeated -fault flag.
 type faultFlags []emulator.Fault

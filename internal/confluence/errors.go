@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,7 +28,8 @@ const (
 	KindNotFound                      // 404: missing, or not visible to the account
 	KindConflict                      // 409: stale version or duplicate title
 	KindRateLimited                   // 429: rate limited, retries exhausted
-	KindServer                        // 5xx
+	KindServer                        // 5xx (502 and 504 may come after the write was saved: see MayHaveBeenApplied)
+	KindTooLarge                      // 413: the request body is over Confluence's limit (5 MB)
 )
 
 func (k ErrorKind) String() string {
@@ -46,6 +48,8 @@ func (k ErrorKind) String() string {
 		return "rate limited"
 	case KindServer:
 		return "server error"
+	case KindTooLarge:
+		return "request too large"
 	}
 	return "error"
 }
@@ -64,6 +68,8 @@ func kindOf(status int) ErrorKind {
 		return KindConflict
 	case status == http.StatusTooManyRequests:
 		return KindRateLimited
+	case status == http.StatusRequestEntityTooLarge:
+		return KindTooLarge
 	case status >= 500:
 		return KindServer
 	}
@@ -83,6 +89,11 @@ type APIError struct {
 	CurrentVersion int
 	// RetryAfter is the server's Retry-After on a 429 (0 when absent).
 	RetryAfter time.Duration
+	// Transient is true for a 409 that says the page is briefly locked or not yet
+	// reconciled (OptimisticLockException, "unreconciled content … Retry in a few
+	// moments") rather than that its version moved. Confirm with the page's version
+	// before retrying: see Client.UpdatePageRetryingTransient.
+	Transient bool
 }
 
 // Error renders e.g. "GET /wiki/api/v2/pages/123: 404 Not Found: Page not found".
@@ -101,6 +112,8 @@ func (e *APIError) Error() string {
 	switch e.Kind {
 	case KindUnauthorized:
 		b.WriteString(" (check the email and API token: the token may be wrong, revoked or expired)")
+	case KindTooLarge:
+		b.WriteString(" (the request is over Confluence's 5 MB limit: split the page or shorten its body)")
 	case KindRateLimited:
 		if e.RetryAfter > 0 {
 			fmt.Fprintf(&b, " (Confluence asks to retry after %s; lower requests_per_second or retry later)", e.RetryAfter)
@@ -141,10 +154,43 @@ func IsBadRequest(err error) bool { return isKind(err, KindBadRequest) }
 // IsRateLimited reports whether err is a 429 that outlasted the retries.
 func IsRateLimited(err error) bool { return isKind(err, KindRateLimited) }
 
+// IsTooLarge reports whether err is a 413: the body is over Confluence's limit.
+func IsTooLarge(err error) bool { return isKind(err, KindTooLarge) }
+
+// IsTransientConflict reports whether err is a 409 whose message says the page is
+// briefly locked or unreconciled, not that its version moved.
+func IsTransientConflict(err error) bool {
+	apiErr, ok := AsAPIError(err)
+	return ok && apiErr.Kind == KindConflict && apiErr.Transient
+}
+
+// MayHaveBeenApplied reports whether a failed write may nevertheless have been saved:
+// a 502 or 504 (Atlassian's edge lost or timed out waiting for the answer of a site
+// that went on to save) or a transport error after the request was sent. The caller
+// must read back before deciding whether the write happened.
+func MayHaveBeenApplied(err error) bool {
+	if err == nil {
+		return false
+	}
+	if apiErr, ok := AsAPIError(err); ok {
+		return apiErr.StatusCode == http.StatusBadGateway || apiErr.StatusCode == http.StatusGatewayTimeout
+	}
+	var urlErr *url.Error
+	return errors.As(err, &urlErr)
+}
+
 var (
 	// currentVersionPattern finds the version in Confluence's v2 409 title,
 	// "Version must be incremented on update. Current version is: 5".
 	currentVersionPattern = regexp.MustCompile(`(?i)current version is:?\s*(\d+)`)
+	// transientConflictPattern recognises the 409s Confluence Cloud answers while
+	// a page is locked or not yet reconciled by its collaborative editing service,
+	// as other publishers report them: "javax.persistence.OptimisticLockException:
+	// Batch update returned unexpected row count" (duo-labs/markdown-to-confluence
+	// issue 6), "StaleObjectStateException" (sphinx-contrib/confluencebuilder pull
+	// request 127), "ExternalChangesException: Trying to access unreconciled content
+	// … Retry in a few moments" (justmiles/go-markdown2confluence issue 11).
+	transientConflictPattern = regexp.MustCompile(`(?i)OptimisticLock|StaleObjectState|unreconciled|Retry in a few moments`)
 	// javaExceptionPrefix is the exception class v1 puts before its messages,
 	// e.g. "com.atlassian.confluence.api.service.exceptions.BadRequestException: ".
 	javaExceptionPrefix = regexp.MustCompile(`^(?:[A-Za-z_][\w$]*\.)+[\w$]*(?:Exception|Error):\s*`)
@@ -176,6 +222,7 @@ func (c *Client) newAPIError(method, path string, resp *http.Response) *APIError
 		if m := currentVersionPattern.FindStringSubmatch(e.Message); m != nil {
 			e.CurrentVersion, _ = strconv.Atoi(m[1])
 		}
+		e.Transient = e.CurrentVersion == 0 && transientConflictPattern.MatchString(e.Message)
 	}
 	if e.Kind == KindRateLimited {
 		e.RetryAfter, _ = c.parseRetryAfter(resp.Header.Get("Retry-After"))

@@ -152,6 +152,12 @@ func TestRequestsMatchOpenAPI(t *testing.T) {
 			_, err := c.ListPages(ctx, ListPagesOptions{IDs: []string{"1", "2"}, SpaceIDs: []string{"11"}, Title: "T", Statuses: []string{"current", "trashed"}, IncludeBody: true, Sort: "-modified-date"})
 			return err
 		},
+		// The provider's lookup after a failed create asks for drafts too, which
+		// GET /pages does not document; the client must not send them.
+		"ListPagesAfterFailedCreate": func() error {
+			_, err := c.ListPages(ctx, ListPagesOptions{SpaceIDs: []string{"11"}, Title: "T", Statuses: []string{"current", "trashed", "draft", "archived"}})
+			return err
+		},
 		"CreatePage": func() error {
 			_, err := c.CreatePage(ctx, CreatePageRequest{SpaceID: "11", Title: "T", ParentID: "12", Body: "<p/>"})
 			return err

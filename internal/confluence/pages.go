@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,18 +162,42 @@ func (c *Client) GetPage(ctx context.Context, id string, opts GetPageOptions) (*
 type ListPagesOptions struct {
 	IDs, SpaceIDs []string
 	Title         string
-	Statuses      []string // e.g. current, archived, trashed; Confluence's default is current
+	Statuses      []string // of ListableStatuses; Confluence's default is current
 	IncludeBody   bool
 	Sort          string // e.g. id, -modified-date
 	Limit         int    // page size, default and maximum 250
 	MaxResults    int    // 0 = all
 }
 
+// ListableStatuses are the statuses GET /wiki/api/v2/pages can filter on: its
+// status parameter's enum in the v2 OpenAPI document. Drafts are not among
+// them; that endpoint never lists a draft.
+var ListableStatuses = []string{"current", "archived", "deleted", "trashed"}
+
+// documentedStatuses keeps the statuses GET /pages documents, in order.
+// Others are not sent (Confluence refuses undocumented enum values with 400);
+// ok is false when statuses were asked for and none of them can be listed,
+// so that nothing can match.
+func documentedStatuses(statuses []string) (kept []string, ok bool) {
+	for _, s := range statuses {
+		if slices.Contains(ListableStatuses, s) && !slices.Contains(kept, s) {
+			kept = append(kept, s)
+		}
+	}
+	return kept, len(statuses) == 0 || len(kept) > 0
+}
+
 // ListPages lists pages with GET /wiki/api/v2/pages, following cursors. More
 // than 250 ids (or 100 space ids) are split into several requests, so the
-// results are ordered within each request only.
+// results are ordered within each request only. Statuses outside
+// ListableStatuses (e.g. draft) are not sent: the endpoint cannot return such
+// pages, and asking only for them returns nothing without a request.
 func (c *Client) ListPages(ctx context.Context, opts ListPagesOptions) ([]Page, error) {
 	const maxSpaceIDs = 100 // the endpoint's limit on space-id values
+	statuses, listable := documentedStatuses(opts.Statuses)
+	if !listable {
+		return nil, nil
+	}
 	size := pageSize(opts.Limit)
 	if opts.MaxResults > 0 && opts.MaxResults < size {
 		size = opts.MaxResults
@@ -184,7 +209,7 @@ func (c *Client) ListPages(ctx context.Context, opts ListPagesOptions) ([]Page, 
 			q := url.Values{"limit": {strconv.Itoa(size)}}
 			setAll(q, "id", ids)
 			setAll(q, "space-id", spaceIDs)
-			setAll(q, "status", opts.Statuses)
+			setAll(q, "status", statuses)
 			if opts.Title != "" {
 				q.Set("title", opts.Title)
 			}

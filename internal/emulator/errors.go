@@ -20,12 +20,13 @@ type v2Error struct {
 
 // v2ErrorCodes maps a status to the code Confluence Cloud puts next to it.
 var v2ErrorCodes = map[int]string{
-	http.StatusBadRequest:          "INVALID_REQUEST_PARAMETER",
-	http.StatusForbidden:           "PERMISSION_DENIED",
-	http.StatusNotFound:            "NOT_FOUND",
-	http.StatusConflict:            "CONFLICT",
-	http.StatusInternalServerError: "INTERNAL_SERVER_ERROR",
-	http.StatusServiceUnavailable:  "SERVICE_UNAVAILABLE",
+	http.StatusBadRequest:            "INVALID_REQUEST_PARAMETER",
+	http.StatusForbidden:             "PERMISSION_DENIED",
+	http.StatusNotFound:              "NOT_FOUND",
+	http.StatusConflict:              "CONFLICT",
+	http.StatusRequestEntityTooLarge: "REQUEST_ENTITY_TOO_LARGE",
+	http.StatusInternalServerError:   "INTERNAL_SERVER_ERROR",
+	http.StatusServiceUnavailable:    "SERVICE_UNAVAILABLE",
 }
 
 // apiError is returned by handlers; it knows which of the two API shapes to render.

@@ -22,6 +22,13 @@ const (
 	FaultDropAfterCommit
 	// Fault500Before answers 500 before handling; nothing is changed.
 	Fault500Before
+	// Fault502AfterCommit handles the request (the change is stored) and then answers
+	// 502 Bad Gateway, as Atlassian's edge does when the site's answer is lost on the
+	// way back.
+	Fault502AfterCommit
+	// Fault504AfterCommit handles the request (the change is stored) and then answers
+	// 504 Gateway Timeout, as the edge does when the site answers too late.
+	Fault504AfterCommit
 )
 
 func (k FaultKind) String() string {
@@ -32,6 +39,10 @@ func (k FaultKind) String() string {
 		return "drop-after-commit"
 	case Fault500Before:
 		return "500-before"
+	case Fault502AfterCommit:
+		return "502-after-commit"
+	case Fault504AfterCommit:
+		return "504-after-commit"
 	default:
 		return fmt.Sprintf("FaultKind(%d)", int(k))
 	}

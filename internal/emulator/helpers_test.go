@@ -10,14 +10,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
-
-func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
 
 // fakeClock is a settable clock for Options.Now.
 type fakeClock struct {

@@ -70,7 +70,7 @@ func handleListPageLabels(c *call) *apiError {
 	}
 	prefix := c.query("prefix")
 	var matched []*label
-	for _, l := range p.Labels {
+	for _, l := range c.e.visibleLabelsLocked(p) {
 		if prefix == "" || l.Prefix == prefix {
 			matched = append(matched, l)
 		}
@@ -117,6 +117,11 @@ func handleListSpaceContentLabels(c *call) *apiError {
 		return err
 	}
 	prefix := c.query("prefix")
+	wanted := func(l *label) bool { return prefix == "" || l.Prefix == prefix }
+	if prefix == "" && c.e.documentedLabelPrefixes {
+		// The documented default, "my, team": global labels only when asked for.
+		wanted = func(l *label) bool { return l.Prefix == "my" || l.Prefix == "team" }
+	}
 	// Pages in id order, so that which page's copy of a label is listed does not depend
 	// on map order (copies differ only if one name was added with different prefixes).
 	byID := map[string]*label{}
@@ -125,8 +130,8 @@ func handleListSpaceContentLabels(c *call) *apiError {
 		if p.SpaceID != s.ID || p.Status != statusCurrent {
 			continue
 		}
-		for _, l := range p.Labels {
-			if _, seen := byID[l.ID]; !seen && (prefix == "" || l.Prefix == prefix) {
+		for _, l := range c.e.visibleLabelsLocked(p) {
+			if _, seen := byID[l.ID]; !seen && wanted(l) {
 				byID[l.ID] = l
 			}
 		}
@@ -205,7 +210,7 @@ func handleV1AddLabels(c *call) *apiError {
 	// The body is an array of labels or a single label.
 	var raw json.RawMessage
 	if err := c.decode(&raw); err != nil {
-		return v1Errorf(http.StatusBadRequest, "%s", err.title)
+		return v1Errorf(err.status, "%s", err.title)
 	}
 	var reqs []labelCreate
 	if err := json.Unmarshal(raw, &reqs); err != nil {
@@ -242,6 +247,7 @@ func handleV1AddLabels(c *call) *apiError {
 			c.e.site.LabelIDs[name] = id
 		}
 		p.Labels = append(p.Labels, &label{ID: id, Prefix: prefixes[i], Name: name})
+		c.e.startLagLocked(c.e.hiddenLabels, labelLagKey(p.ID, name), c.e.labelLag)
 	}
 	return c.writeV1Labels(p)
 }

@@ -101,8 +101,9 @@ func (e *Emulator) renderPage(p *page, s *space, v pageView) v2Page {
 		out.Body["storage"] = v2BodyType{Representation: "storage", Value: ver.Body}
 	}
 	if v.includeLabels {
-		labels := make([]v2Label, 0, len(p.Labels))
-		for _, l := range p.Labels {
+		visible := e.visibleLabelsLocked(p)
+		labels := make([]v2Label, 0, len(visible))
+		for _, l := range visible {
 			labels = append(labels, toV2Label(l))
 		}
 		out.Labels = &v2Optional[v2Label]{Results: labels, Meta: map[string]any{"hasMore": false}, Links: map[string]string{"self": "/wiki/api/v2/pages/" + p.ID + "/labels"}}
@@ -166,6 +167,9 @@ func handleGetPage(c *call) *apiError {
 	}
 	if statuses := multiValues(c, "status"); len(statuses) > 0 && !slices.Contains(statuses, p.Status) {
 		return notFound()
+	}
+	if c.e.hiddenLocked(c.e.hiddenPages, p.ID) {
+		return notFound() // read-after-write lag (SetReadLag)
 	}
 	view := pageView{base: c.baseURL()}
 	if view.bodyFormat, err = bodyFormatQuery(c); err != nil {
@@ -297,6 +301,7 @@ func handleCreatePage(c *call) *apiError {
 		Versions: []*pageVersion{{Number: 1, Title: title, Body: body, AuthorID: c.acct.AccountID, CreatedAt: now}},
 	}
 	c.e.site.Pages[p.ID] = p
+	c.e.startLagLocked(c.e.hiddenPages, p.ID, c.e.pageLag)
 	return c.json(http.StatusOK, c.e.renderPage(p, s, pageView{bodyFormat: "storage", includeVersion: true, base: c.baseURL()}))
 }
 
@@ -354,6 +359,9 @@ func handleUpdatePage(c *call) *apiError {
 	cur := p.current()
 	if req.Version.Number != cur.Number+1 {
 		return errorf(http.StatusConflict, "Version must be incremented on update. Current version is: %d", cur.Number)
+	}
+	if err := c.e.takeTransientConflictLocked(p.ID); err != nil {
+		return err
 	}
 	if req.Status != statusCurrent {
 		return badRequest("status %q is not supported by the emulator; use current", req.Status)
@@ -507,6 +515,12 @@ func (c *call) listPages(f pageFilter) *apiError {
 			continue
 		}
 		if c.e.permLocked(c.acct, s) < PermView {
+			continue
+		}
+		if c.e.hiddenLocked(c.e.hiddenPages, p.ID) {
+			continue // read-after-write lag (SetReadLag)
+		}
+		if f.labelID != "" && !c.e.hasVisibleLabelIDLocked(p, f.labelID) {
 			continue
 		}
 		matched = append(matched, p)

@@ -99,9 +99,7 @@ func TestValidatorRejectsResponsesOffTheSpec(t *testing.T) {
 	}))
 	defer bogus.Close()
 	var reports []string
-	vt := newValidatingTransport(t)
-	vt.report = func(format string, args ...any) { reports = append(reports, format) }
-	client := &http.Client{Transport: vt}
+	client := &http.Client{Transport: ValidatingTransport(nil, func(v string) { reports = append(reports, v) })}
 	resp, err := getWith(t, client, bogus.URL+"/wiki/api/v2/pages?limit=5")
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ package emulator
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -119,10 +120,17 @@ func (c *call) noContent() *apiError {
 	return nil
 }
 
-// decode reads the JSON request body into v.
+// decode reads the JSON request body into v. A body over the limit answers 413, as
+// documented for POST /wiki/api/v2/pages ("Returned if the request is too large in
+// size (over 5 MB)").
 func (c *call) decode(v any) *apiError {
-	dec := json.NewDecoder(http.MaxBytesReader(c.w, c.r.Body, 5<<20))
+	limit := c.e.bodyLimitLocked()
+	dec := json.NewDecoder(http.MaxBytesReader(c.w, c.r.Body, limit))
 	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errorf(http.StatusRequestEntityTooLarge, "Request entity too large: the request body is over the limit of %d bytes", limit)
+		}
 		return badRequest("Could not parse the request body as JSON: %v", err)
 	}
 	return nil
@@ -134,9 +142,19 @@ const (
 	resetStatsPath = "/__emulator/reset-stats"
 )
 
-// ServeHTTP serves one request: control endpoints first, then (in this order) counting,
-// latency, authentication, rate limiting, fault injection and the route's handler.
+// ServeHTTP serves one request, checked against the OpenAPI documents when
+// Options.Validate is set.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.validated != nil {
+		e.validated.ServeHTTP(w, r)
+		return
+	}
+	e.serveHTTP(w, r)
+}
+
+// serveHTTP serves one request: control endpoints first, then (in this order) counting,
+// latency, authentication, rate limiting, fault injection and the route's handler.
+func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == statsPath && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.Stats())
@@ -173,6 +191,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, notFound())
 		return
 	}
+	e.mu.Lock()
+	strict := e.strictSpec
+	e.mu.Unlock()
+	if strict {
+		if err := checkStrictSpec(r); err != nil {
+			writeAPIError(w, err)
+			return
+		}
+	}
 
 	fault := e.takeFault(r.Method, r.URL.Path)
 	switch {
@@ -191,6 +218,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// drop the connection without answering, as a proxy timing out would.
 		e.serve(newDiscardWriter(), r, rt, params, acct)
 		dropConnection(w)
+		return
+	case fault.Kind == Fault502AfterCommit, fault.Kind == Fault504AfterCommit:
+		// The change is committed; only the answer is lost on the way back.
+		e.serve(newDiscardWriter(), r, rt, params, acct)
+		status := http.StatusBadGateway
+		if fault.Kind == Fault504AfterCommit {
+			status = http.StatusGatewayTimeout
+		}
+		writeGatewayError(w, status)
 		return
 	}
 	e.serve(w, r, rt, params, acct)

@@ -9,6 +9,7 @@
 package emulator
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,6 +31,30 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake clock to step past
 	// Retry-After without sleeping.
 	Now func() time.Time
+
+	// Real-API switches (see realapi.go).
+
+	// PageLag hides pages created from now on from reads (see SetReadLag).
+	PageLag ReadLag
+	// LabelLag hides labels added from now on from reads (see SetReadLag).
+	LabelLag ReadLag
+	// TransientConflicts is how many page updates with the right version answer a
+	// transient 409 (see SetTransientConflicts).
+	TransientConflicts int
+	// BodyLimit is the largest request body accepted, larger ones answer 413;
+	// 0 means DefaultBodyLimit (5 MB, as documented).
+	BodyLimit int64
+	// StrictSpec refuses query parameters and values the OpenAPI documents do not
+	// allow (see SetStrictSpec).
+	StrictSpec bool
+	// DocumentedLabelPrefixes makes a space's content labels default to the my and
+	// team prefixes (see SetDocumentedLabelPrefixes).
+	DocumentedLabelPrefixes bool
+
+	// Validate, when set, checks every request the emulator serves and every answer
+	// it gives against the OpenAPI documents and reports each violation to it (see
+	// ValidatingHandler). Tests set it so that no wrapper can be bypassed.
+	Validate func(violation string)
 }
 
 // Emulator is an http.Handler that plays a Confluence Cloud site. All methods are safe
@@ -48,6 +73,17 @@ type Emulator struct {
 	// frozenIndex, when set, is the page snapshot search answers from (see
 	// FreezeSearchIndex).
 	frozenIndex map[string]*page
+
+	// Real-API switches and their state (realapi.go).
+	pageLag, labelLag       ReadLag
+	hiddenPages             map[string]*lagState // page id → lag
+	hiddenLabels            map[string]*lagState // labelLagKey → lag
+	transientConflicts      int
+	transientSeq            int
+	bodyLimit               int64
+	strictSpec              bool
+	documentedLabelPrefixes bool
+	validated               http.Handler // ValidatingHandler around serveHTTP when Options.Validate is set
 }
 
 // New returns an emulator for an empty site: no accounts, no spaces.
@@ -63,12 +99,24 @@ func New(opts Options) *Emulator {
 		latency:  opts.Latency,
 		limiters: map[string]*rate.Limiter{},
 		stats:    Stats{ByRoute: map[string]int{}},
+
+		pageLag:                 opts.PageLag,
+		labelLag:                opts.LabelLag,
+		hiddenPages:             map[string]*lagState{},
+		hiddenLabels:            map[string]*lagState{},
+		transientConflicts:      max(opts.TransientConflicts, 0),
+		bodyLimit:               opts.BodyLimit,
+		strictSpec:              opts.StrictSpec,
+		documentedLabelPrefixes: opts.DocumentedLabelPrefixes,
 	}
 	if e.now == nil {
 		e.now = time.Now
 	}
 	e.setRateLimitLocked(opts.RateLimit, opts.RateBurst)
 	e.routes = buildRoutes()
+	if opts.Validate != nil {
+		e.validated = ValidatingHandler(http.HandlerFunc(e.serveHTTP), opts.Validate)
+	}
 	return e
 }
 

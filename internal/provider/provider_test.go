@@ -31,10 +31,21 @@ type testSite struct {
 }
 
 // newTestSite starts a seeded demo site (DOCS and OPS spaces, demo accounts)
-// on a loopback port for the duration of the test.
+// on a loopback port for the duration of the test. Every request the provider
+// sends and every answer the emulator gives is checked against Atlassian's
+// OpenAPI documents; a mismatch fails the test with the operation and the reason.
 func newTestSite(t *testing.T) *testSite {
 	t.Helper()
-	emu := emulator.NewDemo(emulator.Options{})
+	return newTestSiteWith(t, emulator.Options{})
+}
+
+// newTestSiteWith is newTestSite with emulator options (switches).
+func newTestSiteWith(t *testing.T, opts emulator.Options) *testSite {
+	t.Helper()
+	// The emulator validates itself, so tests that put an interceptor in front of
+	// it are checked too.
+	opts.Validate = func(violation string) { t.Errorf("OpenAPI violation: %s", violation) }
+	emu := emulator.NewDemo(opts)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	return &testSite{emu: emu, srv: srv}
