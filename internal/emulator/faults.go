@@ -54,12 +54,14 @@ type Fault struct {
 	Path   string // regular expression matched against the URL path
 	Kind   FaultKind
 	Times  int // how many requests it hits; 0 means once
+	Skip   int // how many matching requests pass untouched before it hits
 }
 
 type activeFault struct {
 	Fault
 	path      *regexp.Regexp
 	remaining int
+	skip      int
 }
 
 // InjectFault arms a fault. It panics if Path is not a valid regular expression, since
@@ -72,7 +74,7 @@ func (e *Emulator) InjectFault(f Fault) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.faults = append(e.faults, &activeFault{Fault: f, path: re, remaining: n})
+	e.faults = append(e.faults, &activeFault{Fault: f, path: re, remaining: n, skip: f.Skip})
 }
 
 // ClearFaults disarms every injected fault.
@@ -91,6 +93,10 @@ func (e *Emulator) takeFault(method, path string) *activeFault {
 			continue
 		}
 		if !f.path.MatchString(path) {
+			continue
+		}
+		if f.skip > 0 {
+			f.skip--
 			continue
 		}
 		f.remaining--

@@ -282,9 +282,12 @@ func versionMessage(message, changeReference string, res policy.Result) string {
 	if res.Connection != "" {
 		policyPart += " as " + res.Connection
 	}
-	parts = append(parts, policyPart, "via Terraform")
-	return strings.Join(parts, " | ")
+	parts = append(parts, policyPart)
+	return strings.Join(parts, " | ") + versionMessageSuffix
 }
+
+// versionMessageSuffix ends every version message this provider writes.
+const versionMessageSuffix = " | via Terraform"
 
 // auditPropertyKey is the page property every write by the provider sets, so
 // the change trail survives outside Terraform state.

@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -66,6 +67,23 @@ func renderContent(m pageModel) (pageContent, error) {
 		}
 		return pageContent{known: true, send: canonical.String(), canonical: canonical, hash: canonical.Hash()}, nil
 	}
+}
+
+// requestOverhead bounds what a page request adds to its body: title,
+// ids, version message and JSON framing.
+const requestOverhead = 4 << 10
+
+// requestSize is the size of the request that writes the content: its
+// storage format as a JSON string (escapes included) and the rest.
+func (c pageContent) requestSize() int {
+	if !c.known {
+		return 0
+	}
+	encoded, err := json.Marshal(c.send)
+	if err != nil {
+		return len(c.send) + requestOverhead
+	}
+	return len(encoded) + requestOverhead
 }
 
 // hashValue is the body_hash attribute of the content: unknown until known.

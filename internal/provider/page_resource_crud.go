@@ -218,6 +218,12 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{})
 	} else {
 		page, err = r.lookup(ctx, state)
+		if confluence.IsNotFound(err) && r.recentlyWritten(state) {
+			// Confluence Cloud is eventually consistent: a page written a
+			// moment ago may answer 404 for a while. Gone is decided only
+			// after a bounded wait, never on the first 404.
+			page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{IncludeBody: true}, 0)
+		}
 	}
 	if confluence.IsNotFound(err) {
 		tflog.Warn(ctx, "page no longer exists; removing it from state", map[string]any{"page_id": id})
@@ -324,12 +330,38 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 		return true
 	}
 	labels, err := r.data.client.GetPageLabels(ctx, id)
+	if err == nil && !hasLabels(labels, managed) && r.recentlyWritten(*state) {
+		// Labels just written show up late; wait for them a bounded time
+		// before showing them as removed.
+		labels, err = r.data.client.GetPageLabelsFresh(ctx, id, managed, 0)
+	}
 	if err != nil {
 		addAPIError(diags, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
 		return false
 	}
 	state.Labels = labelNamesValue(diags, labels)
 	return true
+}
+
+// hasLabels reports whether every one of want is among labels.
+func hasLabels(labels []confluence.Label, want []string) bool {
+	names := make([]string, len(labels))
+	for i, l := range labels {
+		names[i] = l.Name
+	}
+	return containsAll(names, want)
+}
+
+// recentWrite is how long after Terraform's last write a missing page or
+// label is taken for Confluence's read-after-write lag rather than a
+// deletion.
+const recentWrite = 5 * time.Minute
+
+// recentlyWritten reports whether the state's last write is recent enough
+// for a missing page or label to be lag.
+func (r *PageResource) recentlyWritten(state pageModel) bool {
+	at, err := time.Parse(time.RFC3339, state.LastModifiedAt.ValueString())
+	return err == nil && r.data.now().Sub(at) < recentWrite
 }
 
 // actualSpace returns the key of the space Confluence holds page in when it
@@ -365,6 +397,21 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 		diags.AddError("Unreadable Page Body", fmt.Sprintf("While reading page %s, its storage format could not be parsed: %s", id, err))
 		return false
 	}
+	if r.isUnrecordedOwnWrite(ctx, page) {
+		// This provider saved the version, but the apply that sent it did not
+		// record it (its answer was lost, or it was stopped): it is no
+		// person's edit, and the plan writes only if the configuration now
+		// says something else.
+		diags.AddWarning("Unrecorded Write by This Provider",
+			fmt.Sprintf("Page %s (%q) is at version %d, saved by this account through Terraform (its version message says so) after the version %d the state records: "+
+				"most likely an apply whose answer was lost. The state now records version %d; nothing is written unless the configuration differs from it.",
+				id, page.Title, page.Version.Number, state.Version.ValueInt64(), page.Version.Number))
+		state.BodyHash = types.StringValue(canonical.Hash())
+		if state.Markdown.IsNull() {
+			state.Body = types.StringValue(canonical.String())
+		}
+		return true
+	}
 	var changed []string
 	if canonical.Hash() != state.BodyHash.ValueString() {
 		state.Body = types.StringValue(canonical.String())
@@ -385,6 +432,15 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 				state.Version.ValueInt64(), page.Version.Number, page.Version.Number))
 	}
 	return true
+}
+
+// isUnrecordedOwnWrite reports whether page's current version was written
+// by this provider as the authenticated account: the account is the
+// author, and the version message ends as every message this provider
+// writes does.
+func (r *PageResource) isUnrecordedOwnWrite(ctx context.Context, page *confluence.Page) bool {
+	user, err := r.data.run.CurrentUser(ctx)
+	return err == nil && page.Version.AuthorID == user.AccountID && strings.HasSuffix(page.Version.Message, versionMessageSuffix)
 }
 
 // lookup finds the page for Read, from the run's version index of its space
@@ -464,7 +520,10 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 // fails without touching it.
 func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, change pageChange, message string) (*confluence.Page, bool) {
 	next := int(change.baseVersion) + 1
-	page, err := r.data.client.UpdatePage(ctx, confluence.UpdatePageRequest{
+	// A 409 while the version is unchanged (the page is locked or not yet
+	// reconciled) is retried a bounded number of times; a 409 because the
+	// version moved is a person's edit and is never retried.
+	page, err := r.data.client.UpdatePageRetryingTransient(ctx, confluence.UpdatePageRequest{
 		ID:             change.pageID,
 		Status:         "current",
 		Title:          change.title,
@@ -472,9 +531,19 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 		Body:           change.content.send,
 		VersionNumber:  next,
 		VersionMessage: message,
-	})
+	}, 0)
 	if err == nil {
 		return page, true
+	}
+	if confluence.MayHaveBeenApplied(err) {
+		// A 502/504 or a lost answer: the write may be saved. Read it back
+		// and decide on what Confluence holds, so a saved write is neither
+		// reported as a failure nor blamed on a person at the next refresh.
+		if current, readErr := r.data.client.GetPageFresh(ctx, change.pageID, confluence.GetPageOptions{IncludeBody: true}, 0); readErr == nil &&
+			current.Version.Number == next && r.isOwnWrite(ctx, change, current) {
+			tflog.Info(ctx, "the update was saved although its answer was lost", map[string]any{"page_id": change.pageID, "version": next})
+			return current, true
+		}
 	}
 	if !confluence.IsConflict(err) {
 		addAPIError(diags, "Unable to Update Page", fmt.Sprintf("While updating page %s (%q) in space %s to version %d", change.pageID, change.title, change.spaceKey, next), r.data.account(), err)

@@ -50,6 +50,12 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		resp.Diagnostics.AddAttributeError(contentPath(config), "Invalid Page Content", err.Error())
 		return
 	}
+	if size := content.requestSize(); size > confluence.MaxRequestBody {
+		resp.Diagnostics.AddAttributeError(contentPath(config), "Page Too Large",
+			fmt.Sprintf("The page's storage format makes a request of %d bytes, over Confluence's limit of 5 MB (%d bytes), so Confluence would refuse it. Nothing was sent. Split the page, or move large content (images, data) into attachments.",
+				size, confluence.MaxRequestBody))
+		return
+	}
 	if state != nil {
 		plan = keepEquivalentForm(plan, config, *state, content)
 	}

@@ -1,16 +1,10 @@
 // Copyright (c) docs-as-code contributors
 // SPDX-License-Identifier: MPL-2.0
 
-//go:build realapi_pending
-
-// Provider behaviours against the emulator's real-API switches (issue 12, part 2)
-// that still fail (the ones that pass are in realapi_survives_test.go): they need the page resource to survive read-after-write lag,
-// transient 409s, gateway errors after a saved write and the 413 limit. The build
-// tag keeps them out of `make test` until the page resource is fixed; run them with
-//
-//	TF_ACC=1 go test -tags realapi_pending ./internal/provider -run TestAccRealAPI -count=1
-//
-// and drop the tag once they pass.
+// Provider behaviours against the emulator's real-API switches (issue 12, part
+// 2): read-after-write lag, transient 409s, gateway errors after a saved write
+// and the 413 limit. Each of these failed before the page resource learned to
+// survive it; the "Before:" notes say how it failed.
 
 package provider
 
@@ -47,7 +41,7 @@ func onePage(site *testSite) resource.TestCheckFunc {
 	}
 }
 
-// Today: the refresh after the create reads the page while it still answers 404,
+// Before: the refresh after the create reads the page while it still answers 404,
 // removes it from state, and the next plan creates it again (which would then hit
 // the title clash). Needed: bounded retries where a just-written page is missing
 // (confluence.Client.GetPageFresh).
@@ -64,7 +58,7 @@ func TestAccRealAPI_pageLagAfterCreate(t *testing.T) {
 	})
 }
 
-// Today: labels added by the create are missing from the refresh right after it, so
+// Before: labels added by the create are missing from the refresh right after it, so
 // the next plan adds them again. Needed: labels the apply just wrote are trusted (or
 // re-read within a lag budget, confluence.Client.GetPageLabelsFresh) rather than
 // shown as drift.
@@ -89,7 +83,7 @@ func TestAccRealAPI_labelLagAfterCreate(t *testing.T) {
 	})
 }
 
-// Today: any 409 is taken for a human edit and the apply fails with "Page Changed
+// Before: any 409 is taken for a human edit and the apply fails with "Page Changed
 // Since the Plan". Needed: re-read; same version → retry (bounded;
 // confluence.Client.UpdatePageRetryingTransient), newer version → the existing error.
 func TestAccRealAPI_transientConflictOnUpdate(t *testing.T) {
@@ -121,7 +115,7 @@ func TestAccRealAPI_transientConflictOnUpdate(t *testing.T) {
 	})
 }
 
-// Today: a 502 after the update was saved fails the apply, and the next plan blames
+// Before: a 502 after the update was saved fails the apply, and the next plan blames
 // the bot's own version as an edit outside Terraform. Needed: on
 // confluence.MayHaveBeenApplied, read back (version, body hash, terraform.change)
 // before deciding.
@@ -156,7 +150,7 @@ func TestAccRealAPI_gatewayErrorAfterUpdate(t *testing.T) {
 	})
 }
 
-// Today: a body over Confluence's documented 5 MB limit passes the plan, is sent, and
+// Before: a body over Confluence's documented 5 MB limit passes the plan, is sent, and
 // fails the apply with an unrelated message. Needed: a plan-time error on the body
 // attribute naming the limit (confluence.MaxRequestBody), with no request sent.
 func TestAccRealAPI_bodyOverTheLimitFailsAtPlan(t *testing.T) {

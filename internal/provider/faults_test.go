@@ -1,0 +1,182 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/emulator"
+)
+
+// The fault matrix: each row arms one fault for one apply of three pages
+// with labels, then lets the next apply run on a healthy site. Whatever the
+// fault, afterwards there are no duplicate pages, no orphans (pages in
+// Confluence that no state holds), the state says what Confluence holds,
+// and the next plan is empty. Rows that must fail say how.
+
+const faultPages = 3
+
+func faultConfig(site *testSite, body string) string {
+	return site.providerBlock(botEmail, botToken) + fmt.Sprintf(`
+resource "confluence_page" "p" {
+  count     = %d
+  space_key = "DOCS"
+  title     = "Fault k${count.index}"
+  body      = "<p>%s k${count.index}</p>"
+  labels    = ["fault", "k${count.index}"]
+}
+`, faultPages, body)
+}
+
+// siteMatchesState asserts the invariants of the matrix.
+func siteMatchesState(t *testing.T, site *testSite, body string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		admin := newSeeder(t, site)
+		pages, err := admin.client.ListPages(context.Background(), confluence.ListPagesOptions{SpaceIDs: []string{admin.spaceID("DOCS")}, Statuses: []string{"current", "trashed"}})
+		if err != nil {
+			return err
+		}
+		byTitle := map[string][]confluence.Page{}
+		for _, p := range pages {
+			if strings.HasPrefix(p.Title, "Fault ") {
+				byTitle[p.Title] = append(byTitle[p.Title], p)
+			}
+		}
+		if len(byTitle) != faultPages {
+			return fmt.Errorf("%d fault pages in Confluence, want %d (orphans or missing pages): %v", len(byTitle), faultPages, byTitle)
+		}
+		for i := range faultPages {
+			key := fmt.Sprintf("k%d", i)
+			found := byTitle["Fault "+key]
+			if len(found) != 1 {
+				return fmt.Errorf("%d pages titled %q, want exactly one", len(found), "Fault "+key)
+			}
+			rs, ok := s.RootModule().Resources[fmt.Sprintf("confluence_page.p.%d", i)]
+			if !ok {
+				return fmt.Errorf("page %s is in Confluence but not in state (an orphan)", found[0].ID)
+			}
+			snap, _ := site.emu.Page(found[0].ID)
+			if rs.Primary.ID != snap.ID || rs.Primary.Attributes["version"] != fmt.Sprint(snap.Version) || snap.Status != "current" {
+				return fmt.Errorf("state %s v%s, Confluence %s v%d %s", rs.Primary.ID, rs.Primary.Attributes["version"], snap.ID, snap.Version, snap.Status)
+			}
+			if !strings.Contains(snap.Body, body+" "+key) {
+				return fmt.Errorf("page %s holds %q, want %q", snap.ID, snap.Body, body+" "+key)
+			}
+			if len(snap.Labels) != 2 {
+				return fmt.Errorf("page %s has labels %v, want fault and %s", snap.ID, snap.Labels, key)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccFaultMatrix(t *testing.T) {
+	t.Parallel()
+	pagePath, pagesPath := `^/wiki/api/v2/pages/[0-9]+$`, `^/wiki/api/v2/pages$`
+	propsPath, labelsPath := `^/wiki/api/v2/pages/[0-9]+/properties(/[0-9]+)?$`, `^/wiki/rest/api/content/[0-9]+/label$`
+	rows := []struct {
+		name    string
+		create  bool // the fault hits the create (step 1) instead of an update
+		fault   emulator.Fault
+		wantErr string // the faulty apply fails with this, or succeeds when ""
+	}{
+		{name: "create: 503 before", create: true, fault: emulator.Fault{Method: http.MethodPost, Path: pagesPath, Kind: emulator.Fault503}, wantErr: `Unable to Create Page|503`},
+		{name: "create: 500 before", create: true, fault: emulator.Fault{Method: http.MethodPost, Path: pagesPath, Kind: emulator.Fault500Before}, wantErr: `Unable to Create Page`},
+		{name: "create: connection dropped after commit", create: true, fault: emulator.Fault{Method: http.MethodPost, Path: pagesPath, Kind: emulator.FaultDropAfterCommit}},
+		{name: "create: 502 after commit", create: true, fault: emulator.Fault{Method: http.MethodPost, Path: pagesPath, Kind: emulator.Fault502AfterCommit}},
+		{name: "create: label write dropped after commit", create: true, fault: emulator.Fault{Method: http.MethodPost, Path: labelsPath, Kind: emulator.FaultDropAfterCommit}},
+		{name: "create: property write dropped after commit", create: true, fault: emulator.Fault{Method: http.MethodPost, Path: propsPath, Kind: emulator.FaultDropAfterCommit}},
+		{name: "update: 503 before", fault: emulator.Fault{Method: http.MethodPut, Path: pagePath, Kind: emulator.Fault503}},
+		{name: "update: 500 before", fault: emulator.Fault{Method: http.MethodPut, Path: pagePath, Kind: emulator.Fault500Before}, wantErr: `Unable to Update Page`},
+		{name: "update: connection dropped after commit", fault: emulator.Fault{Method: http.MethodPut, Path: pagePath, Kind: emulator.FaultDropAfterCommit}},
+		{name: "update: 504 after commit", fault: emulator.Fault{Method: http.MethodPut, Path: pagePath, Kind: emulator.Fault504AfterCommit}},
+		{name: "update: property write dropped after commit", fault: emulator.Fault{Method: http.MethodPut, Path: propsPath, Kind: emulator.FaultDropAfterCommit}},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			t.Parallel()
+			site := newTestSite(t)
+			arm := func() { site.emu.InjectFault(row.fault) }
+			var expectErr *regexp.Regexp
+			if row.wantErr != "" {
+				expectErr = regexp.MustCompile(row.wantErr)
+			}
+			first := resource.TestStep{Config: faultConfig(site, "one"), Check: siteMatchesState(t, site, "one")}
+			steps := []resource.TestStep{}
+			if row.create {
+				steps = append(steps,
+					resource.TestStep{PreConfig: arm, Config: faultConfig(site, "one"), ExpectError: expectErr},
+				)
+				if expectErr != nil {
+					// The failed apply is followed by a healthy one that converges.
+					steps = append(steps, first)
+				} else {
+					steps[0].Check = siteMatchesState(t, site, "one")
+					steps[0].ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+				}
+			} else {
+				steps = append(steps, first,
+					resource.TestStep{PreConfig: arm, Config: faultConfig(site, "two"), ExpectError: expectErr},
+				)
+				if expectErr == nil {
+					steps[1].Check = siteMatchesState(t, site, "two")
+					steps[1].ConfigPlanChecks = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+				}
+			}
+			// Whatever happened, a healthy apply converges and the next plan is empty.
+			steps = append(steps, resource.TestStep{
+				PreConfig:        site.emu.ClearFaults,
+				Config:           faultConfig(site, "two"),
+				Check:            siteMatchesState(t, site, "two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			})
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories(), Steps: steps})
+		})
+	}
+}
+
+// A lost answer to an update whose read-back fails too: the next refresh
+// recognises the provider's own write instead of blaming a person, and
+// writes no redundant version.
+func TestAccFaultUnrecordedOwnWrite(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: pageConfig(site, `body = "<p>One</p>"`), Check: func(s *terraform.State) error { id = stateID(s, "confluence_page.test"); return nil }},
+			{
+				PreConfig: func() {
+					site.emu.InjectFault(emulator.Fault{Method: http.MethodPut, Path: `^/wiki/api/v2/pages/[0-9]+$`, Kind: emulator.Fault502AfterCommit})
+					// The apply first asks where the page is (one GET), then reads
+					// the write back: that read fails.
+					site.emu.InjectFault(emulator.Fault{Method: http.MethodGet, Path: `^/wiki/api/v2/pages/[0-9]+$`, Kind: emulator.Fault500Before, Skip: 1, Times: 100})
+				},
+				Config:      pageConfig(site, `body = "<p>Two</p>"`),
+				ExpectError: regexp.MustCompile(`Unable to Update Page`),
+			},
+			{
+				PreConfig: site.emu.ClearFaults,
+				Config:    pageConfig(site, `body = "<p>Two</p>"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+	if n := len(site.emu.PageVersions(id)); n != 2 {
+		t.Fatalf("%d versions, want 2: the lost write was not repeated", n)
+	}
+}
