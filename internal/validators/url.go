@@ -70,7 +70,7 @@ func checkSiteURL(raw string) error {
 		// url.Error repeats the whole URL, credentials included: say only why.
 		var urlErr *url.Error
 		if errors.As(err, &urlErr) {
-			return fmt.Errorf("is not a URL (%s)", urlErr.Err)
+			return fmt.Errorf("is not a URL (%w)", urlErr.Err)
 		}
 		return fmt.Errorf("is not a URL")
 	}
