@@ -201,6 +201,7 @@ type RefusedApproval struct {
 // ApprovalStatus is the verdict on the approvals of one confirmation code.
 type ApprovalStatus struct {
 	Code      string
+	SpaceKey  string // where the records were read; set by the caller
 	Granted   bool
 	Approvals []Approval // accepted, oldest first
 	Refused   []RefusedApproval
@@ -317,4 +318,36 @@ func VerifyApprovals(code, governedAccountID string, reqs []ApprovalRequirement,
 		st.Missing = strings.Join(missing, "; ")
 	}
 	return st
+}
+
+// CheckApprover says whether account me may approve code in the space whose
+// records are given, before an approval is written: it refuses an account
+// that a connection record of the space governs (no identity approves its own
+// change) and an account that no policy gating the code's operation lists as
+// an approver. The provider verifies again at apply from what Confluence
+// records; this check only spares a useless write and explains why.
+func CheckApprover(me Account, records SpaceRecords, code string) error {
+	if err := ValidateCode(code); err != nil {
+		return err
+	}
+	op := Operation(code[:strings.LastIndex(code, "-")])
+	for _, c := range records.Connections {
+		if c.AccountID == me.AccountID {
+			return fmt.Errorf("%s is the account of connection %q in space %s: no identity approves its own change; ask a listed approver", me.Name(), c.Name, records.SpaceKey)
+		}
+	}
+	var gating []string
+	for _, p := range records.Policies {
+		if p.Level(op) != AllowedWithConfirmation || p.Required() == 0 {
+			continue
+		}
+		if Listed(me, p.Approvers) {
+			return nil
+		}
+		gating = append(gating, fmt.Sprintf("%q (%s)", p.Connection, strings.Join(p.Approvers, ", ")))
+	}
+	if len(gating) == 0 {
+		return fmt.Errorf("no operation policy in space %s names approvers for %s: its codes are granted through the provider's confirmations, not by approval", records.SpaceKey, op)
+	}
+	return fmt.Errorf("%s is not a listed approver of the policies that gate %s in space %s: %s", me.Name(), op, records.SpaceKey, strings.Join(gating, "; "))
 }

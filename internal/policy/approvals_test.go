@@ -269,3 +269,29 @@ func TestEvaluateWithApprovers(t *testing.T) {
 }
 
 func jsonMarshal(v ApprovalValue) ([]byte, error) { return json.Marshal(v) }
+
+func TestCheckApprover(t *testing.T) {
+	recs := SpaceRecords{SpaceKey: "DOCS",
+		Connections: []ConnectionRecord{{Name: "docs-bot", AccountID: botID, Spaces: []string{"DOCS"}}},
+		Policies: []PolicyRecord{{Connection: "docs-bot", Levels: map[Operation]Level{UpdatePage: AllowedWithConfirmation, DeletePage: Denied},
+			Approvers: []string{"alice@example.com", "bot@example.com"}}},
+	}
+	tests := []struct {
+		name    string
+		me      Account
+		code    string
+		wantErr string
+	}{
+		{name: "listed approver", me: testAccounts[aliceID], code: code},
+		{name: "the bot, although listed", me: testAccounts[botID], code: code, wantErr: "no identity approves its own change"},
+		{name: "not listed", me: testAccounts[eveID], code: code, wantErr: "not a listed approver"},
+		{name: "operation not gated by approvers", me: testAccounts[aliceID], code: "delete_page-0123456789", wantErr: "names approvers for delete_page"},
+		{name: "not a code", me: testAccounts[aliceID], code: "yes", wantErr: "not a confirmation code"},
+	}
+	for _, tt := range tests {
+		err := CheckApprover(tt.me, recs, tt.code)
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("%s: error = %v, want %q", tt.name, err, tt.wantErr)
+		}
+	}
+}

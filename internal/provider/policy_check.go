@@ -24,7 +24,7 @@ func (d *providerData) decide(ctx context.Context, op policy.Operation, spaceKey
 	if err != nil {
 		return policy.Result{}, fmt.Errorf("reading the policy records of space %s: %w", spaceKey, err)
 	}
-	return policy.Evaluate(policy.Request{
+	res, err := policy.Evaluate(policy.Request{
 		Operation:     op,
 		SpaceKey:      spaceKey,
 		PageID:        pageID,
@@ -34,6 +34,10 @@ func (d *providerData) decide(ctx context.Context, op policy.Operation, spaceKey
 		RequirePolicy: d.requirePolicy,
 		Content:       content,
 	}, records)
+	if err == nil && res.NeedsApproval() {
+		res.ApprovalStatus, err = d.approvalsFor(ctx, spaceKey, user.AccountID, res)
+	}
+	return res, err
 }
 
 // reportDecision adds the plan-time diagnostics of a decision: an error when
@@ -46,6 +50,10 @@ func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result
 			fmt.Sprintf("%s: %s\n\nThe policy lives in %s. Change it in the administrators' workspace, or change this configuration.", subject, res.Reason, res.PolicyLocation))
 		return false
 	case policy.DecisionAllowedWithConfirmation:
+		if res.NeedsApproval() {
+			d.reportApproval(diags, res, subject)
+			return true
+		}
 		granted := "It has not been granted yet: to apply, set confirmations = [\"" + res.ConfirmationCode + "\"] in the provider block or CONFLUENCE_CONFIRMATIONS=" + res.ConfirmationCode + " for the apply."
 		if policy.Granted(res.ConfirmationCode, d.confirmations) {
 			granted = "It is granted for this run."
@@ -79,6 +87,9 @@ func (d *providerData) enforceAtApply(diags *diag.Diagnostics, res policy.Result
 			fmt.Sprintf("%s is denied: %s\n\nNothing was written. The policy lives in %s.", subject, res.Reason, res.PolicyLocation))
 		return false
 	case policy.DecisionAllowedWithConfirmation:
+		if res.NeedsApproval() {
+			return d.enforceApproval(diags, res, subject)
+		}
 		if !policy.Granted(res.ConfirmationCode, d.confirmations) {
 			diags.AddError("Confirmation Code Not Granted",
 				fmt.Sprintf("%s needs confirmation code %s, which was not granted. Nothing was written.\n\nAn approver who reviewed the plan grants it with CONFLUENCE_CONFIRMATIONS=%s (or the provider's confirmations argument) for the apply. A code granted for a different change does not unlock this one.",
