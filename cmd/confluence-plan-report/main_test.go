@@ -483,3 +483,43 @@ func editRunbook(t *testing.T, s *site) {
 		t.Fatalf("editing the runbook: %d %s", resp.StatusCode, out)
 	}
 }
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args    []string
+		env     map[string]string
+		want    string
+		code    int
+		wantOut string
+	}{
+		{args: []string{"frobnicate"}, want: `unknown command "frobnicate"`, code: 1},
+		{args: []string{}, want: "give --plan", code: 1},
+		{args: []string{"--format", "xml", "--plan", "x"}, want: "--format", code: 1},
+		{args: []string{"--plan", "/nonexistent/plan.json"}, want: "--plan", code: 1},
+		{args: []string{"approve", "update_page-0123456789", "--space", "DOCS", "--reason", "r"}, want: "set CONFLUENCE_API_TOKEN, CONFLUENCE_EMAIL, CONFLUENCE_URL", code: 1},
+		{args: []string{"audit", "--space", "DOCS", "--since", "last week"}, want: "--since", code: 1},
+		{args: []string{"audit", "--since", "2026-11-01"}, want: "--space is required", code: 1},
+		{args: []string{"version"}, wantOut: "confluence-plan-report dev", code: 0},
+		{args: []string{"help"}, wantOut: "Usage:", code: 0},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr, func(k string) string { return tt.env[k] })
+		if code != tt.code || !strings.Contains(stderr.String(), tt.want) || !strings.Contains(stdout.String(), tt.wantOut) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", tt.args, code, stdout.String(), stderr.String(), tt.code, tt.want+tt.wantOut)
+		}
+	}
+}
+
+// The report reads the plan JSON from stdin and writes to --out.
+func TestReportFromStdinToFile(t *testing.T) {
+	plan := `{"format_version":"1.2","terraform_version":"1.11.4","resource_changes":[{"address":"confluence_page.p","mode":"managed","type":"confluence_page","name":"p",
+"change":{"actions":["create"],"before":null,"after":{"space_key":"DOCS","title":"P","markdown":"x","policy_decision":"allowed","confirmation_code":""},"after_unknown":{}}}]}`
+	out := filepath.Join(t.TempDir(), "report.md")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--plan", "-", "--out", out}, strings.NewReader(plan), &stdout, &stderr, os.Getenv)
+	md, _ := os.ReadFile(out)
+	if code != 0 || !strings.Contains(string(md), "| `confluence_page.p` | create_page | DOCS | P | allowed |") {
+		t.Errorf("exit %d, stderr %s, report:\n%s", code, stderr.String(), md)
+	}
+}
