@@ -140,7 +140,7 @@ func ParseApprovalExpiry(s string, now time.Time) (time.Time, error) {
 	case at.Sub(now) > MaxApprovalLifetime:
 		return time.Time{}, fmt.Errorf("expiry %s is more than %d days away: approvals are short-lived", at.UTC().Format(time.RFC3339), int(MaxApprovalLifetime/(24*time.Hour)))
 	}
-	return at.UTC(), nil
+	return at.UTC().Truncate(time.Second), nil
 }
 
 // ApprovalRequirement is what one governing policy demands of a gated change:
