@@ -107,7 +107,7 @@ func readInput(planPath, logPath string, stdin io.Reader) (report.Input, error) 
 		if err != nil {
 			return in, fmt.Errorf("--plan: %w", err)
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		if in.PlanJSON, err = io.ReadAll(f); err != nil {
 			return in, fmt.Errorf("--plan: %w", err)
 		}
@@ -117,7 +117,7 @@ func readInput(planPath, logPath string, stdin io.Reader) (report.Input, error) 
 		if err != nil {
 			return in, fmt.Errorf("--log: %w", err)
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		errs, warns, tf, err := report.ReadStream(f)
 		if err != nil {
 			return in, fmt.Errorf("--log %s: %w", logPath, err)

@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,44 +27,20 @@ import (
 // on the plans Terraform produced. TF_ACC=1 turns them on, as for the
 // provider's acceptance tests.
 
-var (
-	buildOnce   sync.Once
-	providerDir string
-	buildErr    error
-)
-
-// buildProvider compiles the provider once per test binary into a directory
-// dev_overrides points at.
+// buildProvider compiles the provider into a directory dev_overrides points at.
 func buildProvider(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
-		if err != nil {
-			buildErr = fmt.Errorf("locating the module: %w", err)
-			return
-		}
-		providerDir, buildErr = os.MkdirTemp("", "plan-report-provider-")
-		if buildErr != nil {
-			return
-		}
-		build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-confluence"), ".")
-		build.Dir = strings.TrimSpace(string(out))
-		if out, err := build.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building the provider: %w\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	out, err := exec.CommandContext(t.Context(), "go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		t.Fatalf("locating the module: %v", err)
 	}
-	return providerDir
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if providerDir != "" {
-		_ = os.RemoveAll(providerDir)
+	dir := t.TempDir()
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(dir, "terraform-provider-confluence"), ".")
+	build.Dir = strings.TrimSpace(string(out))
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	os.Exit(code)
+	return dir
 }
 
 // site is an emulator and the Terraform environment pointing at it.
@@ -137,7 +112,7 @@ func (w *workspace) env() []string {
 
 // run runs terraform and returns its stdout; err is set when it fails.
 func (w *workspace) run(args ...string) (string, error) {
-	cmd := exec.Command(w.s.tf, args...)
+	cmd := exec.CommandContext(w.s.t.Context(), w.s.tf, args...)
 	cmd.Dir, cmd.Env = w.dir, w.env()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -159,10 +134,10 @@ func (w *workspace) mustRun(args ...string) string {
 
 // plan saves a plan and its -json stream, and the plan's JSON when the plan
 // succeeded. It returns the paths and whether terraform plan succeeded.
-func (w *workspace) plan(name string, extra ...string) (planJSON, stream string, ok bool) {
+func (w *workspace) plan(name string) (planJSON, stream string, ok bool) {
 	w.s.t.Helper()
 	stream = filepath.Join(w.dir, name+".jsonl")
-	out, err := w.run(append([]string{"plan", "-json", "-out=" + name + ".tfplan"}, extra...)...)
+	out, err := w.run("plan", "-json", "-out="+name+".tfplan")
 	if werr := os.WriteFile(stream, []byte(out), 0o600); werr != nil {
 		w.s.t.Fatal(werr)
 	}
@@ -477,7 +452,7 @@ func editRunbook(t *testing.T, s *site) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		out, _ := io.ReadAll(resp.Body)
 		t.Fatalf("editing the runbook: %d %s", resp.StatusCode, out)

@@ -95,7 +95,7 @@ func Approve(ctx context.Context, client *confluence.Client, opts ApproveOptions
 			return out, fmt.Errorf("writing the approval of %s as space property %q in space %s (writing space properties needs space admin): %w", c, key, opts.SpaceKey, err)
 		}
 		if p.AuthorID != "" && p.AuthorID != me.AccountID {
-			return out, fmt.Errorf("Confluence recorded the approval of %s as written by %s, not by %s", c, p.AuthorID, me.AccountID)
+			return out, fmt.Errorf("the approval of %s was recorded by Confluence as written by %s, not by %s", c, p.AuthorID, me.AccountID)
 		}
 		out = append(out, Approved{Code: c, PropertyKey: key, Approver: me, ExpiresAt: expires})
 	}

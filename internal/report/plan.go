@@ -561,7 +561,7 @@ func adminChange(rc *tfjson.ResourceChange, actions []string) AdminChange {
 		if bs[k] != nil && bs[k] != false || as[k] != nil && as[k] != false || strings.Contains(k, "token") && !strings.HasSuffix(k, "_version") && !strings.HasSuffix(k, "_at") {
 			continue // sensitive or write-only: never reported
 		}
-		var b, a any = before[k], after[k]
+		b, a := before[k], after[k]
 		if unknown[k] == true {
 			a = "(known after apply)"
 		}
