@@ -119,19 +119,25 @@ func (d *providerData) reportApproval(diags *diag.Diagnostics, res policy.Result
 // confirmations is refused outright: whoever runs the apply (often the
 // automation itself) must not be able to approve its own change.
 func (d *providerData) enforceApproval(diags *diag.Diagnostics, res policy.Result, subject string) bool {
+	return d.checkApproval(diags, res, subject, "Nothing was written.")
+}
+
+// checkApproval is enforceApproval for any operation; nothing says what was
+// not done ("Nothing was written.", "Nothing was returned.").
+func (d *providerData) checkApproval(diags *diag.Diagnostics, res policy.Result, subject, nothing string) bool {
 	if policy.Granted(res.ConfirmationCode, d.confirmations) {
 		diags.AddError("Confirmation Not Accepted From Confirmations",
-			fmt.Sprintf("%s needs code %s, and the provider's confirmations (CONFLUENCE_CONFIRMATIONS) list it, but the governing policy names approvers, so only their approval recorded in Confluence grants it. Nothing was written.\n\n"+
+			fmt.Sprintf("%s needs code %s, and the provider's confirmations (CONFLUENCE_CONFIRMATIONS) list it, but the governing policy names approvers, so only their approval recorded in Confluence grants it. %s\n\n"+
 				"Remove the code from the confirmations. A listed approver approves it with their own credentials: confluence-plan-report approve %s --space %s --reason \"…\"",
-				subject, res.ConfirmationCode, res.ConfirmationCode, approvalSpace(res)))
+				subject, res.ConfirmationCode, nothing, res.ConfirmationCode, approvalSpace(res)))
 		return false
 	}
 	st := res.ApprovalStatus
 	if st == nil || !st.Granted {
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s needs code %s approved by its approvers, and it is not: %s. Nothing was written.\n\n"+
+		fmt.Fprintf(&b, "%s needs code %s approved by its approvers, and it is not: %s. %s\n\n"+
 			"A listed approver who is not the automation account approves it with their own credentials: confluence-plan-report approve %s --space %s --reason \"…\"\n",
-			subject, res.ConfirmationCode, strings.TrimPrefix(strings.TrimSuffix(approvalState(res), ")"), "waiting ("), res.ConfirmationCode, approvalSpace(res))
+			subject, res.ConfirmationCode, strings.TrimPrefix(strings.TrimSuffix(approvalState(res), ")"), "waiting ("), nothing, res.ConfirmationCode, approvalSpace(res))
 		writeRefused(&b, st)
 		diags.AddError("Approval Required", strings.TrimRight(b.String(), "\n"))
 		return false

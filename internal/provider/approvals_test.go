@@ -229,3 +229,46 @@ func TestAccOperationPolicyResource_approvers(t *testing.T) {
 		),
 	})
 }
+
+// A read gated under a policy naming approvers: the provider's confirmations
+// do not grant it, a listed approver's approval does.
+func TestAccPageDataSource_approvals(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	f := seedPagesFixture(t, site)
+	s := newSeeder(t, site)
+	s.governReader("DOCS", map[policy.Operation]policy.Level{policy.GetPage: policy.AllowedWithConfirmation})
+	value, err := policy.EncodePolicy(policy.PolicyRecord{Connection: "reader-ci",
+		Levels: map[policy.Operation]policy.Level{policy.GetPage: policy.AllowedWithConfirmation}, Approvers: []string{editorEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.client.PutSpaceProperty(context.Background(), s.spaceID("DOCS"), policy.PolicyPropertyKey("reader-ci"), json.RawMessage(value)); err != nil {
+		t.Fatal(err)
+	}
+	site.emu.Grant(editorEmail, "DOCS", emulator.PermAdmin)
+	code := policy.ConfirmationCode(policy.GetPage, "reader-ci", "DOCS", f.beta.ID, "")
+	byID := fmt.Sprintf("\ndata \"confluence_page\" \"beta\" {\n  id = %q\n}\n", f.beta.ID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      site.providerBlock(readerEmail, readerToken, fmt.Sprintf("confirmations = [%q]", code)) + byID,
+				ExpectError: wrappedError(`Confirmation Not Accepted From Confirmations.*` + code + `.*Nothing was returned`),
+			},
+			{
+				Config:      site.providerBlock(readerEmail, readerToken) + byID,
+				ExpectError: wrappedError(`Approval Required.*has 0. Nothing was returned`),
+			},
+			{
+				PreConfig: func() {
+					if err := approveAs(t, site, editorEmail, editorToken, code); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: site.providerBlock(readerEmail, readerToken) + byID,
+				Check:  resource.TestCheckResourceAttr("data.confluence_page.beta", "title", "Beta guide"),
+			},
+		},
+	})
+}

@@ -555,6 +555,9 @@ func (d *providerData) authorizeRead(ctx context.Context, diags *diag.Diagnostic
 	case policy.DecisionDenied:
 		return d.reportDecision(diags, res, subject)
 	case policy.DecisionAllowedWithConfirmation:
+		if res.NeedsApproval() {
+			return d.checkApproval(diags, res, subject, "Nothing was returned.")
+		}
 		if policy.Granted(res.ConfirmationCode, d.confirmations) {
 			return true
 		}
