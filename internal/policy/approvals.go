@@ -45,14 +45,14 @@ const (
 	MaxApprovalReasonLength = 500
 )
 
-var codePattern = regexp.MustCompile(`^([a-z_]+)-[0-9a-f]{10}$`)
+var codePattern = regexp.MustCompile(fmt.Sprintf(`^([a-z_]+)-[0-9a-f]{%d}$`, confirmationHexDigits))
 
 // ValidateCode checks that code looks like a confirmation code
 // ("update_page-3f9a1c2b7e") for a known operation.
 func ValidateCode(code string) error {
 	m := codePattern.FindStringSubmatch(code)
 	if m == nil {
-		return fmt.Errorf("%q is not a confirmation code: codes look like update_page-3f9a1c2b7e (an operation, a dash and 10 hex digits)", code)
+		return fmt.Errorf("%q is not a confirmation code: codes are an operation, a dash and %d hex digits, as the plan shows them", code, confirmationHexDigits)
 	}
 	if !Operation(m[1]).Valid() {
 		return fmt.Errorf("confirmation code %q names unknown operation %q", code, m[1])

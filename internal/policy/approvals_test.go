@@ -15,7 +15,12 @@ const (
 	aliceID = "557058:alice"
 	bobID   = "557058:bob"
 	eveID   = "557058:eve"
-	code    = "update_page-3f9a1c2b7e"
+)
+
+// Codes as the provider makes them, whatever their length.
+var (
+	code      = ConfirmationCode(UpdatePage, "docs-bot", "DOCS", "42", "x")
+	otherCode = ConfirmationCode(UpdatePage, "docs-bot", "DOCS", "42", "y")
 )
 
 var approvalNow = time.Date(2026, 11, 29, 17, 0, 0, 0, time.UTC)
@@ -87,7 +92,7 @@ func TestVerifyApprovals(t *testing.T) {
 			refusedWhy: "no expiry"},
 		{name: "value names another code", reqs: one,
 			records: func(t *testing.T) []StoredApproval {
-				return []StoredApproval{stored(t, code, aliceID, func(v *ApprovalValue, _ *StoredApproval) { v.Code = "update_page-0000000000" })}
+				return []StoredApproval{stored(t, code, aliceID, func(v *ApprovalValue, _ *StoredApproval) { v.Code = otherCode })}
 			},
 			refusedWhy: "names code"},
 		{name: "written under another approver's key", reqs: one,
@@ -107,7 +112,7 @@ func TestVerifyApprovals(t *testing.T) {
 			refusedWhy: "not an approval record"},
 		{name: "other codes ignored", reqs: one,
 			records: func(t *testing.T) []StoredApproval {
-				return []StoredApproval{stored(t, "update_page-0000000000", aliceID, nil), {Key: "terraform.policy.docs-bot", Value: []byte(`{}`)}}
+				return []StoredApproval{stored(t, otherCode, aliceID, nil), {Key: "terraform.policy.docs-bot", Value: []byte(`{}`)}}
 			},
 			missingWhat: "has 0"},
 		{name: "two required, one given", reqs: two,
@@ -214,7 +219,8 @@ func TestEncodeApproval(t *testing.T) {
 	}{
 		{name: "ok", v: ApprovalValue{Code: code, Reason: "PR 42", ExpiresAt: approvalNow}},
 		{name: "bad code", v: ApprovalValue{Code: "update_page-XYZ", Reason: "r", ExpiresAt: approvalNow}, wantErr: "not a confirmation code"},
-		{name: "unknown operation", v: ApprovalValue{Code: "drop_space-0123456789", Reason: "r", ExpiresAt: approvalNow}, wantErr: "unknown operation"},
+		{name: "short code", v: ApprovalValue{Code: code[:len(code)-1], Reason: "r", ExpiresAt: approvalNow}, wantErr: "not a confirmation code"},
+		{name: "unknown operation", v: ApprovalValue{Code: "drop_space-" + strings.Repeat("a", confirmationHexDigits), Reason: "r", ExpiresAt: approvalNow}, wantErr: "unknown operation"},
 		{name: "no reason", v: ApprovalValue{Code: code, Reason: "  ", ExpiresAt: approvalNow}, wantErr: "needs a reason"},
 		{name: "no expiry", v: ApprovalValue{Code: code, Reason: "r"}, wantErr: "no expiry"},
 	}
@@ -285,7 +291,7 @@ func TestCheckApprover(t *testing.T) {
 		{name: "listed approver", me: testAccounts[aliceID], code: code},
 		{name: "the bot, although listed", me: testAccounts[botID], code: code, wantErr: "no identity approves its own change"},
 		{name: "not listed", me: testAccounts[eveID], code: code, wantErr: "not a listed approver"},
-		{name: "operation not gated by approvers", me: testAccounts[aliceID], code: "delete_page-0123456789", wantErr: "names approvers for delete_page"},
+		{name: "operation not gated by approvers", me: testAccounts[aliceID], code: ConfirmationCode(DeletePage, "docs-bot", "DOCS", "42", ""), wantErr: "names approvers for delete_page"},
 		{name: "not a code", me: testAccounts[aliceID], code: "yes", wantErr: "not a confirmation code"},
 	}
 	for _, tt := range tests {

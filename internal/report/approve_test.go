@@ -16,7 +16,8 @@ import (
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
-const approveCode = "update_page-0123456789"
+// approveCode is a code as the provider makes it, whatever its length.
+var approveCode = policy.ConfirmationCode(policy.UpdatePage, "docs-bot", "DOCS", "42", "x")
 
 // approveSite is a demo emulator where docs-bot's updates in DOCS need the
 // approval of editor@example.com (who holds space admin) or admin@example.com.
