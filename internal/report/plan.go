@@ -197,10 +197,15 @@ type Input struct {
 	StreamTFVer  string
 }
 
+// The provider's diagnostics start with a subject naming operation, page and
+// space, in one of two forms: `Deleting page 7 ("Old") in space DOCS
+// (delete_page)` and, from policy.Request.Subject, `delete_page on page
+// "Old" (id 7) in space DOCS`. Both are read.
 var (
-	subjectOp        = regexp.MustCompile(`\((create_page|update_page|delete_page)\)`)
+	subjectOp        = regexp.MustCompile(`\((create_page|update_page|delete_page)\)|^(create_page|update_page|delete_page) on page`)
 	subjectPage      = regexp.MustCompile(`page (\d+) \("((?:[^"\\]|\\.)*)"\) in space (\S+)`)
-	subjectNewPage   = regexp.MustCompile(`Creating page "((?:[^"\\]|\\.)*)" in space (\S+)`)
+	subjectPageV2    = regexp.MustCompile(`on page "((?:[^"\\]|\\.)*)" \(id (\d+)\) in space (\S+)`)
+	subjectNewPage   = regexp.MustCompile(`Creating page "((?:[^"\\]|\\.)*)" in space (\S+)|create_page on page "((?:[^"\\]|\\.)*)" in space (\S+)`)
 	approvalStateRe  = regexp.MustCompile(`(?m)^Approval state: (approved|waiting) \((.*)\)$`)
 	editedByRe       = regexp.MustCompile(`edited in Confluence by (.+?) at (\S+?):`)
 	confirmationCode = regexp.MustCompile(`^Confirmation Required: (\S+)$`)
@@ -256,17 +261,17 @@ func Build(in Input) (Report, error) {
 		if d.Address != "" {
 			return d.Address
 		}
-		m := subjectPage.FindStringSubmatch(d.Detail)
-		if m == nil {
+		id, _, _, ok := subjectPageOf(d.Detail)
+		if !ok {
 			return ""
 		}
 		for _, addr := range order {
-			if byAddress[addr].PageID == m[1] {
+			if byAddress[addr].PageID == id {
 				return addr
 			}
 		}
 		// Without the plan JSON: the page stands for the resource.
-		return "page " + m[1]
+		return "page " + id
 	}
 	for i := range in.StreamErrors {
 		in.StreamErrors[i].Address = locate(in.StreamErrors[i])
@@ -304,7 +309,7 @@ func Build(in Input) (Report, error) {
 		switch {
 		case confirmationCode.MatchString(w.Summary):
 			code := confirmationCode.FindStringSubmatch(w.Summary)[1]
-			if op := subjectOp.FindStringSubmatch(w.Detail); op != nil && op[1] != c.Operation && c.Operation != "" && op[1] == "delete_page" {
+			if op := subjectOperation(w.Detail); op == "delete_page" && c.Operation != "" && c.Operation != op {
 				// A replacement: the delete of the old page is gated too.
 				c.Reason = strings.TrimSpace(c.Reason + " Deleting the old page needs code " + code + ".")
 				continue
@@ -401,19 +406,40 @@ func approvalFromDetail(detail string) Approval {
 	return Approval{State: ApprovalWaiting, Detail: "not granted yet: grant the code through the provider's confirmations (CONFLUENCE_CONFIRMATIONS) for the apply"}
 }
 
+// subjectOperation is the operation a diagnostic's subject names, or "".
+func subjectOperation(detail string) string {
+	m := subjectOp.FindStringSubmatch(detail)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
+}
+
+// subjectPageOf is the id, title and space of the existing page a
+// diagnostic's subject names.
+func subjectPageOf(detail string) (id, title, space string, ok bool) {
+	if m := subjectPage.FindStringSubmatch(detail); m != nil {
+		return m[1], unquote(m[2]), m[3], true
+	}
+	if m := subjectPageV2.FindStringSubmatch(detail); m != nil {
+		return m[2], unquote(m[1]), m[3], true
+	}
+	return "", "", "", false
+}
+
 // changeFromSubject makes a change known only from a diagnostic, whose
 // detail starts with the provider's subject ("Deleting page 1 ("T") in
 // space DOCS (delete_page)").
 func changeFromSubject(address, detail string) *Change {
 	c := &Change{Address: address, Actions: []string{}, LabelsAdded: []string{}, LabelsRemoved: []string{}, Decision: "unknown"}
-	if m := subjectOp.FindStringSubmatch(detail); m != nil {
-		c.Operation = m[1]
-		c.Actions = []string{map[string]string{"create_page": "create", "update_page": "update", "delete_page": "delete"}[m[1]]}
+	if op := subjectOperation(detail); op != "" {
+		c.Operation = op
+		c.Actions = []string{map[string]string{"create_page": "create", "update_page": "update", "delete_page": "delete"}[op]}
 	}
-	if m := subjectPage.FindStringSubmatch(detail); m != nil {
-		c.PageID, c.Title, c.SpaceKey = m[1], unquote(m[2]), m[3]
+	if id, title, space, ok := subjectPageOf(detail); ok {
+		c.PageID, c.Title, c.SpaceKey = id, title, space
 	} else if m := subjectNewPage.FindStringSubmatch(detail); m != nil {
-		c.Title, c.SpaceKey = unquote(m[1]), m[2]
+		c.Title, c.SpaceKey = unquote(m[1]+m[3]), m[2]+m[4]
 	}
 	return c
 }

@@ -135,6 +135,27 @@ func TestBuild(t *testing.T) {
 			},
 		},
 		{
+			name: "denied, subject in the policy.Request.Subject form", exit: ExitError, status: StatusDenied,
+			in: Input{HaveStream: true, StreamErrors: []Diagnostic{
+				warn("Operation Denied by Confluence Policy", "delete_page on page \"Old\" (id 7) in space OPS is denied: …", "")}},
+			check: func(t *testing.T, rep Report) {
+				c := rep.Changes[0]
+				if c.Address != "page 7" || c.Operation != "delete_page" || c.PageID != "7" || c.Title != "Old" || c.SpaceKey != "OPS" {
+					t.Errorf("change %+v", c)
+				}
+			},
+		},
+		{
+			name: "denied create, subject in the policy.Request.Subject form", exit: ExitError, status: StatusDenied,
+			in: Input{HaveStream: true, StreamErrors: []Diagnostic{
+				warn("Operation Denied by Confluence Policy", `create_page on page "New" in space DOCS is denied: …`, "confluence_page.new")}},
+			check: func(t *testing.T, rep Report) {
+				if c := rep.Changes[0]; c.Operation != "create_page" || c.Title != "New" || c.SpaceKey != "DOCS" {
+					t.Errorf("change %+v", c)
+				}
+			},
+		},
+		{
 			name: "denied create", exit: ExitError, status: StatusDenied,
 			in: Input{HaveStream: true, StreamErrors: []Diagnostic{
 				warn("Operation Denied by Confluence Policy", `Creating page "New" in space DOCS (create_page): denied.`, "confluence_page.new")}},
