@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Property is a space or page (content) property.
@@ -17,6 +18,12 @@ type Property struct {
 	ID, Key string
 	Value   json.RawMessage
 	Version int // the current version number; in an update, the new one
+	// AuthorID is the account Confluence records as the author of the
+	// current version: SpaceProperty.version.createdBy for space properties,
+	// ContentProperty.version.authorId for page properties (v2 OpenAPI).
+	AuthorID string
+	// UpdatedAt is when the current version was created (version.createdAt).
+	UpdatedAt time.Time
 }
 
 type propertyJSON struct {
@@ -24,12 +31,19 @@ type propertyJSON struct {
 	Key     string          `json:"key"`
 	Value   json.RawMessage `json:"value"`
 	Version struct {
-		Number int `json:"number"`
+		Number    int       `json:"number"`
+		CreatedBy string    `json:"createdBy"` // space properties
+		AuthorID  string    `json:"authorId"`  // content properties
+		CreatedAt timestamp `json:"createdAt"`
 	} `json:"version"`
 }
 
 func (p propertyJSON) toProperty() Property {
-	return Property{ID: p.ID, Key: p.Key, Value: p.Value, Version: p.Version.Number}
+	author := p.Version.CreatedBy
+	if author == "" {
+		author = p.Version.AuthorID
+	}
+	return Property{ID: p.ID, Key: p.Key, Value: p.Value, Version: p.Version.Number, AuthorID: author, UpdatedAt: time.Time(p.Version.CreatedAt)}
 }
 
 // propertyOwner names a property collection: /spaces/{space-id}/properties or

@@ -126,6 +126,9 @@ var demoAccounts = []Account{
 	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000002", Email: "bot@example.com", Token: "bot-token", DisplayName: "Docs Bot"},
 	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000003", Email: "editor@example.com", Token: "editor-token", DisplayName: "Erin Editor"},
 	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000004", Email: "reader@example.com", Token: "reader-token", DisplayName: "Riley Reader"},
+	// A person who reviews the automation's changes: space admin in DOCS,
+	// which writing an approval (a space property) needs.
+	{AccountID: "557058:0a1b2c3d-0000-4000-8000-000000000005", Email: "approver@example.com", Token: "approver-token", DisplayName: "Alice Approver"},
 }
 
 // DemoAccounts returns the accounts NewDemo seeds, tokens included.
@@ -145,6 +148,7 @@ func NewDemo(opts Options) *Emulator {
 	e.Grant("editor@example.com", "DOCS", PermEdit)
 	e.Grant("reader@example.com", "DOCS", PermView)
 	e.Grant("reader@example.com", "OPS", PermView)
+	e.Grant("approver@example.com", "DOCS", PermAdmin)
 	return e
 }
 

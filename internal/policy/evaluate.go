@@ -6,6 +6,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -49,6 +50,19 @@ type Result struct {
 	// PolicyLocation says where the deciding record lives, e.g.
 	// `space property "terraform.policy.ci-bot" in space DOCS`.
 	PolicyLocation string
+	// Approvals is set for an allowed_with_confirmation decision whose
+	// governing policy names approvers: the code is then granted only by
+	// approval records (VerifyApprovals), never by the provider's
+	// confirmations. Empty: the confirmations grant it (the weaker mode).
+	Approvals []ApprovalRequirement
+	// ApprovalStatus is the verdict on the approval records, filled in by
+	// the provider after reading them; nil until then.
+	ApprovalStatus *ApprovalStatus
+}
+
+// NeedsApproval reports whether the decision is granted only by approvals.
+func (r Result) NeedsApproval() bool {
+	return r.Decision == DecisionAllowedWithConfirmation && len(r.Approvals) > 0
 }
 
 // verdict is what one governing connection says about a request.
@@ -57,6 +71,7 @@ type verdict struct {
 	level      Level
 	clause     string // why, as a clause of the reason sentence
 	location   string
+	approval   *ApprovalRequirement // the policy's approvers, if it names any
 }
 
 // Evaluate decides req against the records of req's space (DESIGN.md,
@@ -127,10 +142,14 @@ func evaluate(req Request, records SpaceRecords) (Result, error) {
 	sort.Strings(names)
 	level := MostRestrictive(levels...)
 	var clauses, locations []string
+	var approvals []ApprovalRequirement
 	for _, v := range governing {
 		if v.level == level {
 			clauses = append(clauses, v.clause)
 			locations = append(locations, v.location)
+			if v.approval != nil {
+				approvals = append(approvals, *v.approval)
+			}
 		}
 	}
 	why := strings.Join(clauses, "; ")
@@ -151,6 +170,11 @@ func evaluate(req Request, records SpaceRecords) (Result, error) {
 		res.ConfirmationCode = ConfirmationCode(req.Operation, res.Connection, req.SpaceKey,
 			PageIdentity(req.Operation, req.PageID, req.PageTitle), req.Content)
 		res.Reason = fmt.Sprintf("%s needs confirmation: %s.", subject, why)
+		if len(approvals) > 0 {
+			res.Approvals = approvals
+			res.Reason = fmt.Sprintf("%s needs approval: %s; a listed approver approves it with their own credentials (confluence-plan-report approve %s --space %s --reason ...).",
+				subject, why, res.ConfirmationCode, req.SpaceKey)
+		}
 	default:
 		res.Reason = fmt.Sprintf("%s is denied: %s.", subject, why)
 	}
@@ -171,12 +195,17 @@ func judge(req Request, rec ConnectionRecord, records SpaceRecords) verdict {
 	location := fmt.Sprintf("space property %q in space %s", PolicyPropertyKey(rec.Name), req.SpaceKey)
 	if pol, ok := records.Policy(rec.Name); ok {
 		l := pol.Level(req.Operation)
-		return verdict{
+		v := verdict{
 			connection: rec.Name,
 			level:      l,
 			clause:     fmt.Sprintf("connection %q sets %s to %s", rec.Name, req.Operation, l),
 			location:   location,
 		}
+		if n := pol.Required(); n > 0 {
+			v.approval = &ApprovalRequirement{Connection: rec.Name, Approvers: slices.Clone(pol.Approvers), Required: n}
+			v.clause += fmt.Sprintf(" and requires %d approval(s) from %s", n, strings.Join(pol.Approvers, ", "))
+		}
+		return v
 	}
 	l := DefaultLevel(req.Operation)
 	return verdict{

@@ -26,6 +26,16 @@ const (
 // than half understood.
 const SchemaVersion = 1
 
+// PolicySchemaVersionApprovals is the version of a policy record that names
+// approvers. Such a record is written as version 2 so that a provider too old
+// to know approvers refuses it ("upgrade the provider") instead of ignoring
+// the approvers and accepting CONFLUENCE_CONFIRMATIONS: an older reader must
+// never loosen the policy. Records without approvers stay version 1.
+const PolicySchemaVersionApprovals = 2
+
+// MaxApprovers bounds the approver list of a policy record.
+const MaxApprovers = 50
+
 // MaxConnectionNameLength keeps the longest property key
 // ("terraform.connection." + name) far below Confluence's 255-character limit.
 const MaxConnectionNameLength = 64
@@ -113,11 +123,19 @@ func (r ConnectionRecord) Validate() error {
 // PolicyRecord is the operation policy of one connection, stored under
 // PolicyPropertyKey(Connection) in every space of the connection's scope.
 type PolicyRecord struct {
-	Connection    string
-	Levels        map[Operation]Level // an operation missing here gets DefaultLevel
-	ManagedBy     string              // account id of the admin that wrote the record
-	UpdatedAt     time.Time
-	SchemaVersion int // see ConnectionRecord.SchemaVersion
+	Connection string
+	Levels     map[Operation]Level // an operation missing here gets DefaultLevel
+	// Approvers are the accounts (e-mail addresses or account ids) whose
+	// approval, recorded in Confluence, grants an allowed_with_confirmation
+	// change; empty means confirmation codes are granted through the
+	// provider's confirmations (the weaker mode). See approvals.go.
+	Approvers []string
+	// RequiredApprovals is how many distinct approvers must approve a code;
+	// 0 means 1. Only meaningful with Approvers.
+	RequiredApprovals int
+	ManagedBy         string // account id of the admin that wrote the record
+	UpdatedAt         time.Time
+	SchemaVersion     int // see ConnectionRecord.SchemaVersion
 }
 
 // Level is the level the policy sets for op, or DefaultLevel(op) when it sets
@@ -142,6 +160,45 @@ func (p PolicyRecord) Validate() error {
 			_, err := ParseLevel(string(l))
 			return fmt.Errorf("policy of connection %q, operation %s: %w", p.Connection, op, err)
 		}
+	}
+	return ValidateApprovers(p.Approvers, p.RequiredApprovals)
+}
+
+// Required is the number of approvals a gated change needs under p: 0 when p
+// names no approvers (confirmation codes are granted by the apply's
+// confirmations instead), otherwise RequiredApprovals, at least 1.
+func (p PolicyRecord) Required() int {
+	if len(p.Approvers) == 0 {
+		return 0
+	}
+	return max(p.RequiredApprovals, 1)
+}
+
+// ValidateApprovers checks an approver list and the number of approvals
+// required: non-empty entries, no duplicates (e-mail addresses compared
+// without case), and 1 ≤ required ≤ len(approvers) when approvers are named.
+func ValidateApprovers(approvers []string, required int) error {
+	if len(approvers) > MaxApprovers {
+		return fmt.Errorf("%d approvers are named: name at most %d", len(approvers), MaxApprovers)
+	}
+	seen := map[string]bool{}
+	for _, a := range approvers {
+		if strings.TrimSpace(a) == "" || strings.TrimSpace(a) != a {
+			return fmt.Errorf("approver %q is empty or has surrounding spaces: name an e-mail address or an Atlassian account id", a)
+		}
+		k := strings.ToLower(a)
+		if seen[k] {
+			return fmt.Errorf("approver %q is named twice", a)
+		}
+		seen[k] = true
+	}
+	switch {
+	case required < 0:
+		return fmt.Errorf("required_approvals is %d: it must be at least 1", required)
+	case len(approvers) == 0 && required > 1:
+		return fmt.Errorf("required_approvals is %d but no approvers are named: name at least %d approvers", required, required)
+	case required > len(approvers) && len(approvers) > 0:
+		return fmt.Errorf("required_approvals is %d but only %d approvers are named: no gated change could ever be approved", required, len(approvers))
 	}
 	return nil
 }
@@ -170,11 +227,13 @@ type connectionJSON struct {
 }
 
 type policyJSON struct {
-	SchemaVersion int               `json:"schema_version"`
-	Connection    string            `json:"connection"`
-	Levels        map[string]string `json:"levels"`
-	ManagedBy     string            `json:"managed_by"`
-	UpdatedAt     time.Time         `json:"updated_at,omitzero"`
+	SchemaVersion     int               `json:"schema_version"`
+	Connection        string            `json:"connection"`
+	Levels            map[string]string `json:"levels"`
+	Approvers         []string          `json:"approvers,omitempty"`
+	RequiredApprovals int               `json:"required_approvals,omitempty"`
+	ManagedBy         string            `json:"managed_by"`
+	UpdatedAt         time.Time         `json:"updated_at,omitzero"`
 }
 
 // EncodeConnection validates r and returns the JSON value stored under
@@ -220,6 +279,11 @@ func EncodePolicy(p PolicyRecord) ([]byte, error) {
 			w.Levels[string(op)] = string(l)
 		}
 	}
+	if len(p.Approvers) > 0 {
+		w.SchemaVersion = PolicySchemaVersionApprovals
+		w.Approvers = append([]string(nil), p.Approvers...)
+		w.RequiredApprovals = p.Required()
+	}
 	return json.Marshal(w)
 }
 
@@ -236,7 +300,7 @@ func DecodeConnection(key string, raw []byte) (ConnectionRecord, error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return ConnectionRecord{}, decodeError(key, "connection", fmt.Errorf("invalid JSON: %w", err))
 	}
-	if err := checkSchemaVersion(w.SchemaVersion); err != nil {
+	if err := checkSchemaVersion(w.SchemaVersion, SchemaVersion); err != nil {
 		return ConnectionRecord{}, decodeError(key, "connection", err)
 	}
 	if w.Name != name {
@@ -272,7 +336,7 @@ func DecodePolicy(key string, raw []byte) (PolicyRecord, error) {
 	if err := json.Unmarshal(raw, &w); err != nil {
 		return PolicyRecord{}, decodeError(key, "policy", fmt.Errorf("invalid JSON: %w", err))
 	}
-	if err := checkSchemaVersion(w.SchemaVersion); err != nil {
+	if err := checkSchemaVersion(w.SchemaVersion, PolicySchemaVersionApprovals); err != nil {
 		return PolicyRecord{}, decodeError(key, "policy", err)
 	}
 	if w.Connection != name {
@@ -284,6 +348,14 @@ func DecodePolicy(key string, raw []byte) (PolicyRecord, error) {
 		ManagedBy:     w.ManagedBy,
 		UpdatedAt:     w.UpdatedAt,
 		SchemaVersion: w.SchemaVersion,
+	}
+	if w.SchemaVersion >= PolicySchemaVersionApprovals {
+		p.Approvers, p.RequiredApprovals = w.Approvers, w.RequiredApprovals
+	} else if len(w.Approvers) > 0 {
+		// Approvers in a version 1 record were not written by this provider;
+		// reading them as approvals could loosen nothing, but silently
+		// dropping them would, so the record is refused.
+		return PolicyRecord{}, decodeError(key, "policy", errors.New("a schema_version 1 record names approvers: re-apply the administrators' workspace to rewrite it"))
 	}
 	for name, level := range w.Levels {
 		op := Operation(name)
@@ -306,12 +378,12 @@ func decodeError(key, kind string, err error) error {
 	return fmt.Errorf("space property %q holds an invalid %s record: %w", key, kind, err)
 }
 
-func checkSchemaVersion(v int) error {
+func checkSchemaVersion(v, newest int) error {
 	switch {
 	case v == 0:
 		return errors.New("schema_version is missing: the record was not written by this provider; re-apply the admin workspace to rewrite it")
-	case v > SchemaVersion:
-		return fmt.Errorf("schema_version %d is newer than this provider understands (%d): upgrade the provider", v, SchemaVersion)
+	case v > newest:
+		return fmt.Errorf("schema_version %d is newer than this provider understands (%d): upgrade the provider", v, newest)
 	case v < 0:
 		return fmt.Errorf("schema_version %d is invalid", v)
 	}

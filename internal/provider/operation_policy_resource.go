@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -53,6 +54,9 @@ type operationPolicyModel struct {
 	UpdatePage  types.String `tfsdk:"update_page"`
 	DeletePage  types.String `tfsdk:"delete_page"`
 	Spaces      types.Set    `tfsdk:"spaces"`
+	// Approvers and RequiredApprovals: see operation_policy_approvers.go.
+	Approvers         types.Set   `tfsdk:"approvers"`
+	RequiredApprovals types.Int64 `tfsdk:"required_approvals"`
 }
 
 // levels returns the level attribute of every operation.
@@ -103,6 +107,7 @@ func operationPolicyResourceSchema() schema.Schema {
 			ElementType:         types.StringType,
 		},
 	}
+	maps.Copy(attrs, approverAttributes())
 	descriptions := map[policy.Operation]string{
 		policy.SearchPages: "Searching pages (the `confluence_pages` data source).",
 		policy.GetPage:     "Reading one page (the `confluence_page` data source). Refreshing pages Terraform already manages is not governed.",
@@ -177,7 +182,7 @@ func (r *OperationPolicyResource) ModifyPlan(ctx context.Context, req resource.M
 		anchors = setStrings(ctx, state.Spaces, &resp.Diagnostics)
 	}
 	rec, ok := r.connectionRecord(ctx, &resp.Diagnostics, plan.Connection.ValueString(), anchors)
-	if !ok || !r.checkNotSelfRecord(ctx, &resp.Diagnostics, rec) {
+	if !ok || !r.checkNotSelfRecord(ctx, &resp.Diagnostics, rec) || !checkApprovers(ctx, &resp.Diagnostics, plan, rec) {
 		return
 	}
 	plan.ID = plan.Connection
@@ -187,7 +192,7 @@ func (r *OperationPolicyResource) ModifyPlan(ctx context.Context, req resource.M
 	// now would have to stay identical). Checking the records themselves, not
 	// only the state, keeps a plan without refresh empty after the connection
 	// copied or removed policy records when its scope changed.
-	if state == nil || !sameLevels(state.levelMap(), plan.levelMap()) || !r.storedEverywhere(ctx, plan, rec) {
+	if state == nil || !sameLevels(state.levelMap(), plan.levelMap()) || !sameApprovers(ctx, *state, plan) || !r.storedEverywhere(ctx, plan, rec) {
 		plan.Spaces = types.SetUnknown(types.StringType)
 	} else {
 		plan.Spaces = state.Spaces
@@ -204,7 +209,7 @@ func (r *OperationPolicyResource) storedEverywhere(ctx context.Context, plan ope
 			return false
 		}
 		pol, ok := records.Policy(rec.Name)
-		if !ok || !sameLevels(plan.levelMap(), effectiveLevels(pol)) {
+		if !ok || !sameLevels(plan.levelMap(), effectiveLevels(pol)) || !storedApprovers(ctx, plan, pol) {
 			return false
 		}
 	}
@@ -348,11 +353,17 @@ func (r *OperationPolicyResource) write(ctx context.Context, diags *diag.Diagnos
 		addAPIError(diags, "Unable to Read Current User", "While writing the operation policy of connection "+quote(name), r.data.email, err)
 		return
 	}
+	if !checkApprovers(ctx, diags, *plan, rec) {
+		return
+	}
+	approvers, required := plan.approvers(ctx, diags)
 	value, err := policy.EncodePolicy(policy.PolicyRecord{
-		Connection: name,
-		Levels:     plan.levelMap(),
-		ManagedBy:  admin.AccountID,
-		UpdatedAt:  r.data.now().UTC(),
+		Connection:        name,
+		Levels:            plan.levelMap(),
+		Approvers:         approvers,
+		RequiredApprovals: required,
+		ManagedBy:         admin.AccountID,
+		UpdatedAt:         r.data.now().UTC(),
 	})
 	if err != nil {
 		diags.AddError("Invalid Operation Policy", fmt.Sprintf("The operation policy of connection %q cannot be stored: %s", name, err))
@@ -433,9 +444,10 @@ func (r *OperationPolicyResource) Read(ctx context.Context, req resource.ReadReq
 		}
 		if imported {
 			setLevels(&state, pol)
+			setApprovers(&state, pol)
 			imported = false
 		}
-		if !sameLevels(state.levelMap(), effectiveLevels(pol)) {
+		if !sameLevels(state.levelMap(), effectiveLevels(pol)) || !storedApprovers(ctx, state, pol) {
 			drifted = append(drifted, spaceKey)
 			if found1 == nil {
 				found1 = &pol
@@ -451,10 +463,14 @@ func (r *OperationPolicyResource) Read(ctx context.Context, req resource.ReadReq
 	if found1 != nil {
 		// Show the level someone set in Confluence; the plan sets it back.
 		setLevels(&state, *found1)
+		setApprovers(&state, *found1)
 	}
 	if len(drifted) > 0 {
 		resp.Diagnostics.AddWarning("Operation Policy Changed Outside Terraform",
 			fmt.Sprintf("The operation policy of connection %q is missing or was changed in space(s) %s. The plan writes it again.", name, strings.Join(drifted, ", ")))
+	}
+	if state.RequiredApprovals.IsNull() {
+		state.RequiredApprovals = types.Int64Value(1) // state written before approvers existed
 	}
 	state.ID = state.Connection
 	state.Spaces = stringSetValue(&resp.Diagnostics, intact)

@@ -283,6 +283,9 @@ func versionMessage(message, changeReference string, res policy.Result) string {
 		policyPart += " as " + res.Connection
 	}
 	parts = append(parts, policyPart)
+	if note := approvalNote(res); note != "" {
+		parts = append(parts, note) // "approved by Alice <account id> at …"
+	}
 	return strings.Join(parts, " | ") + versionMessageSuffix
 }
 
@@ -300,6 +303,7 @@ type auditRecord struct {
 	BodyHash         string `json:"body_hash"`
 	Decision         string `json:"policy_decision"`
 	ConfirmationCode string `json:"confirmation_code,omitempty"`
+	ApprovedBy       string `json:"approved_by,omitempty"`
 	Connection       string `json:"connection,omitempty"`
 	AccountID        string `json:"account_id"`
 	ChangeReference  string `json:"change_reference,omitempty"`
@@ -315,6 +319,7 @@ func (c pageChange) auditRecordFor(version int, accountID string, res policy.Res
 		BodyHash:         c.content.hash,
 		Decision:         string(res.Decision),
 		ConfirmationCode: res.ConfirmationCode,
+		ApprovedBy:       approvalNote(res),
 		Connection:       res.Connection,
 		AccountID:        accountID,
 		ChangeReference:  changeReference,

@@ -79,6 +79,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
 	if len(change.labels.add) > 0 {
+		r.markLabelsWritten(ctx, resp.Private)
 		if err := r.data.client.AddPageLabels(ctx, page.ID, change.labels.add); err != nil {
 			// A warning, not an error: an error would taint the new page and the
 			// next apply would replace it. The next refresh reads the labels
@@ -247,7 +248,7 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if imported {
 		ok = r.readImported(ctx, &resp.Diagnostics, &state, page)
 	} else {
-		ok = r.readManaged(ctx, &resp.Diagnostics, &state, page)
+		ok = r.readManaged(ctx, &resp.Diagnostics, &state, page, labelsWrittenAt(ctx, req.Private))
 	}
 	if ok {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -299,7 +300,7 @@ func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics
 // the state so the plan shows it, and managed labels are read back. The
 // state's space follows the space Confluence holds the page in, so every
 // later decision is taken there.
-func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page) bool {
+func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page, labelsWritten time.Time) bool {
 	id, spaceKey := page.ID, state.SpaceKey.ValueString()
 	if moved, ok := r.actualSpace(ctx, diags, spaceKey, page); !ok {
 		return false
@@ -330,7 +331,7 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 		return true
 	}
 	labels, err := r.data.client.GetPageLabels(ctx, id)
-	if err == nil && !hasLabels(labels, managed) && r.recentlyWritten(*state) {
+	if err == nil && !hasLabels(labels, managed) && r.data.now().Sub(labelsWritten) < recentWrite {
 		// Labels just written show up late; wait for them a bounded time
 		// before showing them as removed.
 		labels, err = r.data.client.GetPageLabelsFresh(ctx, id, managed, 0)
@@ -356,6 +357,33 @@ func hasLabels(labels []confluence.Label, want []string) bool {
 // label is taken for Confluence's read-after-write lag rather than a
 // deletion.
 const recentWrite = 5 * time.Minute
+
+// labelsWrittenKey is the private-state key holding when this provider last
+// wrote a page's labels. It only decides whether a missing label is waited
+// for (Confluence's lag) before it shows as removed; it grants nothing.
+const labelsWrittenKey = "labels_written_at"
+
+// labelsWrittenAt reads labelsWrittenKey; the zero time when absent.
+func labelsWrittenAt(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) time.Time {
+	raw, _ := private.GetKey(ctx, labelsWrittenKey)
+	var at time.Time
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &at)
+	}
+	return at
+}
+
+// markLabelsWritten records in private state that labels were just written.
+func (r *PageResource) markLabelsWritten(ctx context.Context, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}) {
+	raw, err := json.Marshal(r.data.now().UTC())
+	if err == nil {
+		private.SetKey(ctx, labelsWrittenKey, raw)
+	}
+}
 
 // recentlyWritten reports whether the state's last write is recent enough
 // for a missing page or label to be lag.
@@ -499,6 +527,9 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			}
 			setFromPage(&plan, page, spaceKey, r.data.client.PageURL(page.WebUI))
 			r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, message)
+		}
+		if change.writesLabels() {
+			r.markLabelsWritten(ctx, resp.Private)
 		}
 		if len(change.labels.add) > 0 {
 			if err := r.data.client.AddPageLabels(ctx, id, change.labels.add); err != nil {

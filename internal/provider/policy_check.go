@@ -48,7 +48,11 @@ func (d *providerData) decide(ctx context.Context, req policy.Request) (policy.R
 	req.AccountID = user.AccountID
 	req.Connection = d.connection
 	req.RequirePolicy = d.requirePolicy
-	return policy.Evaluate(req, records)
+	res, err := policy.Evaluate(req, records)
+	if err == nil && res.NeedsApproval() {
+		res.ApprovalStatus, err = d.approvalsFor(ctx, req.SpaceKey, user.AccountID, res)
+	}
+	return res, err
 }
 
 // reportDecision adds the diagnostics of a decision for its moment and
@@ -63,6 +67,15 @@ func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result
 			fmt.Sprintf("%s\n\n%sThe policy lives in %s; it is changed in the administrators' workspace.", res.Reason, notDone(when), res.PolicyLocation))
 		return false
 	case policy.DecisionAllowedWithConfirmation:
+		if res.NeedsApproval() {
+			// The policy names approvers: only their records in Confluence
+			// grant the code (approvals.go).
+			if when == atPlan {
+				d.reportApproval(diags, res)
+				return true
+			}
+			return d.checkApproval(diags, res, when)
+		}
 		granted := policy.Granted(res.ConfirmationCode, d.confirmations)
 		switch {
 		case when == atPlan:

@@ -129,6 +129,9 @@ type runCache struct {
 	// labelReads counts label reads per space id, to build the label index
 	// only for spaces with enough managed pages.
 	labelReads map[string]int
+	// approvals holds each space's approval records, listed once per run
+	// and only for gated changes under a policy with approvers (approvals.go).
+	approvals map[string]*onceValue[[]confluence.Property]
 }
 
 func newRunCache(client *confluence.Client) *runCache {

@@ -1,5 +1,5 @@
-# Reads allowed, creating and updating pages needs a confirmation code from a
-# reviewer, deleting pages is denied.
+# Reads allowed, creating and updating pages needs a confirmation code approved
+# by one of the named reviewers (never the bot itself), deleting pages is denied.
 resource "confluence_operation_policy" "docs_bot" {
   # Reference the id so the policy waits for the connection it governs.
   connection_name = confluence_connection.docs_bot.id
@@ -9,4 +9,9 @@ resource "confluence_operation_policy" "docs_bot" {
   create_page  = "allowed_with_confirmation"
   update_page  = "allowed_with_confirmation"
   delete_page  = "denied"
+
+  # Who approves gated changes, each with their own credentials:
+  #   confluence-plan-report approve CODE --space DOCS --reason "reviewed PR 42"
+  approvers          = ["alice@example.com", "bob@example.com"]
+  required_approvals = 1
 }

@@ -34,7 +34,8 @@ resource "confluence_connection" "docs_bot" {
   token_expires_at     = "2027-12-31T00:00:00Z"
 }
 
-# The recommended setup: reads allowed, writes need a confirmation code, and
+# The recommended setup: reads allowed, updates need a confirmation code that
+# a named approver approves with their own credentials (never the bot), and
 # nothing is deleted by automation.
 resource "confluence_operation_policy" "docs_bot" {
   connection_name = confluence_connection.docs_bot.id # id: waits for the connection to exist
@@ -43,6 +44,7 @@ resource "confluence_operation_policy" "docs_bot" {
   create_page     = "allowed"
   update_page     = "allowed_with_confirmation"
   delete_page     = "denied"
+  approvers       = ["approver@example.com"]
 }
 
 output "bot_account_id" {

@@ -1,0 +1,445 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+)
+
+// AuditSchemaVersion names the JSON document of the audit export.
+const AuditSchemaVersion = "confluence-audit/v1"
+
+// auditPropertyKey is the page property every write by the provider sets
+// (internal/provider/page_resource_plan.go).
+const auditPropertyKey = "terraform.change"
+
+// ChangeRecord is the value of the terraform.change page property.
+type ChangeRecord struct {
+	Operation        string `json:"operation"`
+	Version          int    `json:"version"`
+	BodyHash         string `json:"body_hash"`
+	Decision         string `json:"policy_decision"`
+	ConfirmationCode string `json:"confirmation_code,omitempty"`
+	Connection       string `json:"connection,omitempty"`
+	AccountID        string `json:"account_id"`
+	ChangeReference  string `json:"change_reference,omitempty"`
+	VersionMessage   string `json:"version_message,omitempty"`
+	ApprovedBy       string `json:"approved_by,omitempty"` // once the page resource records it
+	At               string `json:"at"`
+}
+
+// AuditEntry is one version of a page in the export: every version the
+// automation wrote since the start date, and every version flagged.
+type AuditEntry struct {
+	Time            time.Time `json:"time"`
+	SpaceKey        string    `json:"space_key"`
+	PageID          string    `json:"page_id"`
+	Title           string    `json:"title"`
+	Version         int       `json:"version"`
+	Operation       string    `json:"operation"`
+	Decision        string    `json:"decision"`
+	Code            string    `json:"confirmation_code"`
+	Approvers       []string  `json:"approvers"` // "Name <account id> at time", from approval records Confluence vouches for
+	Connection      string    `json:"connection"`
+	AccountID       string    `json:"account_id"`
+	Account         string    `json:"account"`
+	ChangeReference string    `json:"change_reference"`
+	VersionMessage  string    `json:"version_message"`
+	Flags           []string  `json:"flags"`
+}
+
+// AuditReport is the audit export.
+type AuditReport struct {
+	Schema      string       `json:"schema"`
+	SpaceKey    string       `json:"space_key"`
+	Since       time.Time    `json:"since"`
+	GeneratedAt time.Time    `json:"generated_at"`
+	PagesRead   int          `json:"pages_read"` // pages modified since the start date
+	Entries     []AuditEntry `json:"entries"`
+	Flagged     int          `json:"flagged"`
+}
+
+// AuditPage is what the export knows about one page.
+type AuditPage struct {
+	SpaceKey, ID, Title string
+	Versions            []confluence.PageVersion // any order
+	Change              *ChangeRecord            // nil: the page carries no terraform.change
+}
+
+// AuditContext is what the export knows about the space.
+type AuditContext struct {
+	Records   policy.SpaceRecords
+	Approvals []policy.StoredApproval // every approval record of the space
+	Accounts  map[string]policy.Account
+	Since     time.Time
+}
+
+var policyPart = regexp.MustCompile(`^policy (\S+)(?: \((\S+)\))?(?: as (.+))?$`)
+
+// versionMessage is what a Terraform version message says
+// ("msg | ref X | policy D (CODE) as CONN | approved by … | via Terraform").
+type versionMessage struct {
+	terraform                   bool
+	decision, code, connection  string
+	changeReference, approvedBy string
+}
+
+func parseVersionMessage(m string) versionMessage {
+	parts := strings.Split(m, " | ")
+	var v versionMessage
+	if len(parts) == 0 || strings.TrimSpace(parts[len(parts)-1]) != "via Terraform" {
+		return v
+	}
+	v.terraform = true
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		switch {
+		case strings.HasPrefix(p, "ref "):
+			v.changeReference = strings.TrimPrefix(p, "ref ")
+		case strings.HasPrefix(p, "approved by "):
+			v.approvedBy = p
+		default:
+			if m := policyPart.FindStringSubmatch(p); m != nil {
+				v.decision, v.code, v.connection = m[1], m[2], m[3]
+			}
+		}
+	}
+	return v
+}
+
+// AuditPageEntries is the pure core of the export: the entries of one page.
+// A version is an entry when the automation (an account of a connection
+// record of the space) wrote it on or after ctx.Since, or when it is flagged:
+//   - written by the automation without a Terraform version message (other
+//     than a create, which the v2 API records without one) or, for the
+//     newest, without a matching terraform.change;
+//   - a decision the policy does not allow (denied, a gated decision without
+//     a code, unmanaged while a connection governs the account, or a level
+//     that the current policy sets differently);
+//   - a person's edit overwritten: the previous version is by someone else.
+func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
+	automation := map[string]policy.ConnectionRecord{}
+	for _, c := range ctx.Records.Connections {
+		automation[c.AccountID] = c
+	}
+	versions := append([]confluence.PageVersion(nil), page.Versions...)
+	sort.Slice(versions, func(i, j int) bool { return versions[i].Number < versions[j].Number })
+	newestByAutomation := 0
+	for _, v := range versions {
+		if _, ok := automation[v.AuthorID]; ok {
+			newestByAutomation = v.Number
+		}
+	}
+	var entries []AuditEntry
+	for i, v := range versions {
+		if v.CreatedAt.Before(ctx.Since) {
+			continue
+		}
+		conn, byAutomation := automation[v.AuthorID]
+		msg := parseVersionMessage(v.Message)
+		if !byAutomation && !msg.terraform {
+			continue // a person's edit: not a change Terraform made
+		}
+		e := AuditEntry{Time: v.CreatedAt.UTC(), SpaceKey: page.SpaceKey, PageID: page.ID, Title: page.Title, Version: v.Number,
+			AccountID: v.AuthorID, Account: ctx.Accounts[v.AuthorID].Name(), VersionMessage: v.Message,
+			Decision: msg.decision, Code: msg.code, Connection: msg.connection, ChangeReference: msg.changeReference,
+			Approvers: []string{}, Flags: []string{}}
+		if e.Account == "" {
+			e.Account = v.AuthorID
+		}
+		e.Operation = "update_page"
+		if v.Number == 1 {
+			e.Operation = "create_page"
+		}
+		rec := page.Change
+		if rec != nil && rec.Version == v.Number {
+			e.Operation = rec.Operation
+			if e.Decision == "" {
+				e.Decision, e.Code, e.Connection = rec.Decision, rec.ConfirmationCode, rec.Connection
+			}
+			if e.ChangeReference == "" {
+				e.ChangeReference = rec.ChangeReference
+			}
+			if rec.Decision != e.Decision || rec.ConfirmationCode != e.Code {
+				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records decision %s (%s) but the version message says %s (%s)", rec.Decision, orNone(rec.ConfirmationCode), e.Decision, orNone(e.Code)))
+			}
+		}
+		if e.Connection == "" && byAutomation {
+			e.Connection = conn.Name
+		}
+		switch {
+		case !msg.terraform && v.Number == 1:
+			// The v2 create takes no version message: terraform.change
+			// records a create, and keeps only the newest change.
+			if rec == nil {
+				e.Flags = append(e.Flags, "created by the automation account, and the page carries no terraform.change")
+			}
+		case !msg.terraform:
+			e.Flags = append(e.Flags, fmt.Sprintf("written by the automation account %s without a Terraform version message", e.Account))
+		case v.Number == newestByAutomation && (rec == nil || rec.Version != v.Number):
+			e.Flags = append(e.Flags, fmt.Sprintf("the newest version by the automation has no matching terraform.change (it records version %s)", recordedVersion(rec)))
+		}
+		if msg.terraform && !byAutomation {
+			e.Flags = append(e.Flags, fmt.Sprintf("a Terraform version message written by %s, which no connection record of space %s names", e.Account, page.SpaceKey))
+		}
+		e.Flags = append(e.Flags, decisionFlags(e, conn, byAutomation, ctx)...)
+		if e.Code != "" {
+			e.Approvers = approversOf(e.Code, v.AuthorID, ctx)
+			if msg.approvedBy != "" && len(e.Approvers) == 0 {
+				e.Approvers = []string{strings.TrimPrefix(msg.approvedBy, "approved by ")}
+			}
+		}
+		if i > 0 {
+			prev := versions[i-1]
+			if _, prevAutomation := automation[prev.AuthorID]; !prevAutomation && prev.Number == v.Number-1 {
+				name := ctx.Accounts[prev.AuthorID].Name()
+				if name == "" {
+					name = prev.AuthorID
+				}
+				e.Flags = append(e.Flags, fmt.Sprintf("overwrote the edit by %s (version %d, %s); it stays in the page history", name, prev.Number, prev.CreatedAt.UTC().Format(time.RFC3339)))
+			}
+		}
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+func recordedVersion(rec *ChangeRecord) string {
+	if rec == nil {
+		return "nothing: the property is missing"
+	}
+	return strconv.Itoa(rec.Version)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no code"
+	}
+	return s
+}
+
+// decisionFlags checks a recorded decision against the space's current
+// records. The records may have changed since; the flag says so.
+func decisionFlags(e AuditEntry, conn policy.ConnectionRecord, byAutomation bool, ctx AuditContext) []string {
+	var flags []string
+	switch e.Decision {
+	case "denied":
+		flags = append(flags, "recorded as denied, yet written")
+	case "allowed_with_confirmation":
+		if e.Code == "" {
+			flags = append(flags, "gated change recorded without a confirmation code")
+		}
+	case "unmanaged":
+		if byAutomation {
+			flags = append(flags, fmt.Sprintf("recorded as unmanaged, but connection %q governs account %s in space %s", conn.Name, conn.AccountID, e.SpaceKey))
+		}
+	case "":
+		return flags
+	}
+	op := policy.Operation(e.Operation)
+	if !byAutomation || !op.Valid() {
+		return flags
+	}
+	level := policy.DefaultLevel(op)
+	if p, ok := ctx.Records.Policy(conn.Name); ok {
+		level = p.Level(op)
+	}
+	want := map[policy.Level]string{policy.Allowed: "allowed", policy.AllowedWithConfirmation: "allowed_with_confirmation", policy.Denied: "denied"}[level]
+	if e.Decision != want && e.Decision != "unmanaged" && e.Decision != "denied" {
+		flags = append(flags, fmt.Sprintf("recorded as %s, but the current policy of connection %q sets %s to %s (check whether the policy changed since)", e.Decision, conn.Name, op, level))
+	}
+	return flags
+}
+
+// approversOf names the accounts whose approval records of code Confluence
+// holds, other than the account that wrote the change.
+func approversOf(code, writer string, ctx AuditContext) []string {
+	prefix := policy.ApprovalPropertyPrefix + code + "."
+	var out []string
+	for _, a := range ctx.Approvals {
+		if !strings.HasPrefix(a.Key, prefix) || a.AuthorID == "" || a.AuthorID == writer {
+			continue
+		}
+		acct := ctx.Accounts[a.AuthorID]
+		if acct.AccountID == "" {
+			acct.AccountID = a.AuthorID
+		}
+		out = append(out, fmt.Sprintf("%s at %s", acct.Name(), a.WrittenAt.UTC().Format(time.RFC3339)))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AuditOptions is one `confluence-plan-report audit` invocation.
+type AuditOptions struct {
+	SpaceKey string
+	Since    time.Time
+	Now      time.Time
+}
+
+// Audit reads the trail of a space: the space's records and approvals (one
+// listing), its current pages (one request per 250), and for each page
+// modified since the start date its terraform.change property (one request)
+// and, when it carries one or the automation wrote it last, its versions
+// (one request per 250 versions), plus one lookup per distinct author. So
+// the cost is 2 + ⌈P/250⌉ + 2·M + A requests for P pages, M of them
+// modified since the date, and A authors.
+func Audit(ctx context.Context, client *confluence.Client, opts AuditOptions) (AuditReport, error) {
+	rep := AuditReport{Schema: AuditSchemaVersion, SpaceKey: opts.SpaceKey, Since: opts.Since.UTC(), GeneratedAt: opts.Now.UTC(), Entries: []AuditEntry{}}
+	space, err := client.GetSpaceByKey(ctx, opts.SpaceKey)
+	if err != nil {
+		return rep, fmt.Errorf("reading space %s: %w", opts.SpaceKey, err)
+	}
+	props, err := client.ListSpaceProperties(ctx, space.ID, "")
+	if err != nil {
+		return rep, fmt.Errorf("reading the properties of space %s: %w", opts.SpaceKey, err)
+	}
+	raw := map[string][]byte{}
+	actx := AuditContext{Accounts: map[string]policy.Account{}, Since: opts.Since}
+	for _, p := range props {
+		raw[p.Key] = p.Value
+		if strings.HasPrefix(p.Key, policy.ApprovalPropertyPrefix) {
+			actx.Approvals = append(actx.Approvals, policy.StoredApproval{Key: p.Key, Value: p.Value, AuthorID: p.AuthorID, WrittenAt: p.UpdatedAt})
+		}
+	}
+	if actx.Records, err = policy.RecordsFromProperties(opts.SpaceKey, raw); err != nil {
+		return rep, err
+	}
+	automation := map[string]bool{}
+	for _, c := range actx.Records.Connections {
+		automation[c.AccountID] = true
+	}
+	pages, err := client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Statuses: []string{"current"}})
+	if err != nil {
+		return rep, fmt.Errorf("listing the pages of space %s: %w", opts.SpaceKey, err)
+	}
+	var audited []AuditPage
+	for _, p := range pages {
+		if p.Version.CreatedAt.Before(opts.Since) {
+			continue
+		}
+		rep.PagesRead++
+		ap := AuditPage{SpaceKey: opts.SpaceKey, ID: p.ID, Title: p.Title}
+		cp, err := client.ListPageProperties(ctx, p.ID, auditPropertyKey)
+		if err != nil {
+			return rep, fmt.Errorf("reading the %s property of page %s: %w", auditPropertyKey, p.ID, err)
+		}
+		for _, prop := range cp {
+			if prop.Key == auditPropertyKey {
+				var rec ChangeRecord
+				if json.Unmarshal(prop.Value, &rec) == nil {
+					ap.Change = &rec
+				}
+			}
+		}
+		if ap.Change == nil && !automation[p.Version.AuthorID] {
+			continue // neither carries terraform.change nor was last written by the automation
+		}
+		if ap.Versions, err = client.ListPageVersions(ctx, p.ID, 0); err != nil {
+			return rep, fmt.Errorf("reading the versions of page %s: %w", p.ID, err)
+		}
+		audited = append(audited, ap)
+	}
+	// One lookup per distinct author names people and approvers.
+	ids := map[string]bool{}
+	for _, ap := range audited {
+		for _, v := range ap.Versions {
+			ids[v.AuthorID] = true
+		}
+	}
+	for _, a := range actx.Approvals {
+		ids[a.AuthorID] = true
+	}
+	for id := range ids {
+		if id == "" {
+			continue
+		}
+		acct := policy.Account{AccountID: id}
+		if u, err := client.GetUser(ctx, id); err == nil {
+			acct.Email, acct.DisplayName = u.Email, u.DisplayName
+		}
+		actx.Accounts[id] = acct
+	}
+	for _, ap := range audited {
+		rep.Entries = append(rep.Entries, AuditPageEntries(ap, actx)...)
+	}
+	sort.SliceStable(rep.Entries, func(i, j int) bool {
+		if !rep.Entries[i].Time.Equal(rep.Entries[j].Time) {
+			return rep.Entries[i].Time.Before(rep.Entries[j].Time)
+		}
+		return rep.Entries[i].PageID < rep.Entries[j].PageID
+	})
+	for _, e := range rep.Entries {
+		if len(e.Flags) > 0 {
+			rep.Flagged++
+		}
+	}
+	return rep, nil
+}
+
+var auditColumns = []string{"time", "space", "page_id", "title", "version", "operation", "decision", "confirmation_code", "approvers", "connection", "account_id", "account", "change_reference", "flags"}
+
+func (e AuditEntry) row() []string {
+	return []string{e.Time.Format(time.RFC3339), e.SpaceKey, e.PageID, e.Title, strconv.Itoa(e.Version), e.Operation, e.Decision, e.Code,
+		strings.Join(e.Approvers, "; "), e.Connection, e.AccountID, e.Account, e.ChangeReference, strings.Join(e.Flags, "; ")}
+}
+
+// WriteAuditCSV writes one row per entry under a header row.
+func WriteAuditCSV(w io.Writer, rep AuditReport) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(auditColumns); err != nil {
+		return err
+	}
+	for _, e := range rep.Entries {
+		if err := cw.Write(e.row()); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteAuditJSON writes the export as indented JSON.
+func WriteAuditJSON(w io.Writer, rep AuditReport) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// WriteAuditMarkdown writes the export as a Markdown table with the flagged
+// versions listed first.
+func WriteAuditMarkdown(w io.Writer, rep AuditReport) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Terraform changes in space %s since %s\n\n", rep.SpaceKey, rep.Since.Format("2006-01-02"))
+	fmt.Fprintf(&b, "%d change(s) on %d page(s) modified since then; **%d flagged**. Generated %s (%s).\n\n", len(rep.Entries), rep.PagesRead, rep.Flagged, rep.GeneratedAt.Format(time.RFC3339), rep.Schema)
+	if rep.Flagged > 0 {
+		b.WriteString("### Flagged\n\n")
+		for _, e := range rep.Entries {
+			if len(e.Flags) > 0 {
+				fmt.Fprintf(&b, "- page %s %q version %d (%s): %s\n", e.PageID, e.Title, e.Version, e.Time.Format(time.RFC3339), cell(strings.Join(e.Flags, "; ")))
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("| Time | Page | Version | Operation | Decision | Code | Approvers | Connection | Account | Change reference | Flags |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, e := range rep.Entries {
+		fmt.Fprintf(&b, "| %s | %s (%s) | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Time.Format(time.RFC3339), cell(e.Title), e.PageID, e.Version,
+			e.Operation, e.Decision, e.Code, cell(strings.Join(e.Approvers, "; ")), cell(e.Connection), cell(e.Account), cell(e.ChangeReference), cell(strings.Join(e.Flags, "; ")))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
