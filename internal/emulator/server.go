@@ -30,6 +30,9 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake clock to step past
 	// Retry-After without sleeping.
 	Now func() time.Time
+	// MaxAttachmentSize is the largest attachment file accepted, in bytes; 0 selects
+	// DefaultMaxAttachmentSize.
+	MaxAttachmentSize int64
 }
 
 // Emulator is an http.Handler that plays a Confluence Cloud site. All methods are safe
@@ -45,6 +48,8 @@ type Emulator struct {
 	faults   []*activeFault
 	stats    Stats
 	routes   []route
+	// maxAttachmentSize bounds uploaded files (Options.MaxAttachmentSize).
+	maxAttachmentSize int64
 	// frozenIndex, when set, is the page snapshot search answers from (see
 	// FreezeSearchIndex).
 	frozenIndex map[string]*page
@@ -59,10 +64,11 @@ func New(opts Options) *Emulator {
 			Pages:    map[string]*page{},
 			LabelIDs: map[string]string{},
 		},
-		now:      opts.Now,
-		latency:  opts.Latency,
-		limiters: map[string]*rate.Limiter{},
-		stats:    Stats{ByRoute: map[string]int{}},
+		now:               opts.Now,
+		maxAttachmentSize: opts.MaxAttachmentSize,
+		latency:           opts.Latency,
+		limiters:          map[string]*rate.Limiter{},
+		stats:             Stats{ByRoute: map[string]int{}},
 	}
 	if e.now == nil {
 		e.now = time.Now
