@@ -120,7 +120,9 @@ type v1AttachmentsJSON struct {
 	Size int `json:"size"`
 }
 
-func attachPath(pageID string) string { return "/wiki/rest/api/content/" + pageID + "/child/attachment" }
+func attachPath(pageID string) string {
+	return "/wiki/rest/api/content/" + pageID + "/child/attachment"
+}
 
 func TestAttachmentRoundTripIsByteForByte(t *testing.T) {
 	s := newTestSite(t)
