@@ -112,12 +112,11 @@ func (s *specCheckingTransport) RoundTrip(req *http.Request) (*http.Response, er
 }
 
 type attachSite struct {
-	emu     *emulator.Emulator
-	bot     *Client
-	admin   *Client
-	pageID  string
-	srvURL  string
-	waitLog []time.Duration
+	emu    *emulator.Emulator
+	bot    *Client
+	admin  *Client
+	pageID string
+	srvURL string
 }
 
 func newAttachSite(t *testing.T) *attachSite {

@@ -326,15 +326,15 @@ func (c *call) readUploads() ([]upload, *apiError) {
 
 // v1UploadPage resolves the page of a v1 attachment upload; uploads need edit permission
 // ("Permission to update the content").
-func (c *call) v1UploadPage() (*page, *space, *apiError) {
+func (c *call) v1UploadPage() (*page, *apiError) {
 	p, s, perm, err := c.visiblePage(c.param("id"))
 	if err != nil || p.Status != statusCurrent {
-		return nil, nil, v1Errorf(http.StatusNotFound, "No content found with id: %s", c.param("id"))
+		return nil, v1Errorf(http.StatusNotFound, "No content found with id: %s", c.param("id"))
 	}
 	if perm < PermEdit {
-		return nil, nil, v1Errorf(http.StatusForbidden, "%s may not add attachments to content %s in space %s", c.acct.DisplayName, p.ID, s.Key)
+		return nil, v1Errorf(http.StatusForbidden, "%s may not add attachments to content %s in space %s", c.acct.DisplayName, p.ID, s.Key)
 	}
-	return p, s, nil
+	return p, nil
 }
 
 // handleCreateAttachments serves POST /wiki/rest/api/content/{id}/child/attachment. It only
@@ -344,7 +344,7 @@ func handleCreateAttachments(c *call) *apiError {
 	if status := c.query("status"); status != "" && status != statusCurrent {
 		return v1Errorf(http.StatusBadRequest, "The emulator attaches files to current pages only, not %q", status)
 	}
-	p, _, err := c.v1UploadPage()
+	p, err := c.v1UploadPage()
 	if err != nil {
 		return err
 	}
@@ -375,7 +375,7 @@ func handleCreateAttachments(c *call) *apiError {
 // handleUpdateAttachmentData serves POST …/child/attachment/{attachmentId}/data: the upload
 // becomes the attachment's next version; its file name stays.
 func handleUpdateAttachmentData(c *call) *apiError {
-	p, _, err := c.v1UploadPage()
+	p, err := c.v1UploadPage()
 	if err != nil {
 		return err
 	}
