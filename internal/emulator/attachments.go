@@ -253,10 +253,28 @@ type upload struct {
 // "comment" parts matched to files in order, and "minorEdit". A file over the size limit
 // answers 404, as the v1 document lists ("The attachment exceeds the maximum configured
 // attachment size").
+//
+// Handlers run with the emulator's mutex held; the body is read with it released, so a
+// slow upload does not stall every other request, and nothing of the site is touched
+// meanwhile.
 func (c *call) readUploads() ([]upload, *apiError) {
 	if !xsrfTokenOK(c.r) {
 		return nil, v1Errorf(http.StatusForbidden, "XSRF check failed: send the header X-Atlassian-Token: nocheck with multipart requests")
 	}
+	limit := c.e.maxAttachmentSize
+	if limit <= 0 {
+		limit = DefaultMaxAttachmentSize
+	}
+	c.e.mu.Unlock()
+	files, err := c.parseUploadParts(limit)
+	c.e.mu.Lock()
+	for _, f := range files {
+		c.e.stats.UploadedBytes += int64(len(f.data))
+	}
+	return files, err
+}
+
+func (c *call) parseUploadParts(limit int64) ([]upload, *apiError) {
 	mediaType, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
 	if err != nil || mediaType != "multipart/form-data" {
 		return nil, v1Errorf(http.StatusUnsupportedMediaType, "Attachments are uploaded as multipart/form-data, got %q", c.r.Header.Get("Content-Type"))
@@ -264,10 +282,6 @@ func (c *call) readUploads() ([]upload, *apiError) {
 	mr, err := c.r.MultipartReader()
 	if err != nil {
 		return nil, v1Errorf(http.StatusBadRequest, "Could not read the multipart body: %v", err)
-	}
-	limit := c.e.maxAttachmentSize
-	if limit <= 0 {
-		limit = DefaultMaxAttachmentSize
 	}
 	var files []upload
 	var comments []string
@@ -289,7 +303,6 @@ func (c *call) readUploads() ([]upload, *apiError) {
 			if int64(len(data)) > limit {
 				return nil, v1Errorf(http.StatusNotFound, "The attachment %s exceeds the maximum configured attachment size of %d bytes", part.FileName(), limit)
 			}
-			c.e.stats.UploadedBytes += int64(len(data))
 			files = append(files, upload{filename: part.FileName(), mediaType: part.Header.Get("Content-Type"), data: data})
 		case "comment":
 			text, err := io.ReadAll(io.LimitReader(part, 64<<10))
@@ -344,11 +357,11 @@ func handleCreateAttachments(c *call) *apiError {
 	if status := c.query("status"); status != "" && status != statusCurrent {
 		return v1Errorf(http.StatusBadRequest, "The emulator attaches files to current pages only, not %q", status)
 	}
-	p, err := c.v1UploadPage()
+	files, err := c.readUploads()
 	if err != nil {
 		return err
 	}
-	files, err := c.readUploads()
+	p, err := c.v1UploadPage()
 	if err != nil {
 		return err
 	}
@@ -375,6 +388,10 @@ func handleCreateAttachments(c *call) *apiError {
 // handleUpdateAttachmentData serves POST …/child/attachment/{attachmentId}/data: the upload
 // becomes the attachment's next version; its file name stays.
 func handleUpdateAttachmentData(c *call) *apiError {
+	files, err := c.readUploads()
+	if err != nil {
+		return err
+	}
 	p, err := c.v1UploadPage()
 	if err != nil {
 		return err
@@ -382,10 +399,6 @@ func handleUpdateAttachmentData(c *call) *apiError {
 	a := p.attachmentByID(c.param("attachmentId"))
 	if a == nil || a.Status != statusCurrent {
 		return v1Errorf(http.StatusNotFound, "No attachment found with id %s on content %s", c.param("attachmentId"), p.ID)
-	}
-	files, err := c.readUploads()
-	if err != nil {
-		return err
 	}
 	if len(files) != 1 {
 		return v1Errorf(http.StatusBadRequest, "Updating attachment data takes exactly one file, got %d", len(files))

@@ -337,3 +337,64 @@ func TestAttachmentSizeLimitAndCounter(t *testing.T) {
 		t.Errorf("stored %+v", got)
 	}
 }
+
+func TestAttachmentsSurviveSaveAndLoad(t *testing.T) {
+	s := newTestSite(t)
+	pg := s.createPage(bot, "DOCS", "Saved", "<p>x</p>")
+	data := testFiles(t)["spec.pdf"]
+	if r := s.upload(bot, attachPath(pg.ID), "nocheck", "spec.pdf", "", data, "kept"); r.status != 200 {
+		t.Fatalf("upload: %d", r.status)
+	}
+	path := t.TempDir() + "/site.json"
+	if err := s.emu.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := loaded.Attachments(pg.ID)
+	if len(got) != 1 || got[0].Title != "spec.pdf" || got[0].Comment != "kept" || !bytes.Equal(got[0].Data, data) {
+		t.Fatalf("after Save and Load: %+v", got)
+	}
+}
+
+// Uploads are read without holding the emulator's lock: a stalled upload does
+// not block other requests.
+func TestSlowUploadDoesNotBlockOtherRequests(t *testing.T) {
+	s := newTestSite(t)
+	pg := s.createPage(bot, "DOCS", "Slow", "<p>x</p>")
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, s.srv.URL+attachPath(pg.ID), pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("X-Atlassian-Token", "nocheck")
+	req.SetBasicAuth(bot, "bot-token")
+	done := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		_ = resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	part, _ := mw.CreateFormFile("file", "slow.bin")
+	_, _ = part.Write([]byte("first half"))
+	// The upload is in the middle of its body; the site still answers.
+	s.must(200, reader, "GET", "/wiki/api/v2/pages/"+pg.ID, nil)
+	_, _ = part.Write([]byte(" and the rest"))
+	_ = mw.WriteField("minorEdit", "true")
+	_ = mw.Close()
+	_ = pw.Close()
+	if status := <-done; status != 200 {
+		t.Fatalf("slow upload answered %d", status)
+	}
+	if got := s.emu.Attachments(pg.ID); len(got) != 1 || string(got[0].Data) != "first half and the rest" {
+		t.Fatalf("stored %+v", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -165,10 +166,7 @@ func (r *AttachmentResource) ImportState(ctx context.Context, req resource.Impor
 			fmt.Sprintf("%q is not a Confluence attachment id. Import an attachment by its id, e.g. terraform import confluence_attachment.example att65601 (GET /wiki/api/v2/pages/{page-id}/attachments lists them).", req.ID))
 		return
 	}
-	id := req.ID
-	if !regexp.MustCompile(`^att`).MatchString(id) {
-		id = "att" + id
-	}
+	id := "att" + strings.TrimPrefix(req.ID, "att")
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), onDestroyTrash)...)
 }
