@@ -396,3 +396,22 @@ func TestPlanPageUploadsCostsOneListRequest(t *testing.T) {
 		t.Errorf("unchanged files: %d bytes to upload, %d requests; want 0 and 1", plan.Bytes(), s.emu.Stats().Total)
 	}
 }
+
+func TestUploadErrorsNeverCarryTheToken(t *testing.T) {
+	s := newAttachSite(t)
+	reader, err := New(Config{BaseURL: s.srvURL, Email: "reader@example.com", APIToken: "reader-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := uploadOf(t, writeTemp(t, "r.png", []byte("r")), "r.png", "")
+	_, err = reader.CreateAttachment(t.Context(), s.pageID, up)
+	if !IsForbidden(err) {
+		t.Fatalf("reader upload: %v, want forbidden", err)
+	}
+	if strings.Contains(err.Error(), "reader-token") || strings.Contains(err.Error(), "cmVhZGVy") {
+		t.Fatalf("the error carries the credentials: %v", err)
+	}
+	if got := s.emu.Attachments(s.pageID); len(got) != 0 {
+		t.Errorf("a refused upload stored %+v", got)
+	}
+}

@@ -438,3 +438,27 @@ resource "confluence_attachment" "x" {
 		t.Fatalf("a denied upload wrote: %v", st.ByRoute)
 	}
 }
+
+func TestAccAttachmentResource_invalidFilenameFailsThePlanWithoutRequests(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	src := filepath.Join(t.TempDir(), "x.png")
+	writeFile(t, src, []byte("x"))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { site.emu.ResetStats() },
+			Config: site.providerBlock(botEmail, botToken) + fmt.Sprintf(`
+resource "confluence_attachment" "bad" {
+  page_id  = "65539"
+  source   = %q
+  filename = "img/x.png"
+}
+`, src),
+			ExpectError: regexp.MustCompile(`(?s)Invalid Attachment Filename.*confluence_attachment.bad.*filename.*path separator`),
+		}},
+	})
+	if st := site.emu.Stats(); st.Total != 0 {
+		t.Fatalf("an invalid filename sent %d requests: %v", st.Total, st.ByRoute)
+	}
+}
