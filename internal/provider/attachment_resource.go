@@ -23,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
-	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
 var (
@@ -182,8 +181,8 @@ func (r *AttachmentResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	pageID := plan.PageID.ValueString()
-	subject := describeAttachmentChange(attachmentUpload, pageID, file.Filename)
-	decision, pg, ok := r.enforce(ctx, &resp.Diagnostics, pageID, attachmentChangeContent(file.Filename, file.SHA256, plan.Comment.ValueString()), subject)
+	decision, pg, ok := r.decideAtApply(ctx, &resp.Diagnostics, attachmentChange{op: attachmentUpload, pageID: pageID, filename: file.Filename,
+		content: attachmentChangeContent(file.Filename, file.SHA256, plan.Comment.ValueString())})
 	if !ok {
 		return
 	}
@@ -315,8 +314,8 @@ func (r *AttachmentResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	pageID := state.PageID.ValueString()
-	subject := describeAttachmentChange(attachmentUpload, pageID, file.Filename)
-	decision, pg, ok := r.enforce(ctx, &resp.Diagnostics, pageID, attachmentChangeContent(file.Filename, file.SHA256, plan.Comment.ValueString()), subject)
+	decision, pg, ok := r.decideAtApply(ctx, &resp.Diagnostics, attachmentChange{op: attachmentUpload, pageID: pageID, filename: file.Filename,
+		content: attachmentChangeContent(file.Filename, file.SHA256, plan.Comment.ValueString())})
 	if !ok {
 		return
 	}
@@ -352,8 +351,7 @@ func (r *AttachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 		tflog.Info(ctx, "on_destroy = retain: leaving the attachment on the page", map[string]any{"attachment_id": id})
 		return
 	}
-	subject := describeAttachmentChange(attachmentRemove, pageID, filename)
-	decision, pg, ok := r.enforce(ctx, &resp.Diagnostics, pageID, attachmentRemoveContent(filename), subject)
+	decision, pg, ok := r.decideAtApply(ctx, &resp.Diagnostics, attachmentChange{op: attachmentRemove, pageID: pageID, filename: filename, content: attachmentRemoveContent(filename)})
 	if !ok {
 		return
 	}
@@ -371,22 +369,6 @@ func (r *AttachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	r.cache().forgetPage(pageID)
 	r.writeAudit(ctx, &resp.Diagnostics, pg, attachmentAuditRecord{Operation: "delete", AttachmentID: id, Version: int(state.Version.ValueInt64()), SHA256: state.SHA256.ValueString(), Size: state.Size.ValueInt64()}, filename, decision)
-}
-
-// enforce decides the page's update_page policy at apply and stops unless the
-// change is allowed and, where needed, its code granted.
-func (r *AttachmentResource) enforce(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string) (policy.Result, *attachmentPage, bool) {
-	pg, err := r.cache().page(ctx, r.data.client, pageID)
-	if err != nil {
-		addAPIError(diags, "Unable to Read Page", subject+": while reading the page to decide the policy", r.data.account(), err)
-		return policy.Result{}, nil, false
-	}
-	decision, err := r.data.decide(ctx, policy.UpdatePage, pg.spaceKey, pageID, pg.title, content)
-	if err != nil {
-		r.data.addPolicyEvaluationError(diags, subject, err)
-		return decision, nil, false
-	}
-	return decision, pg, r.data.enforceAtApply(diags, decision, subject)
 }
 
 // fileAtApply hashes the source again and refuses a file that changed since the plan.

@@ -108,44 +108,20 @@ func (r *AttachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		// at apply: the apply decides and enforces.
 		plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
 		if r.data != nil && !r.data.configUnknown && !plan.PageID.IsUnknown() {
-			r.warnIfGated(ctx, plan, &resp.Diagnostics)
+			r.decideContentLater(ctx, &resp.Diagnostics, attachmentChange{op: attachmentUpload, pageID: plan.PageID.ValueString(), filename: plan.Filename.ValueString(), content: "unknown"})
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	pageID := plan.PageID.ValueString()
-	subject := describeAttachmentChange(attachmentUpload, pageID, file.Filename)
-	decision, err := r.decide(ctx, pageID, attachmentChangeContent(file.Filename, file.SHA256, config.Comment.ValueString()))
-	if err != nil {
-		r.addDecideError(&resp.Diagnostics, subject, err)
-		return
-	}
-	if !r.data.reportDecision(&resp.Diagnostics, decision, subject) {
+	change := attachmentChange{op: attachmentUpload, pageID: plan.PageID.ValueString(), filename: file.Filename,
+		content: attachmentChangeContent(file.Filename, file.SHA256, config.Comment.ValueString())}
+	decision, ok := r.decideAtPlan(ctx, &resp.Diagnostics, change)
+	if !ok {
 		return
 	}
 	plan.PolicyDecision = types.StringValue(string(decision.Decision))
 	plan.ConfirmationCode = types.StringValue(decision.ConfirmationCode)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-// warnIfGated tells, when the content is known only at apply, that a gated
-// upload's code cannot be shown yet; a denied one fails now.
-func (r *AttachmentResource) warnIfGated(ctx context.Context, plan attachmentModel, diags *diag.Diagnostics) {
-	pageID := plan.PageID.ValueString()
-	subject := describeAttachmentChange(attachmentUpload, pageID, plan.Filename.ValueString())
-	decision, err := r.decide(ctx, pageID, "unknown")
-	if err != nil {
-		r.addDecideError(diags, subject, err)
-		return
-	}
-	switch decision.Decision {
-	case policy.DecisionDenied:
-		r.data.reportDecision(diags, decision, subject)
-	case policy.DecisionAllowedWithConfirmation:
-		diags.AddWarning("Confirmation Code Not Final",
-			subject+" needs confirmation, but the file is known only at apply, so its confirmation code cannot be bound to the change yet. "+
-				"The apply will stop before uploading and show the final code; grant that code and apply again.")
-	}
 }
 
 func (r *AttachmentResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -163,34 +139,8 @@ func (r *AttachmentResource) governRemove(ctx context.Context, state attachmentM
 	if r.data == nil || r.data.configUnknown || state.OnDestroy.ValueString() == onDestroyRetain {
 		return
 	}
-	pageID, filename := state.PageID.ValueString(), state.Filename.ValueString()
-	subject := describeAttachmentChange(attachmentRemove, pageID, filename)
-	decision, err := r.decide(ctx, pageID, attachmentRemoveContent(filename))
-	if err != nil {
-		if confluence.IsNotFound(err) {
-			return // the page is gone, and its files with it
-		}
-		r.addDecideError(diags, subject, err)
-		return
-	}
-	r.data.reportDecision(diags, decision, subject)
-}
-
-// decide evaluates update_page for the attachment's page.
-func (r *AttachmentResource) decide(ctx context.Context, pageID, content string) (policy.Result, error) {
-	pg, err := r.cache().page(ctx, r.data.client, pageID)
-	if err != nil {
-		return policy.Result{}, err
-	}
-	return r.data.decide(ctx, policy.UpdatePage, pg.spaceKey, pageID, pg.title, content)
-}
-
-func (r *AttachmentResource) addDecideError(diags *diag.Diagnostics, subject string, err error) {
-	if confluence.IsNotFound(err) {
-		addAPIError(diags, "Unable to Read Page", subject+": while reading the page to decide the policy", r.data.account(), err)
-		return
-	}
-	r.data.addPolicyEvaluationError(diags, subject, err)
+	filename := state.Filename.ValueString()
+	r.decideAtPlan(ctx, diags, attachmentChange{op: attachmentRemove, pageID: state.PageID.ValueString(), filename: filename, content: attachmentRemoveContent(filename)})
 }
 
 type attachmentOp int
