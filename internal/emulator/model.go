@@ -92,6 +92,8 @@ type page struct {
 	Versions   []*pageVersion `json:"versions"` // every version, oldest first
 	Labels     []*label       `json:"labels"`
 	Properties []*property    `json:"properties"`
+	// Attachments are the page's files (see attachments.go), in upload order.
+	Attachments []*attachment `json:"attachments,omitempty"`
 }
 
 // pageVersion is one saved state of a page; history keeps all of them.

@@ -112,6 +112,11 @@ func patchSpecDefects(doc *openapi3.T) {
 				if mt.Schema == nil || mt.Schema.Value == nil {
 					continue
 				}
+				// The v1 multipart upload bodies list properties without "type": "object",
+				// which the validator needs to decode multipart/form-data.
+				if mt.Schema.Value.Type == nil && len(mt.Schema.Value.Properties) > 0 {
+					mt.Schema.Value.Type = &openapi3.Types{"object"}
+				}
 				for name, prop := range mt.Schema.Value.Properties {
 					v := prop.Value
 					if v == nil {

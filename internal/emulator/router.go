@@ -83,6 +83,13 @@ func buildRoutes() []route {
 		newRoute(http.MethodPost, v1+"/content/{id}/label", handleV1AddLabels),
 		newRoute(http.MethodDelete, v1+"/content/{id}/label", handleV1RemoveLabelByQuery),
 		newRoute(http.MethodDelete, v1+"/content/{id}/label/{label}", handleV1RemoveLabel),
+		newRoute(http.MethodGet, v2+"/pages/{id}/attachments", handleListPageAttachments),
+		newRoute(http.MethodGet, v2+"/attachments/{id}", handleGetAttachment),
+		newRoute(http.MethodDelete, v2+"/attachments/{id}", handleDeleteAttachment),
+		newRoute(http.MethodPost, v1+"/content/{id}/child/attachment", handleCreateAttachments),
+		newRoute(http.MethodPost, v1+"/content/{id}/child/attachment/{attachmentId}/data", handleUpdateAttachmentData),
+		newRoute(http.MethodGet, v1+"/content/{id}/child/attachment/{attachmentId}/download", handleV1DownloadAttachment),
+		newRoute(http.MethodGet, "/wiki/download/attachments/{pageId}/{filename}", handleDownload),
 		newRoute(http.MethodGet, v1+"/search", handleSearch),
 		newRoute(http.MethodGet, v1+"/content/search", handleContentSearch),
 	}

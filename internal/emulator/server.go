@@ -55,6 +55,9 @@ type Options struct {
 	// it gives against the OpenAPI documents and reports each violation to it (see
 	// ValidatingHandler). Tests set it so that no wrapper can be bypassed.
 	Validate func(violation string)
+	// MaxAttachmentSize is the largest attachment file accepted, in bytes; 0 selects
+	// DefaultMaxAttachmentSize.
+	MaxAttachmentSize int64
 }
 
 // Emulator is an http.Handler that plays a Confluence Cloud site. All methods are safe
@@ -70,6 +73,8 @@ type Emulator struct {
 	faults   []*activeFault
 	stats    Stats
 	routes   []route
+	// maxAttachmentSize bounds uploaded files (Options.MaxAttachmentSize).
+	maxAttachmentSize int64
 	// frozenIndex, when set, is the page snapshot search answers from (see
 	// FreezeSearchIndex).
 	frozenIndex map[string]*page
@@ -95,10 +100,11 @@ func New(opts Options) *Emulator {
 			Pages:    map[string]*page{},
 			LabelIDs: map[string]string{},
 		},
-		now:      opts.Now,
-		latency:  opts.Latency,
-		limiters: map[string]*rate.Limiter{},
-		stats:    Stats{ByRoute: map[string]int{}},
+		now:               opts.Now,
+		maxAttachmentSize: opts.MaxAttachmentSize,
+		latency:           opts.Latency,
+		limiters:          map[string]*rate.Limiter{},
+		stats:             Stats{ByRoute: map[string]int{}},
 
 		pageLag:                 opts.PageLag,
 		labelLag:                opts.LabelLag,

@@ -14,6 +14,8 @@ type Stats struct {
 	Total   int            `json:"total"`
 	Writes  int            `json:"writes"`   // requests other than GET and HEAD
 	ByRoute map[string]int `json:"by_route"` // "METHOD /route/{template}" → count
+	// UploadedBytes is the size of the attachment files received.
+	UploadedBytes int64 `json:"uploaded_bytes"`
 }
 
 // record counts a request and returns the latency to inject into it.

@@ -299,6 +299,7 @@ func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resour
 	return []func() resource.Resource{
 		NewPageResource,
 		NewConnectionResource, NewOperationPolicyResource,
+		NewAttachmentResource,
 	}
 }
 
