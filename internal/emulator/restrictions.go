@@ -8,10 +8,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
-	"regexp"
 	"strings"
 )
 
@@ -433,14 +433,14 @@ func handleMemberOf(c *call) *apiError {
 }
 
 type v1UserSearchResult struct {
-	User         v1User `json:"user"`
-	Title        string `json:"title"`
-	Excerpt      string `json:"excerpt"`
-	URL          string `json:"url"`
-	Breadcrumbs  []any  `json:"breadcrumbs"`
-	EntityType   string `json:"entityType"`
-	IconCSSClass string `json:"iconCssClass"`
-	LastModified string `json:"lastModified"`
+	User         v1User  `json:"user"`
+	Title        string  `json:"title"`
+	Excerpt      string  `json:"excerpt"`
+	URL          string  `json:"url"`
+	Breadcrumbs  []any   `json:"breadcrumbs"`
+	EntityType   string  `json:"entityType"`
+	IconCSSClass string  `json:"iconCssClass"`
+	LastModified string  `json:"lastModified"`
 	Score        float64 `json:"score"`
 }
 

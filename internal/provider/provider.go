@@ -260,6 +260,7 @@ func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resour
 	return []func() resource.Resource{
 		NewPageResource,
 		NewConnectionResource, NewOperationPolicyResource,
+		NewContentPropertyResource, NewPageRestrictionsResource,
 	}
 }
 
@@ -268,6 +269,7 @@ func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewPagesDataSource,
 		NewPageDataSource,
 		NewSpaceDataSource,
+		NewPagePropertiesDataSource, NewContentPropertyDataSource,
 	}
 }
 
