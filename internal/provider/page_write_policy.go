@@ -1,0 +1,87 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+)
+
+// Resources that change an existing page without rewriting its body (a
+// content property, its restrictions) are governed by the update_page
+// operation of the page's space, decided at plan and enforced at apply with
+// the helpers of policy_check.go, like page updates.
+
+// pageSpaceKey returns the key of the space a page is in (two requests: the
+// page's metadata and its space).
+func (d *providerData) pageSpaceKey(ctx context.Context, pageID string) (string, error) {
+	page, err := d.client.GetPage(ctx, pageID, confluence.GetPageOptions{})
+	if err != nil {
+		return "", err
+	}
+	space, err := d.client.GetSpace(ctx, page.SpaceID)
+	if err != nil {
+		return "", fmt.Errorf("reading the space (id %s) of page %s: %w", page.SpaceID, pageID, err)
+	}
+	return space.Key, nil
+}
+
+// decidePageWrite evaluates update_page for a change to pageID; content is
+// what the change writes, so the confirmation code is bound to it.
+func (d *providerData) decidePageWrite(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string) (policy.Result, bool) {
+	spaceKey, err := d.pageSpaceKey(ctx, pageID)
+	if err != nil {
+		if confluence.IsNotFound(err) {
+			diags.AddError("Page Not Found",
+				fmt.Sprintf("%s: Confluence has no page %s visible to %s. Check page_id; the page may have been deleted, or be restricted so the account may not view it.", subject, pageID, d.account()))
+			return policy.Result{}, false
+		}
+		addAPIError(diags, "Unable to Read Page", subject+": while finding the page's space to apply its policy", d.account(), err)
+		return policy.Result{}, false
+	}
+	res, err := d.decide(ctx, policy.UpdatePage, spaceKey, pageID, "", content)
+	if err != nil {
+		d.addPolicyEvaluationError(diags, subject, err)
+		return policy.Result{}, false
+	}
+	return res, true
+}
+
+// planPageWrite decides a page write at plan time, reports the decision and
+// returns the values of policy_decision and confirmation_code. Both are
+// unknown when the page or the content is known only at apply; the apply
+// decides and enforces then.
+func (d *providerData) planPageWrite(ctx context.Context, diags *diag.Diagnostics, pageID types.String, content string, contentKnown bool, subject string) (decision, code types.String) {
+	if d.configUnknown || pageID.IsUnknown() || pageID.IsNull() {
+		return types.StringUnknown(), types.StringUnknown()
+	}
+	res, ok := d.decidePageWrite(ctx, diags, pageID.ValueString(), content, subject)
+	if !ok {
+		return types.StringUnknown(), types.StringUnknown()
+	}
+	if !contentKnown {
+		if res.Decision == policy.DecisionDenied {
+			d.reportDecision(diags, res, subject)
+		}
+		return types.StringUnknown(), types.StringUnknown()
+	}
+	d.reportDecision(diags, res, subject)
+	return types.StringValue(string(res.Decision)), types.StringValue(res.ConfirmationCode)
+}
+
+// enforcePageWrite re-decides a page write right before it is sent and stops
+// it unless allowed (and, where needed, its code granted).
+func (d *providerData) enforcePageWrite(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string) (policy.Result, bool) {
+	res, ok := d.decidePageWrite(ctx, diags, pageID, content, subject)
+	if !ok {
+		return res, false
+	}
+	return res, d.enforceAtApply(diags, res, subject)
+}
