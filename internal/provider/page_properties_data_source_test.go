@@ -6,7 +6,10 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -282,5 +285,55 @@ data "confluence_page_properties" "docs" {
 				ConfigStateChecks: []statecheck.StateCheck{pageTitles("data.confluence_page_properties.docs", "Orders API")},
 			},
 		},
+	})
+}
+
+// TestAccSourceOfTruthScenario runs examples/scenarios/source-of-truth (the
+// guide's flow) against the emulator: publish the access-rules template, read
+// its Page Properties, write the enforcement record back and edit-lock the page.
+func TestAccSourceOfTruthScenario(t *testing.T) {
+	site := newTestSite(t)
+	site.emu.AddGroup("api-reviewers", editorEmail)
+	newSeeder(t, site).govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{
+		policy.SearchPages: policy.Allowed, policy.GetPage: policy.Allowed,
+		policy.CreatePage: policy.Allowed, policy.UpdatePage: policy.Allowed, policy.DeletePage: policy.Allowed,
+	}, "DOCS")
+	dir, err := filepath.Abs("../../examples/scenarios/source-of-truth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mainTF, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test serves the provider in-process: drop the registry requirement
+	// and point path.module at the scenario.
+	config := string(mainTF)
+	config = config[strings.Index(config, `provider "confluence"`):]
+	config = strings.ReplaceAll(config, "${path.module}", dir)
+	t.Setenv(envURL, site.URL())
+	t.Setenv(envEmail, botEmail)
+	t.Setenv(envAPIToken, botToken)
+
+	editor := demoAccountID(editorEmail)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.confluence_page_properties.orders", tfjsonpath.New("properties"), stringMap(map[string]string{
+					"Route": "/orders", "Upstream": "https://orders.internal.example.com", "Rate limit per minute": "120",
+					"Allowed roles": "orders-read\norders-admin", "Owner": editor, "Status": "APPROVED", "Expires": "2027-06-30",
+				})),
+				statecheck.ExpectKnownOutputValueAtPath("routes", tfjsonpath.New("/orders").AtMapKey("per_minute"), knownvalue.Int64Exact(120)),
+				statecheck.ExpectKnownOutputValueAtPath("routes", tfjsonpath.New("/orders").AtMapKey("approved"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownOutputValueAtPath("routes", tfjsonpath.New("/orders").AtMapKey("allowed_roles"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("orders-read"), knownvalue.StringExact("orders-admin")})),
+				statecheck.ExpectKnownValue("confluence_content_property.enforcement", tfjsonpath.New("value"),
+					knownvalue.StringExact(`{"gateway":"kong-eu-1","page_version":1}`)),
+				statecheck.ExpectKnownValue("confluence_page_restrictions.orders_api", tfjsonpath.New("edit_account_ids"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(demoAccountID(botEmail))})),
+			},
+		}},
 	})
 }
