@@ -74,13 +74,13 @@ func (d *ContentPropertyDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	pageID, key := m.PageID.ValueString(), m.Key.ValueString()
-	spaceKey, err := d.data.pageSpaceKey(ctx, pageID)
+	spaceKey, title, err := d.data.pageSpace(ctx, pageID)
 	if err != nil {
 		(&PageDataSource{data: d.data}).pageReadError(&resp.Diagnostics, pageID, err)
 		return
 	}
 	subject := fmt.Sprintf("Reading content property %q of page %s in space %s", key, pageID, spaceKey)
-	if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.GetPage, spaceKey, pageID, "", "", subject) {
+	if !d.data.readAllowed(ctx, &resp.Diagnostics, policy.GetPage, spaceKey, pageID, title, "", subject) {
 		return
 	}
 	props, err := d.data.client.ListPageProperties(ctx, pageID, key)

@@ -220,7 +220,7 @@ resource "confluence_content_property" "a" {
 						t.Errorf("after the conflict the property is %s at version %d; want the first writer's \"team-b\" at 2", value, version)
 					}
 				},
-				Config: two("team-b", "team-b"),
+				Config:           two("team-b", "team-b"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},

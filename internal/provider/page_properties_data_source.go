@@ -189,7 +189,7 @@ func (d *PagePropertiesDataSource) Read(ctx context.Context, req datasource.Read
 // body only once get_page is allowed there.
 func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertiesModel, diags *diag.Diagnostics) {
 	pages := &PageDataSource{data: d.data}
-	var pageID, spaceKey string
+	var pageID, spaceKey, title string
 	if !m.PageID.IsNull() {
 		pageID = m.PageID.ValueString()
 		page, err := d.data.client.GetPage(ctx, pageID, confluence.GetPageOptions{})
@@ -197,6 +197,7 @@ func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertie
 			pages.pageReadError(diags, pageID, err)
 			return
 		}
+		title = page.Title
 		space, err := d.data.client.GetSpace(ctx, page.SpaceID)
 		if err != nil {
 			addAPIError(diags, "Unable to Read Space", fmt.Sprintf("While reading the space (id %s) of page %s", page.SpaceID, pageID), d.data.email, err)
@@ -205,7 +206,7 @@ func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertie
 		spaceKey = space.Key
 	} else {
 		spaceKey = m.SpaceKey.ValueString()
-		title := m.Title.ValueString()
+		title = m.Title.ValueString()
 		space, ok := d.data.visibleSpace(ctx, diags, spaceKey)
 		if !ok {
 			return
@@ -224,7 +225,7 @@ func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertie
 	}
 
 	subject := fmt.Sprintf("Reading the Page Properties of page %s in space %s", pageID, spaceKey)
-	if !d.data.authorizeRead(ctx, diags, policy.GetPage, spaceKey, pageID, "", "", subject) {
+	if !d.data.readAllowed(ctx, diags, policy.GetPage, spaceKey, pageID, title, "", subject) {
 		return
 	}
 	page, err := d.data.client.GetPage(ctx, pageID, confluence.GetPageOptions{IncludeBody: true})
@@ -279,7 +280,7 @@ func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pageProper
 		if _, ok := d.data.visibleSpace(ctx, diags, spaceKey); !ok {
 			return
 		}
-		if !d.data.authorizeRead(ctx, diags, policy.SearchPages, spaceKey, "", "", query, searchSubject(spaceKey, query)) {
+		if !d.data.readAllowed(ctx, diags, policy.SearchPages, spaceKey, "", "", query, searchSubject(spaceKey, query)) {
 			return
 		}
 		authorized[spaceKey] = true
@@ -314,7 +315,7 @@ func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pageProper
 	slices.Sort(spaceKeys)
 	allowed := true
 	for _, key := range spaceKeys {
-		if !d.data.authorizeRead(ctx, diags, policy.SearchPages, key, "", "", query, searchSubject(key, query)) {
+		if !d.data.readAllowed(ctx, diags, policy.SearchPages, key, "", "", query, searchSubject(key, query)) {
 			allowed = false
 		}
 	}

@@ -102,7 +102,7 @@ resource "confluence_page_restrictions" "lock" {
 					}
 					_, err = c.UpdatePage(context.Background(), confluence.UpdatePageRequest{ID: page.ID, SpaceID: p.SpaceID, Title: p.Title, Status: "current", Body: "<p>edited</p>", VersionNumber: p.Version.Number + 1})
 					if !confluence.IsForbidden(err) {
-						return fmt.Errorf("admin edit of the locked page: %v, want 403", err)
+						return fmt.Errorf("admin edit of the locked page: %w, want 403", err)
 					}
 					return nil
 				},
@@ -144,7 +144,7 @@ resource "confluence_page_restrictions" "lock" {
 						return err
 					}
 					if _, err := c.GetPage(context.Background(), page.ID, confluence.GetPageOptions{}); !confluence.IsNotFound(err) {
-						return fmt.Errorf("reader reads the view-restricted page: %v, want 404", err)
+						return fmt.Errorf("reader reads the view-restricted page: %w, want 404", err)
 					}
 					return nil
 				},

@@ -17,26 +17,34 @@ import (
 // Resources that change an existing page without rewriting its body (a
 // content property, its restrictions) are governed by the update_page
 // operation of the page's space, decided at plan and enforced at apply with
-// the helpers of policy_check.go, like page updates.
+// the helpers of policy_check.go, like page updates. The page-properties and
+// content-property data sources read under get_page / search_pages. This file
+// is the only place those resources and data sources call policy_check.go.
 
-// pageSpaceKey returns the key of the space a page is in (two requests: the
-// page's metadata and its space).
-func (d *providerData) pageSpaceKey(ctx context.Context, pageID string) (string, error) {
+// readAllowed applies op to a data source's read (see authorizeRead); boundTo
+// is what a confirmation code is bound to: the query of a search, "" for get_page.
+func (d *providerData) readAllowed(ctx context.Context, diags *diag.Diagnostics, op policy.Operation, spaceKey, pageID, pageTitle, boundTo, subject string) bool {
+	return d.authorizeRead(ctx, diags, op, spaceKey, pageID, pageTitle, boundTo, subject)
+}
+
+// pageSpace returns the key of the space a page is in and the page's title
+// (two requests: the page's metadata and its space).
+func (d *providerData) pageSpace(ctx context.Context, pageID string) (spaceKey, title string, err error) {
 	page, err := d.client.GetPage(ctx, pageID, confluence.GetPageOptions{})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	space, err := d.client.GetSpace(ctx, page.SpaceID)
 	if err != nil {
-		return "", fmt.Errorf("reading the space (id %s) of page %s: %w", page.SpaceID, pageID, err)
+		return "", "", fmt.Errorf("reading the space (id %s) of page %s: %w", page.SpaceID, pageID, err)
 	}
-	return space.Key, nil
+	return space.Key, page.Title, nil
 }
 
 // decidePageWrite evaluates update_page for a change to pageID; content is
 // what the change writes, so the confirmation code is bound to it.
 func (d *providerData) decidePageWrite(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string) (policy.Result, bool) {
-	spaceKey, err := d.pageSpaceKey(ctx, pageID)
+	spaceKey, title, err := d.pageSpace(ctx, pageID)
 	if err != nil {
 		if confluence.IsNotFound(err) {
 			diags.AddError("Page Not Found",
@@ -46,7 +54,7 @@ func (d *providerData) decidePageWrite(ctx context.Context, diags *diag.Diagnost
 		addAPIError(diags, "Unable to Read Page", subject+": while finding the page's space to apply its policy", d.account(), err)
 		return policy.Result{}, false
 	}
-	res, err := d.decide(ctx, policy.UpdatePage, spaceKey, pageID, "", content)
+	res, err := d.decide(ctx, policy.UpdatePage, spaceKey, pageID, title, content)
 	if err != nil {
 		d.addPolicyEvaluationError(diags, subject, err)
 		return policy.Result{}, false

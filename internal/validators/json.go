@@ -20,7 +20,7 @@ func JSON() validator.String {
 func CheckJSON(s string) error {
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return fmt.Errorf("the value is not a JSON document (%v); build it with jsonencode(...)", err)
+		return fmt.Errorf("the value is not a JSON document (%w); build it with jsonencode(...)", err)
 	}
 	return nil
 }
