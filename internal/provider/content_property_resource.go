@@ -155,7 +155,7 @@ func (r *ContentPropertyResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	if req.Plan.Raw.IsNull() {
 		if state != nil {
-			r.data.planPageWrite(ctx, &resp.Diagnostics, state.PageID, "delete "+propertyContent(state.Key.ValueString(), state.Value.ValueString()), true,
+			r.data.planPageWrite(ctx, &resp.Diagnostics, state.PageID, "delete "+propertyContent(state.Key.ValueString(), state.Value.ValueString()), true, true,
 				propertySubject("Deleting", state.PageID.ValueString(), state.Key.ValueString()))
 		}
 		return
@@ -183,7 +183,7 @@ func (r *ContentPropertyResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.ID = types.StringValue(plan.PageID.ValueString() + "/" + plan.Key.ValueString())
 	}
 	plan.PolicyDecision, plan.ConfirmationCode = r.data.planPageWrite(ctx, &resp.Diagnostics, plan.PageID,
-		propertyContent(plan.Key.ValueString(), plan.Value.ValueString()), known,
+		propertyContent(plan.Key.ValueString(), plan.Value.ValueString()), known, false,
 		propertySubject(verb, plan.PageID.ValueString(), plan.Key.ValueString()))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -196,7 +196,7 @@ func (r *ContentPropertyResource) Create(ctx context.Context, req resource.Creat
 	}
 	pageID, key, value := plan.PageID.ValueString(), plan.Key.ValueString(), plan.Value.ValueString()
 	subject := propertySubject("Creating", pageID, key)
-	res, ok := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, propertyContent(key, value), subject)
+	res, ok, _ := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, propertyContent(key, value), subject, false)
 	if !ok {
 		return
 	}
@@ -283,7 +283,7 @@ func (r *ContentPropertyResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	subject := propertySubject("Updating", pageID, key)
-	res, ok := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, propertyContent(key, value), subject)
+	res, ok, _ := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, propertyContent(key, value), subject, false)
 	if !ok {
 		return
 	}
@@ -324,8 +324,9 @@ func (r *ContentPropertyResource) Delete(ctx context.Context, req resource.Delet
 	}
 	pageID, key := state.PageID.ValueString(), state.Key.ValueString()
 	subject := propertySubject("Deleting", pageID, key)
-	if _, ok := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, "delete "+propertyContent(key, state.Value.ValueString()), subject); !ok {
-		return
+	_, ok, gone := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, "delete "+propertyContent(key, state.Value.ValueString()), subject, true)
+	if !ok || gone {
+		return // refused, or the page (and its properties) is gone already
 	}
 	err := r.data.client.DeletePageProperty(ctx, pageID, state.PropertyID.ValueString())
 	if err != nil && !confluence.IsNotFound(err) {

@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -30,6 +31,10 @@ var (
 	_ resource.ResourceWithImportState = &PageRestrictionsResource{}
 	_ resource.ResourceWithModifyPlan  = &PageRestrictionsResource{}
 )
+
+// accountIDPattern matches Atlassian account ids ("557058:<uuid>", or 24 hex
+// digits for older accounts) without admitting spaces or e-mail addresses.
+var accountIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:_-]{0,127}$`)
 
 // NewPageRestrictionsResource is the confluence_page_restrictions resource factory.
 func NewPageRestrictionsResource() resource.Resource { return &PageRestrictionsResource{} }
@@ -65,8 +70,10 @@ func (r *PageRestrictionsResource) Schema(_ context.Context, _ resource.SchemaRe
 func pageRestrictionsResourceSchema() schema.Schema {
 	subjects := func(what, kind string) schema.SetAttribute {
 		desc := fmt.Sprintf("Users who may %s the page, by account id or e-mail address (looked up with Confluence's user search; an address hidden by the user's profile settings cannot be found, use the account id). ", what)
-		v := []validator.String{stringvalidator.LengthBetween(1, 128)}
+		v := []validator.String{stringvalidator.Any(validators.Email(),
+			stringvalidator.RegexMatches(accountIDPattern, "must be an account id (such as 557058:f2a1…) or an e-mail address"))}
 		if kind == "groups" {
+			v = []validator.String{stringvalidator.LengthBetween(1, 255)}
 			desc = fmt.Sprintf("Groups whose members may %s the page, by name or id. ", what)
 		}
 		return schema.SetAttribute{
@@ -332,7 +339,7 @@ func (r *PageRestrictionsResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	if req.Plan.Raw.IsNull() {
 		if state != nil {
-			r.data.planPageWrite(ctx, &resp.Diagnostics, state.PageID, normalizeRestrictions(resolvedRestrictions{}).content(), true,
+			r.data.planPageWrite(ctx, &resp.Diagnostics, state.PageID, normalizeRestrictions(resolvedRestrictions{}).content(), true, true,
 				"Removing every restriction of page "+state.PageID.ValueString())
 		}
 		return
@@ -372,7 +379,7 @@ func (r *PageRestrictionsResource) ModifyPlan(ctx context.Context, req resource.
 			return
 		}
 	}
-	plan.PolicyDecision, plan.ConfirmationCode = r.data.planPageWrite(ctx, &resp.Diagnostics, plan.PageID, rr.content(), known,
+	plan.PolicyDecision, plan.ConfirmationCode = r.data.planPageWrite(ctx, &resp.Diagnostics, plan.PageID, rr.content(), known, false,
 		"Setting the restrictions of page "+pageID)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -426,7 +433,7 @@ func (r *PageRestrictionsResource) write(ctx context.Context, plan *pageRestrict
 		return
 	}
 	subject := "Setting the restrictions of page " + pageID
-	res, ok := r.data.enforcePageWrite(ctx, diags, pageID, rr.content(), subject)
+	res, ok, _ := r.data.enforcePageWrite(ctx, diags, pageID, rr.content(), subject, false)
 	if !ok {
 		return
 	}
@@ -519,8 +526,9 @@ func (r *PageRestrictionsResource) Delete(ctx context.Context, req resource.Dele
 	pageID := state.PageID.ValueString()
 	none := normalizeRestrictions(resolvedRestrictions{})
 	subject := "Removing every restriction of page " + pageID
-	if _, ok := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, none.content(), subject); !ok {
-		return
+	_, ok, gone := r.data.enforcePageWrite(ctx, &resp.Diagnostics, pageID, none.content(), subject, true)
+	if !ok || gone {
+		return // refused, or the page (and its restrictions) is gone already
 	}
 	if _, err := r.data.client.SetPageRestrictions(ctx, pageID, none.toAPI()); err != nil && !confluence.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to Remove Page Restrictions", subject, r.data.account(), err)

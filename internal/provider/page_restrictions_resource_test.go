@@ -178,6 +178,17 @@ resource "confluence_page_restrictions" "lock" {
 				ExpectError: wrappedError(`Restrictions Would Lock Out the Provider.*view_users.*could no longer see the page`),
 			},
 			{
+				// Neither an account id nor an e-mail address: refused before any request.
+				PreConfig:   func() { site.emu.ResetStats() },
+				Config:      config(`  edit_users = ["bot@example.com", "not an id"]`),
+				ExpectError: wrappedError(`Invalid Attribute Value.*edit_users.*account id`),
+			},
+			{
+				PreConfig: func() {
+					if n := site.emu.Stats().Total; n != 0 {
+						t.Errorf("an invalid user entry sent %d request(s)", n)
+					}
+				},
 				Config:      config(`  edit_groups = ["no-such-group"]`),
 				ExpectError: wrappedError(`Group Not Found.*no-such-group`),
 			},

@@ -42,36 +42,42 @@ func (d *providerData) pageSpace(ctx context.Context, pageID string) (spaceKey, 
 }
 
 // decidePageWrite evaluates update_page for a change to pageID; content is
-// what the change writes, so the confirmation code is bound to it.
-func (d *providerData) decidePageWrite(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string) (policy.Result, bool) {
+// what the change writes, so the confirmation code is bound to it. gone is
+// true (and nothing reported) when the page no longer exists and
+// missingOK is set, as for a removal.
+func (d *providerData) decidePageWrite(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string, missingOK bool) (res policy.Result, ok, gone bool) {
 	spaceKey, title, err := d.pageSpace(ctx, pageID)
 	if err != nil {
 		if confluence.IsNotFound(err) {
+			if missingOK {
+				return policy.Result{}, true, true
+			}
 			diags.AddError("Page Not Found",
 				fmt.Sprintf("%s: Confluence has no page %s visible to %s. Check page_id; the page may have been deleted, or be restricted so the account may not view it.", subject, pageID, d.account()))
-			return policy.Result{}, false
+			return policy.Result{}, false, false
 		}
 		addAPIError(diags, "Unable to Read Page", subject+": while finding the page's space to apply its policy", d.account(), err)
-		return policy.Result{}, false
+		return policy.Result{}, false, false
 	}
-	res, err := d.decide(ctx, policy.UpdatePage, spaceKey, pageID, title, content)
+	res, err = d.decide(ctx, policy.UpdatePage, spaceKey, pageID, title, content)
 	if err != nil {
 		d.addPolicyEvaluationError(diags, subject, err)
-		return policy.Result{}, false
+		return policy.Result{}, false, false
 	}
-	return res, true
+	return res, true, false
 }
 
 // planPageWrite decides a page write at plan time, reports the decision and
 // returns the values of policy_decision and confirmation_code. Both are
 // unknown when the page or the content is known only at apply; the apply
-// decides and enforces then.
-func (d *providerData) planPageWrite(ctx context.Context, diags *diag.Diagnostics, pageID types.String, content string, contentKnown bool, subject string) (decision, code types.String) {
+// decides and enforces then. A removal (missingOK) from a page that is gone
+// governs nothing.
+func (d *providerData) planPageWrite(ctx context.Context, diags *diag.Diagnostics, pageID types.String, content string, contentKnown, missingOK bool, subject string) (decision, code types.String) {
 	if d.configUnknown || pageID.IsUnknown() || pageID.IsNull() {
 		return types.StringUnknown(), types.StringUnknown()
 	}
-	res, ok := d.decidePageWrite(ctx, diags, pageID.ValueString(), content, subject)
-	if !ok {
+	res, ok, gone := d.decidePageWrite(ctx, diags, pageID.ValueString(), content, subject, missingOK)
+	if !ok || gone {
 		return types.StringUnknown(), types.StringUnknown()
 	}
 	if !contentKnown {
@@ -85,11 +91,12 @@ func (d *providerData) planPageWrite(ctx context.Context, diags *diag.Diagnostic
 }
 
 // enforcePageWrite re-decides a page write right before it is sent and stops
-// it unless allowed (and, where needed, its code granted).
-func (d *providerData) enforcePageWrite(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string) (policy.Result, bool) {
-	res, ok := d.decidePageWrite(ctx, diags, pageID, content, subject)
-	if !ok {
-		return res, false
+// it unless allowed (and, where needed, its code granted). gone is true when
+// a removal (missingOK) finds the page gone: there is nothing to write.
+func (d *providerData) enforcePageWrite(ctx context.Context, diags *diag.Diagnostics, pageID, content, subject string, missingOK bool) (res policy.Result, ok, gone bool) {
+	res, ok, gone = d.decidePageWrite(ctx, diags, pageID, content, subject, missingOK)
+	if !ok || gone {
+		return res, ok, gone
 	}
-	return res, d.enforceAtApply(diags, res, subject)
+	return res, d.enforceAtApply(diags, res, subject), false
 }
