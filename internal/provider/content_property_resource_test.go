@@ -269,3 +269,45 @@ resource "confluence_content_property" "denied" {
 		t.Errorf("a denied property was created %d time(s)", n)
 	}
 }
+
+func TestAccContentProperty_confirmation(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	admin := newSeeder(t, site)
+	page := admin.page("DOCS", "Orders API", "", "<p>Orders.</p>")
+	admin.govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{policy.UpdatePage: policy.AllowedWithConfirmation}, "DOCS")
+	value := `{"gateway":"eu-1"}`
+	code := policy.ConfirmationCode(policy.UpdatePage, "docs-bot", "DOCS", page.ID, propertyContent("gateway.enforcement", value))
+	// Removing the property is gated too; the test's final destroy needs its code.
+	deleteCode := policy.ConfirmationCode(policy.UpdatePage, "docs-bot", "DOCS", page.ID, "delete "+propertyContent("gateway.enforcement", value))
+	config := func(extra ...string) string {
+		return site.providerBlock(botEmail, botToken, extra...) + fmt.Sprintf(`
+resource "confluence_content_property" "enforced" {
+  page_id = %q
+  key     = "gateway.enforcement"
+  value   = jsonencode({ gateway = "eu-1" })
+}
+`, page.ID)
+	}
+	address := "confluence_content_property.enforced"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      config(),
+				ExpectError: wrappedError(`Confirmation Code Not Granted.*` + code + `.*Nothing was written`),
+			},
+			{
+				Config: config(fmt.Sprintf(`confirmations = [%q, %q]`, code, deleteCode)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(address, tfjsonpath.New("policy_decision"), knownvalue.StringExact("allowed_with_confirmation")),
+					plancheck.ExpectKnownValue(address, tfjsonpath.New("confirmation_code"), knownvalue.StringExact(code)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("version"), knownvalue.Int64Exact(1))},
+			},
+		},
+	})
+	if n := site.emu.Count(http.MethodPost, "/wiki/api/v2/pages/{page-id}/properties"); n != 1 {
+		t.Errorf("the property was created %d time(s); want once, after the code was granted", n)
+	}
+}
