@@ -280,7 +280,7 @@ func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pageProper
 		if _, ok := d.data.visibleSpace(ctx, diags, spaceKey); !ok {
 			return
 		}
-		if !d.data.readAllowed(ctx, diags, policy.SearchPages, spaceKey, "", "", query, searchSubject(spaceKey, query)) {
+		if !d.data.readAllowed(ctx, diags, policy.SearchPages, spaceKey, "", "", query, reportSubject(spaceKey, query)) {
 			return
 		}
 		authorized[spaceKey] = true
@@ -315,7 +315,7 @@ func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pageProper
 	slices.Sort(spaceKeys)
 	allowed := true
 	for _, key := range spaceKeys {
-		if !d.data.readAllowed(ctx, diags, policy.SearchPages, key, "", "", query, searchSubject(key, query)) {
+		if !d.data.readAllowed(ctx, diags, policy.SearchPages, key, "", "", query, reportSubject(key, query)) {
 			allowed = false
 		}
 	}
@@ -383,4 +383,8 @@ func (d *PagePropertiesDataSource) pageModel(diags *diag.Diagnostics, page confl
 		LastModifiedBy: types.StringValue(page.Version.AuthorID),
 		Properties:     props,
 	}
+}
+
+func reportSubject(spaceKey, query string) string {
+	return fmt.Sprintf("Reading the Page Properties of the pages in space %s found by %s", spaceKey, query)
 }

@@ -272,7 +272,7 @@ data "confluence_page_properties" "report" {
   label = "api-access"
 }
 `,
-				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*Searching pages in space OPS`),
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*search_pages.*OPS`),
 			},
 			{
 				// The DOCS report is allowed (search_pages), although get_page is not.
