@@ -261,7 +261,7 @@ resource "confluence_content_property" "denied" {
   value   = jsonencode({ gateway = "eu-1" })
 }
 `, page.ID),
-				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*Creating content property "gateway.enforcement" of page ` + page.ID + `.*update_page`),
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*update_page.*` + page.ID + `.*DOCS`),
 			},
 		},
 	})

@@ -257,7 +257,7 @@ data "confluence_page_properties" "one" {
   page_id = %q
 }
 `, orders.ID),
-				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*Reading the Page Properties of page ` + orders.ID + ` in space DOCS.*get_page`),
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + orders.ID + `.*DOCS`),
 			},
 			{
 				PreConfig: func() {

@@ -220,7 +220,7 @@ resource "confluence_page_restrictions" "lock" {
   edit_users = ["bot@example.com"]
 }
 `, page.ID),
-			ExpectError: wrappedError(`Operation Denied by Confluence Policy.*Setting the restrictions of page ` + page.ID + `.*update_page`),
+			ExpectError: wrappedError(`Operation Denied by Confluence Policy.*update_page.*` + page.ID + `.*DOCS`),
 		}},
 	})
 	if n := site.emu.Count(http.MethodPut, "/wiki/rest/api/content/{id}/restriction"); n != 0 {
