@@ -270,8 +270,9 @@ resource "confluence_content_property" "denied" {
 	}
 }
 
+// Not parallel: codes are granted in the environment (CONFLUENCE_CONFIRMATIONS),
+// as an approver grants them for an apply.
 func TestAccContentProperty_confirmation(t *testing.T) {
-	t.Parallel()
 	site := newTestSite(t)
 	admin := newSeeder(t, site)
 	page := admin.page("DOCS", "Orders API", "", "<p>Orders.</p>")
@@ -280,8 +281,8 @@ func TestAccContentProperty_confirmation(t *testing.T) {
 	code := policy.ConfirmationCode(policy.UpdatePage, "docs-bot", "DOCS", page.ID, propertyContent("gateway.enforcement", value))
 	// Removing the property is gated too; the test's final destroy needs its code.
 	deleteCode := policy.ConfirmationCode(policy.UpdatePage, "docs-bot", "DOCS", page.ID, "delete "+propertyContent("gateway.enforcement", value))
-	config := func(extra ...string) string {
-		return site.providerBlock(botEmail, botToken, extra...) + fmt.Sprintf(`
+	config := func() string {
+		return site.providerBlock(botEmail, botToken) + fmt.Sprintf(`
 resource "confluence_content_property" "enforced" {
   page_id = %q
   key     = "gateway.enforcement"
@@ -298,7 +299,8 @@ resource "confluence_content_property" "enforced" {
 				ExpectError: wrappedError(`Confirmation Code Not Granted.*` + code + `.*Nothing was written`),
 			},
 			{
-				Config: config(fmt.Sprintf(`confirmations = [%q, %q]`, code, deleteCode)),
+				PreConfig: func() { t.Setenv(envConfirmations, code+","+deleteCode) },
+				Config:    config(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(address, tfjsonpath.New("policy_decision"), knownvalue.StringExact("allowed_with_confirmation")),
 					plancheck.ExpectKnownValue(address, tfjsonpath.New("confirmation_code"), knownvalue.StringExact(code)),
