@@ -57,6 +57,7 @@ type site struct {
 	Grants   map[string]map[string]Permission `json:"grants"` // email → space key → permission
 	Spaces   []*space                         `json:"spaces"` // in creation (id) order
 	Pages    map[string]*page                 `json:"pages"`
+	Groups   []*group                         `json:"groups,omitempty"`
 }
 
 type space struct {
@@ -94,6 +95,8 @@ type page struct {
 	Properties []*property    `json:"properties"`
 	// Attachments are the page's files (see attachments.go), in upload order.
 	Attachments []*attachment `json:"attachments,omitempty"`
+	// Restrictions maps "read" / "update" to who they are restricted to.
+	Restrictions map[string]restriction `json:"restrictions,omitempty"`
 }
 
 // pageVersion is one saved state of a page; history keeps all of them.

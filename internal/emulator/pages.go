@@ -125,14 +125,15 @@ func pageWebUI(s *space, id, title string) string {
 	return "/spaces/" + s.Key + "/pages/" + id + "/" + url.QueryEscape(title)
 }
 
-// visiblePage finds a page the caller may see; pages in spaces they cannot view answer 404.
+// visiblePage finds a page the caller may see; pages in spaces they cannot view, and
+// pages whose view restrictions leave them out, answer 404.
 func (c *call) visiblePage(id string) (*page, *space, Permission, *apiError) {
 	p := c.e.site.Pages[id]
 	if p == nil {
 		return nil, nil, PermNone, notFound()
 	}
 	s := c.e.spaceByIDLocked(p.SpaceID)
-	perm := c.e.permLocked(c.acct, s)
+	perm := c.e.pagePermLocked(c.acct, p, s) // space permission narrowed by page restrictions
 	if perm < PermView {
 		return nil, nil, PermNone, notFound()
 	}
@@ -514,7 +515,7 @@ func (c *call) listPages(f pageFilter) *apiError {
 		if f.rootOnly && p.ParentID != "" && p.ID != s.HomepageID {
 			continue
 		}
-		if c.e.permLocked(c.acct, s) < PermView {
+		if c.e.pagePermLocked(c.acct, p, s) < PermView {
 			continue
 		}
 		if c.e.hiddenLocked(c.e.hiddenPages, p.ID) {

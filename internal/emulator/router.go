@@ -90,6 +90,13 @@ func buildRoutes() []route {
 		newRoute(http.MethodPost, v1+"/content/{id}/child/attachment/{attachmentId}/data", handleUpdateAttachmentData),
 		newRoute(http.MethodGet, v1+"/content/{id}/child/attachment/{attachmentId}/download", handleV1DownloadAttachment),
 		newRoute(http.MethodGet, "/wiki/download/attachments/{pageId}/{filename}", handleDownload),
+		newRoute(http.MethodGet, v1+"/content/{id}/restriction", handleGetRestrictions),
+		newRoute(http.MethodPut, v1+"/content/{id}/restriction", handlePutRestrictions),
+		newRoute(http.MethodDelete, v1+"/content/{id}/restriction", handleDeleteRestrictions),
+		newRoute(http.MethodGet, v1+"/group", handleListGroups),
+		newRoute(http.MethodGet, v1+"/group/by-id", handleGetGroupByID),
+		newRoute(http.MethodGet, v1+"/user/memberof", handleMemberOf),
+		newRoute(http.MethodGet, v1+"/search/user", handleSearchUsers),
 		newRoute(http.MethodGet, v1+"/search", handleSearch),
 		newRoute(http.MethodGet, v1+"/content/search", handleContentSearch),
 	}

@@ -156,7 +156,13 @@ func (c *call) runSearch() (*searchRequest, *apiError) {
 			continue
 		}
 		s := c.e.spaceByIDLocked(p.SpaceID)
-		if c.e.permLocked(c.acct, s) < PermView {
+		// Restrictions are checked on the live page (the index lags content, not
+		// permissions); a page purged since it was indexed keeps showing.
+		live := c.e.site.Pages[p.ID]
+		if live == nil {
+			live = p
+		}
+		if c.e.pagePermLocked(c.acct, live, s) < PermView {
 			continue
 		}
 		d := docOf(indexed, p, s)

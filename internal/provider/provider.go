@@ -300,6 +300,7 @@ func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resour
 		NewPageResource,
 		NewConnectionResource, NewOperationPolicyResource,
 		NewAttachmentResource,
+		NewContentPropertyResource, NewPageRestrictionsResource,
 	}
 }
 
@@ -308,6 +309,7 @@ func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewPagesDataSource,
 		NewPageDataSource,
 		NewSpaceDataSource,
+		NewPagePropertiesDataSource, NewContentPropertyDataSource,
 	}
 }
 
