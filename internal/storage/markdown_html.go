@@ -1,0 +1,459 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package storage
+
+import (
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/util"
+	"golang.org/x/net/html"
+)
+
+// Raw HTML in Markdown: goldmark hands it over as HTML blocks (whole lines)
+// and inline raw HTML (one tag or comment each). The tags of one sibling
+// list (the blocks of a document or list item, the inlines of a paragraph)
+// are tokenised with the HTML5 tokenizer and paired there, so an element
+// opened in one HTML block and closed in a later one may wrap the Markdown
+// between them (<div align="center"> … </div>), and every element written
+// is closed exactly once, at the same depth: the output stays well-formed
+// whatever the input.
+//
+// What is written (the HTML storage format holds, "Confluence Storage
+// Format", https://confluence.atlassian.com/doc/confluence-storage-format-790796544.html):
+//   - comments: nothing;
+//   - elements of htmlRules: kept (b and i as strong and em, kbd as code, …)
+//     with only the attributes storage uses; layout wrappers (center,
+//     details, figure, …) are left out with their content kept; <img> is an
+//     ac:image and <a> a link as Markdown's are;
+//   - an element never closed, or a closing tag never opened: left out,
+//     with a warning;
+//   - anything else (script, style, iframe, forms, svg, custom and ac:/ri:
+//     elements, processing instructions, CDATA): escaped text, with a
+//     warning. Markdown therefore cannot inject Confluence macros.
+
+// htmlRuleKind says what happens to an element.
+type htmlRuleKind uint8
+
+const (
+	htmlEscape htmlRuleKind = iota // not storable: shown as text, warned
+	htmlKeep                       // written as storage XHTML
+	htmlUnwrap                     // tags left out, content kept
+	htmlDrop                       // void element left out silently
+	htmlImage                      // <img>: ac:image
+	htmlLink                       // <a>: a link or an anchor
+)
+
+type htmlRule struct {
+	kind   htmlRuleKind
+	as     string   // element written instead, e.g. "strong" for b
+	inline bool     // allowed inside running text
+	void   bool     // has no content and no closing tag
+	attrs  []string // attributes kept
+}
+
+var htmlRules = func() map[string]htmlRule {
+	rules := map[string]htmlRule{}
+	block := func(kind htmlRuleKind, names ...string) {
+		for _, n := range names {
+			rules[n] = htmlRule{kind: kind}
+		}
+	}
+	inline := func(as string, names ...string) {
+		for _, n := range names {
+			rules[n] = htmlRule{kind: htmlKeep, as: as, inline: true}
+		}
+	}
+	block(htmlKeep, "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul",
+		"li", "table", "thead", "tbody", "tfoot", "tr", "caption", "dl", "dt", "dd")
+	rules["ol"] = htmlRule{kind: htmlKeep, attrs: []string{"start"}}
+	rules["th"] = htmlRule{kind: htmlKeep, attrs: []string{"colspan", "rowspan"}}
+	rules["td"] = htmlRule{kind: htmlKeep, attrs: []string{"colspan", "rowspan"}}
+	rules["colgroup"] = htmlRule{kind: htmlKeep, attrs: []string{"span"}}
+	rules["col"] = htmlRule{kind: htmlKeep, void: true, attrs: []string{"span"}}
+	rules["hr"] = htmlRule{kind: htmlKeep, void: true}
+	rules["br"] = htmlRule{kind: htmlKeep, void: true, inline: true}
+	inline("", "strong", "em", "u", "s", "del", "sub", "sup", "code", "span")
+	inline("strong", "b")
+	inline("em", "i", "var", "cite", "dfn")
+	inline("code", "kbd", "tt", "samp")
+	inline("u", "ins")
+	inline("s", "strike")
+	for _, n := range []string{"center", "font", "section", "article", "nav", "figure", "figcaption",
+		"picture", "main", "header", "footer", "aside", "small", "big", "abbr", "mark", "address",
+		"details", "label", "time", "bdi", "bdo", "data", "q", "nobr"} {
+		rules[n] = htmlRule{kind: htmlUnwrap, inline: true}
+	}
+	// A <details> summary reads as a bold line.
+	rules["summary"] = htmlRule{kind: htmlKeep, as: "strong", inline: true}
+	for _, n := range []string{"wbr", "source", "track", "meta", "link", "base", "area", "param"} {
+		rules[n] = htmlRule{kind: htmlDrop, void: true, inline: true}
+	}
+	rules["img"] = htmlRule{kind: htmlImage, void: true, inline: true}
+	rules["a"] = htmlRule{kind: htmlLink, inline: true}
+	return rules
+}()
+
+// htmlRuleFor returns the rule for element name in running text (inline)
+// or between blocks. Block elements in running text are left out, content
+// kept: storage cannot nest a <p> in a <p>.
+func htmlRuleFor(name string, inline bool) htmlRule {
+	rule, ok := htmlRules[name]
+	if !ok {
+		return htmlRule{kind: htmlEscape}
+	}
+	if inline && !rule.inline && rule.kind == htmlKeep {
+		if rule.void {
+			return htmlRule{kind: htmlDrop, void: true}
+		}
+		return htmlRule{kind: htmlUnwrap}
+	}
+	return rule
+}
+
+// optionalEndTags may be left unclosed in HTML; a closing tag of an
+// enclosing element closes them.
+var optionalEndTags = setOf("p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption")
+
+type htmlAction uint8
+
+const (
+	actionNone     htmlAction = iota // write nothing
+	actionText                       // write the decoded text, escaped
+	actionEscape                     // write the token as typed, escaped
+	actionOpen                       // start tag of a paired element
+	actionClose                      // end tag of a paired element
+	actionVoid                       // element without content
+	actionUnpaired                   // start or end tag without partner: warned, left out
+)
+
+// htmlToken is one token of raw HTML.
+type htmlToken struct {
+	typ     html.TokenType
+	name    string
+	attrs   []html.Attribute
+	raw     string
+	text    string
+	line    int
+	action  htmlAction
+	partner int      // for actionClose: index of its start tag's item
+	closes  []int    // start tags implicitly closed just before this token
+	closing string   // for actionOpen: what closes the element, set when written
+	rule    htmlRule // for tags
+}
+
+// htmlItem is a Markdown node or a raw HTML token of a sibling list.
+type htmlItem struct {
+	node ast.Node
+	tok  *htmlToken
+}
+
+// withRawHTML renders the children of n with render, pairing the raw HTML
+// among them.
+func (r *storageRenderer) withRawHTML(n ast.Node, block bool, render func(ast.Node)) {
+	r.withRawHTMLFrom(n.FirstChild(), block, render)
+}
+
+// withRawHTMLFrom renders first and its next siblings.
+func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render func(ast.Node)) {
+	hasHTML := false
+	for c := first; c != nil; c = c.NextSibling() {
+		switch c.(type) {
+		case *ast.HTMLBlock, *ast.RawHTML:
+			hasHTML = true
+		}
+	}
+	if !hasHTML {
+		for c := first; c != nil; c = c.NextSibling() {
+			render(c)
+		}
+		return
+	}
+	var items []htmlItem
+	for c := first; c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.HTMLBlock:
+			var raw strings.Builder
+			for i := 0; i < c.Lines().Len(); i++ {
+				seg := c.Lines().At(i)
+				raw.Write(seg.Value(r.source))
+			}
+			if c.HasClosure() {
+				raw.Write(c.ClosureLine.Value(r.source))
+			}
+			items = r.appendHTMLTokens(items, raw.String(), r.lineOf(c))
+		case *ast.RawHTML:
+			var raw strings.Builder
+			for i := 0; i < c.Segments.Len(); i++ {
+				seg := c.Segments.At(i)
+				raw.Write(seg.Value(r.source))
+			}
+			items = r.appendHTMLTokens(items, raw.String(), r.lineOf(c))
+		default:
+			items = append(items, htmlItem{node: c})
+		}
+	}
+	trailing := r.pairHTML(items, !block)
+	for i := range items {
+		item := &items[i]
+		if item.node != nil {
+			render(item.node)
+			continue
+		}
+		r.writeHTMLToken(items, item.tok)
+	}
+	for _, start := range trailing {
+		r.str(items[start].tok.closing)
+	}
+}
+
+// appendHTMLTokens tokenises raw, which starts on line.
+func (r *storageRenderer) appendHTMLTokens(items []htmlItem, raw string, line int) []htmlItem {
+	z := html.NewTokenizer(strings.NewReader(raw))
+	for {
+		typ := z.Next()
+		if typ == html.ErrorToken {
+			return items
+		}
+		tokenRaw := string(z.Raw())
+		t := z.Token()
+		items = append(items, htmlItem{tok: &htmlToken{
+			typ: typ, name: t.Data, attrs: t.Attr, raw: tokenRaw, text: t.Data, line: line,
+		}})
+		line += strings.Count(tokenRaw, "\n")
+	}
+}
+
+// pairHTML decides what each token of items does, pairing start and end
+// tags, and returns the start tags left open at the end that an optional
+// end tag closes there.
+func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
+	var stack []int
+	for i := range items {
+		t := items[i].tok
+		if t == nil {
+			continue
+		}
+		switch t.typ {
+		case html.TextToken:
+			t.action = actionText
+		case html.CommentToken:
+			if strings.HasPrefix(t.raw, "<!--") {
+				t.action = actionNone
+			} else {
+				// <?php …?>, <![CDATA[…]]> and other bogus comments.
+				t.action = actionEscape
+				r.warn(t.line, "%s cannot be stored in a page; it is shown as text", abbreviate(t.raw))
+			}
+		case html.DoctypeToken:
+			t.action = actionNone
+		case html.StartTagToken, html.SelfClosingTagToken:
+			t.rule = htmlRuleFor(t.name, inline)
+			switch {
+			case t.rule.kind == htmlEscape:
+				t.action = actionEscape
+				r.warn(t.line, "the HTML element <%s> cannot be stored in a page; it is shown as text", t.name)
+			case t.rule.void || t.typ == html.SelfClosingTagToken:
+				t.action = actionVoid
+			default:
+				t.action = actionUnpaired // until its end tag is found
+				stack = append(stack, i)
+			}
+		case html.EndTagToken:
+			t.rule = htmlRuleFor(t.name, inline)
+			switch {
+			case t.rule.kind == htmlEscape:
+				t.action = actionEscape
+			case t.rule.void:
+				t.action = actionNone // </br> and the like
+			default:
+				depth := len(stack) - 1
+				for depth >= 0 && items[stack[depth]].tok.name != t.name && optionalEndTags[items[stack[depth]].tok.name] {
+					depth--
+				}
+				if depth < 0 || items[stack[depth]].tok.name != t.name {
+					t.action = actionUnpaired
+					r.warnUnpaired(t, "closing tag </%s> closes no open <%s>; it is left out", t.name, t.name)
+					continue
+				}
+				for j := len(stack) - 1; j > depth; j-- {
+					items[stack[j]].tok.action = actionOpen
+					t.closes = append(t.closes, stack[j])
+				}
+				items[stack[depth]].tok.action = actionOpen
+				t.action, t.partner = actionClose, stack[depth]
+				stack = stack[:depth]
+			}
+		}
+	}
+	var trailing []int
+	for j := len(stack) - 1; j >= 0; j-- {
+		t := items[stack[j]].tok
+		if optionalEndTags[t.name] && allOptional(items, stack[:j]) {
+			t.action = actionOpen
+			trailing = append(trailing, stack[j])
+			continue
+		}
+		r.warnUnpaired(t, "the HTML element <%s> is never closed; its tags are left out, its content kept", t.name)
+	}
+	return trailing
+}
+
+// allOptional reports whether every start tag in open may close implicitly,
+// so one of them closing at the end keeps the nesting intact.
+func allOptional(items []htmlItem, open []int) bool {
+	for _, i := range open {
+		if !optionalEndTags[items[i].tok.name] {
+			return false
+		}
+	}
+	return true
+}
+
+// warnUnpaired warns about a tag left out, unless leaving it out changes
+// nothing visible (a wrapper such as <center>).
+func (r *storageRenderer) warnUnpaired(t *htmlToken, format, name string, args ...any) {
+	if t.rule.kind == htmlUnwrap {
+		return
+	}
+	r.warn(t.line, format, append([]any{name}, args...)...)
+}
+
+func abbreviate(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}
+
+// attr returns the value of the attribute name of t.
+func (t *htmlToken) attr(name string) (string, bool) {
+	for _, a := range t.attrs {
+		if a.Namespace == "" && a.Key == name {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func (r *storageRenderer) writeHTMLToken(items []htmlItem, t *htmlToken) {
+	for _, start := range t.closes {
+		r.str(items[start].tok.closing)
+	}
+	switch t.action {
+	case actionText:
+		r.escaped(t.text)
+	case actionEscape:
+		r.escaped(t.raw)
+	case actionOpen:
+		t.closing = r.openHTMLElement(t)
+	case actionClose:
+		r.str(items[t.partner].tok.closing)
+	case actionVoid:
+		r.voidHTMLElement(t)
+	}
+}
+
+// openHTMLElement writes the start of a paired element and returns what
+// closes it.
+func (r *storageRenderer) openHTMLElement(t *htmlToken) string {
+	switch t.rule.kind {
+	case htmlKeep:
+		name := t.name
+		if t.rule.as != "" {
+			name = t.rule.as
+		}
+		r.startTag(name, t, false)
+		return "</" + name + ">"
+	case htmlLink:
+		return r.htmlLinkStart(t)
+	}
+	return ""
+}
+
+func (r *storageRenderer) voidHTMLElement(t *htmlToken) {
+	switch t.rule.kind {
+	case htmlKeep:
+		if t.rule.void {
+			r.startTag(t.name, t, true)
+		}
+	case htmlImage:
+		src, _ := t.attr("src")
+		alt, _ := t.attr("alt")
+		title, _ := t.attr("title")
+		width, _ := t.attr("width")
+		height, _ := t.attr("height")
+		r.imageElement(strings.TrimSpace(src), string(util.EscapeHTML([]byte(alt))), title, width, height, t.line)
+	case htmlLink: // <a name="x" />
+		if closing := r.htmlLinkStart(t); closing != "" {
+			r.str(closing)
+		}
+	}
+}
+
+// startTag writes <name …> with the attributes the rule keeps.
+func (r *storageRenderer) startTag(name string, t *htmlToken, selfClosing bool) {
+	r.str("<" + name)
+	for _, keep := range t.rule.attrs {
+		if v, ok := t.attr(keep); ok {
+			r.str(" " + keep + `="`)
+			r.escaped(v)
+			r.str(`"`)
+		}
+	}
+	if selfClosing {
+		r.str(" />")
+	} else {
+		r.str(">")
+	}
+}
+
+// htmlLinkStart writes the start of <a>: an anchor macro for <a name> or
+// <a id> without href, a page or anchor link for a relative href, an <a
+// href> for a URL. It returns what closes it ("" when the tags are left
+// out).
+func (r *storageRenderer) htmlLinkStart(t *htmlToken) string {
+	href, hasHref := t.attr("href")
+	href = strings.TrimSpace(href)
+	if !hasHref || href == "" {
+		name, ok := t.attr("name")
+		if !ok || name == "" {
+			name, _ = t.attr("id")
+		}
+		if name != "" {
+			r.anchorMacro(name)
+		}
+		return ""
+	}
+	switch {
+	case strings.HasPrefix(href, "#"):
+		_, fragment := splitDestination(href)
+		r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: t.line})
+		r.anchorLinkStart(fragment)
+		r.str("<ac:link-body>")
+		return "</ac:link-body></ac:link>"
+	case r.pages != nil && !isRemote(href):
+		destPath, fragment := splitDestination(href)
+		if !r.pageLinkStart(destPath, fragment, href, t.line) {
+			return ""
+		}
+		r.str("<ac:link-body>")
+		return "</ac:link-body></ac:link>"
+	}
+	dest := safeURL([]byte(href))
+	if dest == nil {
+		return ""
+	}
+	r.str(`<a href="`)
+	_, _ = r.w.Write(util.EscapeHTML(dest))
+	r.str(`"`)
+	if title, ok := t.attr("title"); ok && title != "" {
+		r.str(` title="`)
+		r.escaped(title)
+		r.str(`"`)
+	}
+	r.str(">")
+	return "</a>"
+}
