@@ -112,6 +112,33 @@ func htmlRuleFor(name string, inline bool) htmlRule {
 	return rule
 }
 
+// impliedEndTags returns the open elements a start tag of name closes in
+// HTML (the "optional end tags" of the HTML standard), or nil.
+func impliedEndTags(name string) map[string]bool {
+	switch name {
+	case "li":
+		return liCloses
+	case "dt", "dd":
+		return ddCloses
+	case "tr":
+		return trCloses
+	case "td", "th":
+		return tdCloses
+	}
+	if rule, ok := htmlRules[name]; ok && !rule.inline {
+		return pCloses
+	}
+	return nil
+}
+
+var (
+	liCloses = setOf("li", "p")
+	ddCloses = setOf("dt", "dd", "p")
+	trCloses = setOf("tr", "td", "th")
+	tdCloses = setOf("td", "th")
+	pCloses  = setOf("p")
+)
+
 // optionalEndTags may be left unclosed in HTML; a closing tag of an
 // enclosing element closes them.
 var optionalEndTags = setOf("p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption")
@@ -138,15 +165,15 @@ type htmlToken struct {
 	line    int
 	action  htmlAction
 	partner int      // for actionClose: index of its start tag's item
-	closes  []int    // start tags implicitly closed just before this token
 	closing string   // for actionOpen: what closes the element, set when written
 	rule    htmlRule // for tags
 }
 
 // htmlItem is a Markdown node or a raw HTML token of a sibling list.
 type htmlItem struct {
-	node ast.Node
-	tok  *htmlToken
+	node   ast.Node
+	tok    *htmlToken
+	closes []int // start tags implicitly closed just before this item
 }
 
 // withRawHTML renders the children of n with render, pairing the raw HTML
@@ -195,16 +222,106 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 		}
 	}
 	trailing := r.pairHTML(items, !block)
+	w := htmlEmitter{r: r, items: items, block: block}
 	for i := range items {
 		item := &items[i]
+		for _, start := range item.closes {
+			w.close(start)
+		}
 		if item.node != nil {
+			w.beforeBlock()
 			render(item.node)
 			continue
 		}
-		r.writeHTMLToken(items, item.tok)
+		w.token(item.tok)
 	}
+	w.endParagraph()
 	for _, start := range trailing {
-		r.str(items[start].tok.closing)
+		w.close(start)
+	}
+}
+
+// htmlEmitter writes the items of one sibling list. Between blocks it puts
+// running text and inline elements that raw HTML leaves there into a
+// paragraph of their own, as a browser shows them, so the page's top level
+// holds blocks only.
+type htmlEmitter struct {
+	r      *storageRenderer
+	items  []htmlItem
+	block  bool
+	depth  int  // elements written and open
+	inP    bool // a paragraph this emitter opened is open
+	pDepth int  // depth at which it was opened
+}
+
+func (w *htmlEmitter) beforeInline() {
+	if w.block && !w.inP && w.depth == 0 {
+		w.r.str("<p>")
+		w.inP, w.pDepth = true, w.depth
+	}
+}
+
+func (w *htmlEmitter) beforeBlock() {
+	if w.inP && w.depth == w.pDepth {
+		w.endParagraph()
+	}
+}
+
+func (w *htmlEmitter) endParagraph() {
+	if w.inP {
+		w.r.str("</p>")
+		w.inP = false
+	}
+}
+
+// close writes the end of the element whose start tag is items[start].
+func (w *htmlEmitter) close(start int) {
+	t := w.items[start].tok
+	if t.closing == "" {
+		return
+	}
+	w.beforeBlock()
+	w.r.str(t.closing)
+	w.depth--
+}
+
+func (w *htmlEmitter) token(t *htmlToken) {
+	r := w.r
+	switch t.action {
+	case actionText:
+		if strings.Trim(t.text, xmlSpace) == "" {
+			if !w.block || w.depth > 0 {
+				r.escaped(t.text)
+			}
+			return
+		}
+		w.beforeInline()
+		r.escaped(t.text)
+	case actionEscape:
+		w.beforeInline()
+		r.escaped(t.raw)
+	case actionOpen:
+		if t.rule.inline {
+			w.beforeInline()
+		} else {
+			w.beforeBlock()
+		}
+		t.closing = r.openHTMLElement(t)
+		if t.closing != "" {
+			w.depth++
+		}
+	case actionClose:
+		w.close(t.partner)
+	case actionVoid:
+		if t.rule.kind == htmlDrop {
+			return
+		}
+		if t.rule.inline {
+			w.beforeInline()
+		} else {
+			w.beforeBlock()
+		}
+		r.voidHTMLElement(t)
 	}
 }
 
@@ -230,10 +347,32 @@ func (r *storageRenderer) appendHTMLTokens(items []htmlItem, raw string, line in
 // end tag closes there.
 func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 	var stack []int
+	// closeImplied closes, before item i, the open elements on top of the
+	// stack that HTML closes implicitly there (a <p> before a block, an
+	// <li> before the next <li>).
+	closeImplied := func(i int, closes func(open string) bool) {
+		for len(stack) > 0 {
+			top := stack[len(stack)-1]
+			if !closes(items[top].tok.name) {
+				return
+			}
+			items[top].tok.action = actionOpen
+			items[i].closes = append(items[i].closes, top)
+			stack = stack[:len(stack)-1]
+		}
+	}
 	for i := range items {
 		t := items[i].tok
 		if t == nil {
+			if !inline {
+				closeImplied(i, func(open string) bool { return open == "p" })
+			}
 			continue
+		}
+		if t.typ == html.StartTagToken || t.typ == html.SelfClosingTagToken {
+			if implied := impliedEndTags(t.name); implied != nil {
+				closeImplied(i, func(open string) bool { return implied[open] })
+			}
 		}
 		switch t.typ {
 		case html.TextToken:
@@ -279,7 +418,7 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 				}
 				for j := len(stack) - 1; j > depth; j-- {
 					items[stack[j]].tok.action = actionOpen
-					t.closes = append(t.closes, stack[j])
+					items[i].closes = append(items[i].closes, stack[j])
 				}
 				items[stack[depth]].tok.action = actionOpen
 				t.action, t.partner = actionClose, stack[depth]
@@ -336,24 +475,6 @@ func (t *htmlToken) attr(name string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func (r *storageRenderer) writeHTMLToken(items []htmlItem, t *htmlToken) {
-	for _, start := range t.closes {
-		r.str(items[start].tok.closing)
-	}
-	switch t.action {
-	case actionText:
-		r.escaped(t.text)
-	case actionEscape:
-		r.escaped(t.raw)
-	case actionOpen:
-		t.closing = r.openHTMLElement(t)
-	case actionClose:
-		r.str(items[t.partner].tok.closing)
-	case actionVoid:
-		r.voidHTMLElement(t)
-	}
 }
 
 // openHTMLElement writes the start of a paired element and returns what
