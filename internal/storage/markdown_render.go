@@ -636,7 +636,7 @@ func (r *storageRenderer) inline(n ast.Node) {
 		r.str("</ac:link></sup>")
 	case *extast.FootnoteBacklink:
 		r.str(" ")
-		r.anchorLinkStart(footnoteRefAnchor(n.Index, 0))
+		r.anchorLinkStart(footnoteRefAnchor(n.Index, n.RefIndex))
 		r.plainLinkBody("\u21a9")
 		r.str("</ac:link>")
 	default:
