@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -275,7 +276,49 @@ func (r *storageRenderer) linkBody(n ast.Node) {
 }
 
 func (r *storageRenderer) image(n *ast.Image) {
-	r.imageElement(string(n.Destination), r.escapedText(n), string(n.Title), "", "", r.lineOf(n))
+	width, height := "", ""
+	if next, ok := n.NextSibling().(*ast.Text); ok && r.skipText[next] > 0 {
+		list := string(next.Segment.Value(r.source)[:r.skipText[next]])
+		width, height = attributeListValue(list, "width"), attributeListValue(list, "height")
+	}
+	r.imageElement(string(n.Destination), r.escapedText(n), string(n.Title), width, height, r.lineOf(n))
+}
+
+// attributeList matches an attribute list right after a link or image
+// (Python-Markdown's attr_list, used by MkDocs: `{ .md-button }`,
+// `{ width="300" }`). It is not shown; an image's width and height are
+// kept.
+var attributeList = regexp.MustCompile(`^\{:?[ \t]*(?:(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))[ \t]*)+\}`)
+
+var attributeListPair = regexp.MustCompile(`([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))`)
+
+func attributeListValue(list, name string) string {
+	for _, m := range attributeListPair.FindAllStringSubmatch(list, -1) {
+		if m[1] == name {
+			return m[2] + m[3] + m[4]
+		}
+	}
+	return ""
+}
+
+// prepareAttributeLists finds the attribute lists that follow links and
+// images.
+func (r *storageRenderer) prepareAttributeLists(doc ast.Node) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.(type) {
+		case *ast.Link, *ast.Image:
+			if next, ok := n.NextSibling().(*ast.Text); ok {
+				if m := attributeList.Find(next.Segment.Value(r.source)); m != nil {
+					r.skipText[next] = len(m)
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
 }
 
 // imageElement writes an ac:image for src: an attachment when src is a

@@ -49,7 +49,9 @@ type storageRenderer struct {
 	opts   MarkdownOptions
 	w      *bufio.Writer
 
-	lineStarts []int // byte offset of each line of source
+	lineStarts []int             // byte offset of each line of source
+	lineOffset int               // lines of the file before source (Markdown inside HTML)
+	skipText   map[*ast.Text]int // bytes of a text node that are an attribute list
 
 	pages         map[string]PageRef // opts.Pages with cleaned keys
 	headingSlugs  map[ast.Node]string
@@ -79,6 +81,7 @@ func newStorageRenderer(source []byte, opts MarkdownOptions) *storageRenderer {
 		source:        source,
 		opts:          opts,
 		headingSlugs:  map[ast.Node]string{},
+		skipText:      map[*ast.Text]int{},
 		anchors:       map[string]bool{},
 		imageIndex:    map[string]int{},
 		filenameOwner: map[string]string{},
@@ -104,6 +107,7 @@ func newStorageRenderer(source []byte, opts MarkdownOptions) *storageRenderer {
 func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) (string, error) {
 	r.hashedImages = hashed
 	r.prepareHeadings(doc)
+	r.prepareAttributeLists(doc)
 	var buf bytes.Buffer
 	buf.Grow(len(r.source) + len(r.source)/2)
 	r.w = bufio.NewWriter(&buf)
@@ -138,7 +142,7 @@ func (r *storageRenderer) finishWarnings() []MarkdownWarning {
 
 // lineAt returns the 1-based line of byte offset.
 func (r *storageRenderer) lineAt(offset int) int {
-	return sort.Search(len(r.lineStarts), func(i int) bool { return r.lineStarts[i] > offset })
+	return r.lineOffset + sort.Search(len(r.lineStarts), func(i int) bool { return r.lineStarts[i] > offset })
 }
 
 // lineOf returns the line a node starts on, as near as the AST knows.
@@ -575,6 +579,7 @@ func (r *storageRenderer) inline(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Text:
 		value := n.Segment.Value(r.source)
+		value = value[min(r.skipText[n], len(value)):]
 		if n.IsRaw() {
 			html.DefaultWriter.RawWrite(r.w, value)
 		} else {
