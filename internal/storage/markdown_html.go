@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+	gmtext "github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"golang.org/x/net/html"
 )
@@ -222,7 +223,7 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 		}
 	}
 	trailing := r.pairHTML(items, !block)
-	w := htmlEmitter{r: r, items: items, block: block}
+	w := htmlEmitter{r: r, items: items, block: block, markdownOpen: map[int]bool{}}
 	for i := range items {
 		item := &items[i]
 		for _, start := range item.closes {
@@ -233,7 +234,7 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 			render(item.node)
 			continue
 		}
-		w.token(item.tok)
+		w.token(i, item.tok)
 	}
 	w.endParagraph()
 	for _, start := range trailing {
@@ -252,6 +253,12 @@ type htmlEmitter struct {
 	depth  int  // elements written and open
 	inP    bool // a paragraph this emitter opened is open
 	pDepth int  // depth at which it was opened
+
+	// markdownDepth counts open elements with a markdown attribute
+	// (Python-Markdown's md_in_html, used by MkDocs: <div markdown>), whose
+	// text is Markdown.
+	markdownDepth int
+	markdownOpen  map[int]bool
 }
 
 func (w *htmlEmitter) beforeInline() {
@@ -277,6 +284,10 @@ func (w *htmlEmitter) endParagraph() {
 // close writes the end of the element whose start tag is items[start].
 func (w *htmlEmitter) close(start int) {
 	t := w.items[start].tok
+	if w.markdownOpen[start] {
+		w.markdownDepth--
+		delete(w.markdownOpen, start)
+	}
 	if t.closing == "" {
 		return
 	}
@@ -285,7 +296,7 @@ func (w *htmlEmitter) close(start int) {
 	w.depth--
 }
 
-func (w *htmlEmitter) token(t *htmlToken) {
+func (w *htmlEmitter) token(i int, t *htmlToken) {
 	r := w.r
 	switch t.action {
 	case actionText:
@@ -295,20 +306,31 @@ func (w *htmlEmitter) token(t *htmlToken) {
 			}
 			return
 		}
+		if w.block && w.markdownDepth > 0 {
+			w.beforeBlock()
+			r.markdownFragment(t.raw, t.line)
+			return
+		}
 		w.beforeInline()
 		r.escaped(t.text)
 	case actionEscape:
 		w.beforeInline()
 		r.escaped(t.raw)
 	case actionOpen:
-		if t.rule.inline {
+		switch {
+		case t.rule.kind == htmlUnwrap: // writes nothing
+		case t.rule.inline:
 			w.beforeInline()
-		} else {
+		default:
 			w.beforeBlock()
 		}
 		t.closing = r.openHTMLElement(t)
 		if t.closing != "" {
 			w.depth++
+		}
+		if v, ok := t.attr("markdown"); ok && v != "0" {
+			w.markdownOpen[i] = true
+			w.markdownDepth++
 		}
 	case actionClose:
 		w.close(t.partner)
@@ -577,4 +599,52 @@ func (r *storageRenderer) htmlLinkStart(t *htmlToken) string {
 	}
 	r.str(">")
 	return "</a>"
+}
+
+// markdownFragment renders text from inside an HTML element with a
+// markdown attribute as Markdown blocks, sharing the page's images, links
+// and warnings. line is the file line text starts on.
+func (r *storageRenderer) markdownFragment(text string, line int) {
+	child := *r
+	child.source = []byte(dedent(text))
+	child.lineOffset = line - 1
+	child.lineStarts = []int{0}
+	for i, c := range child.source {
+		if c == '\n' {
+			child.lineStarts = append(child.lineStarts, i+1)
+		}
+	}
+	child.headingSlugs = map[ast.Node]string{}
+	child.skipText = map[*ast.Text]int{}
+	child.dropHeading = nil
+	doc := markdownPlain.Parser().Parse(gmtext.NewReader(child.source))
+	child.prepareAttributeLists(doc)
+	child.block(doc)
+	r.images, r.warnings, r.fragmentLinks = child.images, child.warnings, child.fragmentLinks
+}
+
+// dedent removes the indentation all non-blank lines of s share.
+func dedent(s string) string {
+	lines := strings.Split(s, "\n")
+	common := -1
+	for _, line := range lines {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " \t"))
+		if common < 0 || indent < common {
+			common = indent
+		}
+	}
+	if common <= 0 {
+		return s
+	}
+	for i, line := range lines {
+		if len(line) >= common {
+			lines[i] = line[common:]
+		} else {
+			lines[i] = strings.TrimLeft(line, " \t")
+		}
+	}
+	return strings.Join(lines, "\n")
 }

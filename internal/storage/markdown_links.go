@@ -277,9 +277,16 @@ func (r *storageRenderer) linkBody(n ast.Node) {
 
 func (r *storageRenderer) image(n *ast.Image) {
 	width, height := "", ""
-	if next, ok := n.NextSibling().(*ast.Text); ok && r.skipText[next] > 0 {
-		list := string(next.Segment.Value(r.source)[:r.skipText[next]])
-		width, height = attributeListValue(list, "width"), attributeListValue(list, "height")
+	var list strings.Builder
+	for c := n.NextSibling(); c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok || r.skipText[t] == 0 {
+			break
+		}
+		list.Write(t.Segment.Value(r.source)[:r.skipText[t]])
+	}
+	if list.Len() > 0 {
+		width, height = attributeListValue(list.String(), "width"), attributeListValue(list.String(), "height")
 	}
 	r.imageElement(string(n.Destination), r.escapedText(n), string(n.Title), width, height, r.lineOf(n))
 }
@@ -310,9 +317,27 @@ func (r *storageRenderer) prepareAttributeLists(doc ast.Node) {
 		}
 		switch n.(type) {
 		case *ast.Link, *ast.Image:
-			if next, ok := n.NextSibling().(*ast.Text); ok {
-				if m := attributeList.Find(next.Segment.Value(r.source)); m != nil {
-					r.skipText[next] = len(m)
+			// goldmark may split the text at spaces: match on the run of
+			// text nodes that follows, then skip the match in each.
+			var run []*ast.Text
+			var value []byte
+			for c := n.NextSibling(); c != nil; c = c.NextSibling() {
+				t, ok := c.(*ast.Text)
+				if !ok {
+					break
+				}
+				run = append(run, t)
+				value = append(value, t.Segment.Value(r.source)...)
+				if t.SoftLineBreak() || t.HardLineBreak() {
+					break
+				}
+			}
+			if m := attributeList.Find(value); m != nil {
+				remaining := len(m)
+				for _, t := range run {
+					skip := min(remaining, t.Segment.Len())
+					r.skipText[t] = skip
+					remaining -= skip
 				}
 			}
 			return ast.WalkSkipChildren, nil
