@@ -217,7 +217,12 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 				seg := c.Segments.At(i)
 				raw.Write(seg.Value(r.source))
 			}
-			items = r.appendHTMLTokens(items, raw.String(), r.lineOf(c))
+			if tok, ok := parseInlineTag(raw.String()); ok {
+				tok.line = r.lineOf(c)
+				items = append(items, htmlItem{tok: tok})
+			} else {
+				items = r.appendHTMLTokens(items, raw.String(), r.lineOf(c))
+			}
 		default:
 			items = append(items, htmlItem{node: c})
 		}
@@ -347,21 +352,112 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 	}
 }
 
-// appendHTMLTokens tokenises raw, which starts on line.
+// appendHTMLTokens tokenises raw, which starts on line, the way an HTML
+// tokenizer does for what Markdown holds (text, tags, comments, raw text of
+// script and style), without its per-call buffers. Anything that is not a
+// tag is text.
 func (r *storageRenderer) appendHTMLTokens(items []htmlItem, raw string, line int) []htmlItem {
-	z := html.NewTokenizer(strings.NewReader(raw))
-	for {
-		typ := z.Next()
-		if typ == html.ErrorToken {
-			return items
-		}
-		tokenRaw := string(z.Raw())
-		t := z.Token()
-		items = append(items, htmlItem{tok: &htmlToken{
-			typ: typ, name: t.Data, attrs: t.Attr, raw: tokenRaw, text: t.Data, line: line,
-		}})
-		line += strings.Count(tokenRaw, "\n")
+	add := func(t *htmlToken) {
+		t.line = line
+		items = append(items, htmlItem{tok: t})
+		line += strings.Count(t.raw, "\n")
 	}
+	text := func(s string) *htmlToken {
+		return &htmlToken{typ: html.TextToken, raw: s, text: html.UnescapeString(s)}
+	}
+	for raw != "" {
+		lt := strings.IndexByte(raw, '<')
+		switch {
+		case lt < 0:
+			add(text(raw))
+			return items
+		case lt > 0:
+			add(text(raw[:lt]))
+			raw = raw[lt:]
+			continue
+		}
+		end := -1
+		typ := html.CommentToken
+		switch {
+		case strings.HasPrefix(raw, "<!--"):
+			if e := strings.Index(raw[4:], "-->"); e >= 0 {
+				end = 4 + e + 3
+			}
+		case strings.HasPrefix(raw, "<![CDATA["):
+			if e := strings.Index(raw, "]]>"); e >= 0 {
+				end = e + 3
+			}
+		case strings.HasPrefix(raw, "<?"), strings.HasPrefix(raw, "<!"):
+			if e := strings.IndexByte(raw, '>'); e >= 0 {
+				end = e + 1
+			}
+			if len(raw) > 9 && strings.EqualFold(raw[:9], "<!doctype") {
+				typ = html.DoctypeToken
+			}
+		default:
+			if e := tagEnd(raw); e >= 0 {
+				if tag, ok := parseInlineTag(raw[:e+1]); ok {
+					add(tag)
+					raw = raw[e+1:]
+					if tag.typ == html.StartTagToken && rawTextElements[tag.name] {
+						// Script and style hold raw text up to their end tag.
+						closing := indexFold(raw, "</"+tag.name)
+						if closing < 0 {
+							closing = len(raw)
+						}
+						if closing > 0 {
+							add(&htmlToken{typ: html.TextToken, raw: raw[:closing], text: raw[:closing]})
+						}
+						raw = raw[closing:]
+					}
+					continue
+				}
+			}
+			// A "<" that starts no tag is text.
+			add(text("<"))
+			raw = raw[1:]
+			continue
+		}
+		if end < 0 { // unterminated: the rest is that token
+			end = len(raw)
+		}
+		add(&htmlToken{typ: typ, raw: raw[:end], text: raw[:end]})
+		raw = raw[end:]
+	}
+	return items
+}
+
+// rawTextElements hold text that is not parsed for tags.
+var rawTextElements = setOf("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext")
+
+// tagEnd returns the index of the ">" that ends the tag starting s, skipping
+// quoted attribute values, or -1.
+func tagEnd(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '>':
+			return i
+		case '"', '\'':
+			closing := strings.IndexByte(s[i+1:], s[i])
+			if closing < 0 {
+				return -1
+			}
+			i += closing + 1
+		case '<':
+			return -1
+		}
+	}
+	return -1
+}
+
+// indexFold is strings.Index ignoring ASCII case.
+func indexFold(s, substr string) int {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return i
+		}
+	}
+	return -1
 }
 
 // pairHTML decides what each token of items does, pairing start and end
@@ -618,7 +714,7 @@ func (r *storageRenderer) markdownFragment(text string, line int) {
 	child.skipText = map[*ast.Text]int{}
 	child.dropHeading = nil
 	doc := markdownPlain.Parser().Parse(gmtext.NewReader(child.source))
-	child.prepareAttributeLists(doc)
+	child.prepare(doc)
 	child.block(doc)
 	r.images, r.warnings, r.fragmentLinks = child.images, child.warnings, child.fragmentLinks
 }
@@ -647,4 +743,69 @@ func dedent(s string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// parseInlineTag reads raw, one inline HTML tag as CommonMark defines it
+// (goldmark has checked its syntax), without the cost of a tokenizer per
+// tag. It reports false for anything but a start, self-closing or end tag
+// (comments and the rest go to the tokenizer).
+func parseInlineTag(raw string) (*htmlToken, bool) {
+	if len(raw) < 3 || raw[0] != '<' || raw[len(raw)-1] != '>' {
+		return nil, false
+	}
+	body := raw[1 : len(raw)-1]
+	t := &htmlToken{raw: raw, typ: html.StartTagToken}
+	if body[0] == '/' {
+		t.typ = html.EndTagToken
+		body = body[1:]
+	} else if strings.HasSuffix(body, "/") {
+		t.typ = html.SelfClosingTagToken
+		body = body[:len(body)-1]
+	}
+	end := 0
+	for end < len(body) && (isASCIIAlnum(body[end]) || body[end] == '-' || body[end] == ':') {
+		end++
+	}
+	if end == 0 || !isNameStart(body[0]) {
+		return nil, false
+	}
+	t.name, t.text = strings.ToLower(body[:end]), strings.ToLower(body[:end])
+	rest := body[end:]
+	for {
+		rest = strings.TrimLeft(rest, xmlSpace)
+		if rest == "" {
+			return t, true
+		}
+		if t.typ == html.EndTagToken {
+			return nil, false
+		}
+		nameEnd := strings.IndexAny(rest, " \t\r\n=")
+		if nameEnd < 0 {
+			nameEnd = len(rest)
+		}
+		attr := html.Attribute{Key: strings.ToLower(rest[:nameEnd])}
+		rest = strings.TrimLeft(rest[nameEnd:], xmlSpace)
+		if strings.HasPrefix(rest, "=") {
+			rest = strings.TrimLeft(rest[1:], xmlSpace)
+			var value string
+			switch {
+			case rest == "":
+				return nil, false
+			case rest[0] == '"' || rest[0] == '\'':
+				closing := strings.IndexByte(rest[1:], rest[0])
+				if closing < 0 {
+					return nil, false
+				}
+				value, rest = rest[1:1+closing], rest[2+closing:]
+			default:
+				valueEnd := strings.IndexAny(rest, " \t\r\n")
+				if valueEnd < 0 {
+					valueEnd = len(rest)
+				}
+				value, rest = rest[:valueEnd], rest[valueEnd:]
+			}
+			attr.Val = html.UnescapeString(value)
+		}
+		t.attrs = append(t.attrs, attr)
+	}
 }

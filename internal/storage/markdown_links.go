@@ -4,6 +4,7 @@
 package storage
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
@@ -308,42 +309,35 @@ func attributeListValue(list, name string) string {
 	return ""
 }
 
-// prepareAttributeLists finds the attribute lists that follow links and
-// images.
-func (r *storageRenderer) prepareAttributeLists(doc ast.Node) {
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
+// prepareAttributeList finds the attribute list that follows a link or
+// image. goldmark may split the text at spaces: match on the run of text
+// nodes that follows, then skip the match in each.
+func (r *storageRenderer) prepareAttributeList(n ast.Node) {
+	next, ok := n.NextSibling().(*ast.Text)
+	if !ok || !bytes.HasPrefix(next.Segment.Value(r.source), []byte("{")) {
+		return
+	}
+	var run []*ast.Text
+	var value []byte
+	for c := ast.Node(next); c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok {
+			break
 		}
-		switch n.(type) {
-		case *ast.Link, *ast.Image:
-			// goldmark may split the text at spaces: match on the run of
-			// text nodes that follows, then skip the match in each.
-			var run []*ast.Text
-			var value []byte
-			for c := n.NextSibling(); c != nil; c = c.NextSibling() {
-				t, ok := c.(*ast.Text)
-				if !ok {
-					break
-				}
-				run = append(run, t)
-				value = append(value, t.Segment.Value(r.source)...)
-				if t.SoftLineBreak() || t.HardLineBreak() {
-					break
-				}
-			}
-			if m := attributeList.Find(value); m != nil {
-				remaining := len(m)
-				for _, t := range run {
-					skip := min(remaining, t.Segment.Len())
-					r.skipText[t] = skip
-					remaining -= skip
-				}
-			}
-			return ast.WalkSkipChildren, nil
+		run = append(run, t)
+		value = append(value, t.Segment.Value(r.source)...)
+		if t.SoftLineBreak() || t.HardLineBreak() {
+			break
 		}
-		return ast.WalkContinue, nil
-	})
+	}
+	if m := attributeList.Find(value); m != nil {
+		remaining := len(m)
+		for _, t := range run {
+			skip := min(remaining, t.Segment.Len())
+			r.skipText[t] = skip
+			remaining -= skip
+		}
+	}
 }
 
 // imageElement writes an ac:image for src: an attachment when src is a

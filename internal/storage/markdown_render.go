@@ -67,6 +67,9 @@ type storageRenderer struct {
 	collisions    map[string]bool   // paths whose file name clashed
 
 	warnings []MarkdownWarning
+
+	scratch    *bufio.Writer // for escapedText
+	scratchBuf bytes.Buffer
 }
 
 // fragmentLink is a same-page link to an anchor, checked once every anchor
@@ -106,8 +109,7 @@ func newStorageRenderer(source []byte, opts MarkdownOptions) *storageRenderer {
 // canonical. hashed names image paths whose file name gets a hash suffix.
 func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) (string, error) {
 	r.hashedImages = hashed
-	r.prepareHeadings(doc)
-	r.prepareAttributeLists(doc)
+	r.prepare(doc)
 	var buf bytes.Buffer
 	buf.Grow(len(r.source) + len(r.source)/2)
 	r.w = bufio.NewWriter(&buf)
@@ -176,60 +178,12 @@ func (r *storageRenderer) firstOffset(n ast.Node) (int, bool) {
 	return 0, false
 }
 
-// prepareHeadings names every heading's anchor (GitHub's rules, numbered
-// when repeated) and finds the title heading to drop.
-func (r *storageRenderer) prepareHeadings(doc ast.Node) {
+// prepare walks the document once before rendering: it names every
+// heading's anchor (GitHub's rules, numbered when repeated), finds the title
+// heading to drop, the attribute lists after links and images, and the
+// anchors the page links to itself.
+func (r *storageRenderer) prepare(doc ast.Node) {
 	seen := map[string]int{}
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		h, ok := n.(*ast.Heading)
-		if !ok || !entering {
-			return ast.WalkContinue, nil
-		}
-		plain := r.plainText(h)
-		if h.Level == 1 && r.firstHeading == "" && h.Parent() == doc {
-			r.firstHeading = strings.TrimSpace(plain)
-			if r.opts.DropTitleHeading && r.dropHeading == nil && r.firstHeading == strings.TrimSpace(r.opts.Title) && r.firstHeading != "" {
-				r.dropHeading = h
-				return ast.WalkSkipChildren, nil
-			}
-		}
-		slug := ""
-		if id, ok := h.AttributeString("id"); ok {
-			if b, isBytes := id.([]byte); isBytes {
-				slug = string(b)
-			}
-		}
-		if slug == "" {
-			slug = githubSlug(plain)
-			if slug == "" {
-				return ast.WalkSkipChildren, nil
-			}
-			if count, dup := seen[slug]; dup {
-				seen[slug] = count + 1
-				slug = slug + "-" + strconv.Itoa(count+1)
-			}
-		}
-		seen[slug] = max(seen[slug], 0)
-		r.headingSlugs[h] = slug
-		r.anchors[slug] = true
-		return ast.WalkSkipChildren, nil
-	})
-	if r.opts.SourcePath == "" && r.opts.Pages == nil {
-		// A page on its own: only the headings it links to get an anchor,
-		// so pages without such links render as before anchors existed
-		// and an upgrade rewrites none of them.
-		linked := r.linkedFragments(doc)
-		for h, slug := range r.headingSlugs {
-			if !linked[slug] {
-				delete(r.headingSlugs, h)
-			}
-		}
-	}
-}
-
-// linkedFragments returns the anchors the page links to itself:
-// "#fragment" destinations of Markdown links and href="#…" in raw HTML.
-func (r *storageRenderer) linkedFragments(doc ast.Node) map[string]bool {
 	linked := map[string]bool{}
 	scanHTML := func(raw []byte) {
 		for rest := string(raw); ; {
@@ -249,11 +203,18 @@ func (r *storageRenderer) linkedFragments(doc ast.Node) map[string]bool {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.Heading:
+			r.prepareHeading(doc, n, seen)
+			return ast.WalkSkipChildren, nil
 		case *ast.Link:
 			if dest := string(n.Destination); strings.HasPrefix(dest, "#") {
 				_, fragment := splitDestination(dest)
 				linked[fragment] = true
 			}
+			r.prepareAttributeList(n)
+		case *ast.Image:
+			r.prepareAttributeList(n)
+			return ast.WalkSkipChildren, nil
 		case *ast.RawHTML:
 			for i := 0; i < n.Segments.Len(); i++ {
 				seg := n.Segments.At(i)
@@ -264,10 +225,51 @@ func (r *storageRenderer) linkedFragments(doc ast.Node) map[string]bool {
 				seg := n.Lines().At(i)
 				scanHTML(seg.Value(r.source))
 			}
+		case *ast.Text, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.CodeSpan:
+			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return linked
+	if r.opts.SourcePath == "" && r.opts.Pages == nil {
+		// A page on its own: only the headings it links to get an anchor,
+		// so pages without such links render as before anchors existed
+		// and an upgrade rewrites none of them.
+		for h, slug := range r.headingSlugs {
+			if !linked[slug] {
+				delete(r.headingSlugs, h)
+			}
+		}
+	}
+}
+
+func (r *storageRenderer) prepareHeading(doc ast.Node, h *ast.Heading, seen map[string]int) {
+	plain := r.plainText(h)
+	if h.Level == 1 && r.firstHeading == "" && h.Parent() == doc {
+		r.firstHeading = strings.TrimSpace(plain)
+		if r.opts.DropTitleHeading && r.dropHeading == nil && r.firstHeading == strings.TrimSpace(r.opts.Title) && r.firstHeading != "" {
+			r.dropHeading = h
+			return
+		}
+	}
+	slug := ""
+	if id, ok := h.AttributeString("id"); ok {
+		if b, isBytes := id.([]byte); isBytes {
+			slug = string(b)
+		}
+	}
+	if slug == "" {
+		slug = githubSlug(plain)
+		if slug == "" {
+			return
+		}
+		if count, dup := seen[slug]; dup {
+			seen[slug] = count + 1
+			slug = slug + "-" + strconv.Itoa(count+1)
+		}
+	}
+	seen[slug] = max(seen[slug], 0)
+	r.headingSlugs[h] = slug
+	r.anchors[slug] = true
 }
 
 // plainText returns the text under n without markup, unescaped.
@@ -682,8 +684,11 @@ func (r *storageRenderer) autoLink(n *ast.AutoLink) {
 // escapedText returns the text under n (an image's alt text), escaped,
 // without markup.
 func (r *storageRenderer) escapedText(n ast.Node) string {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
+	if r.scratch == nil {
+		r.scratch = bufio.NewWriter(&r.scratchBuf)
+	}
+	r.scratchBuf.Reset()
+	w := r.scratch
 	var walk func(ast.Node)
 	walk = func(n ast.Node) {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
@@ -703,5 +708,5 @@ func (r *storageRenderer) escapedText(n ast.Node) string {
 	}
 	walk(n)
 	_ = w.Flush()
-	return buf.String()
+	return r.scratchBuf.String()
 }
