@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -145,14 +144,4 @@ func normalizeFrontMatterValue(v any) any {
 	default:
 		return fmt.Sprint(v)
 	}
-}
-
-// sortedKeys returns the keys of m in order, for deterministic output.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

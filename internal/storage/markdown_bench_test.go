@@ -51,4 +51,3 @@ func BenchmarkRenderMarkdownDocsTree1MB(b *testing.B) {
 		}
 	}
 }
-

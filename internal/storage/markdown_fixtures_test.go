@@ -51,7 +51,7 @@ func TestMarkdownFixtures(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", p, err)
 				}
-				checkNothingShowsAsText(t, p, md, got.Storage)
+				checkNothingShowsAsText(t, p, got.Storage)
 				if again := mustCanonicalize(t, got.Storage); again != got.Storage {
 					t.Errorf("%s: output is not canonical", p)
 				}
@@ -96,7 +96,7 @@ var (
 // checkNothingShowsAsText checks the "done means" on one page: no
 // front matter, HTML comment, admonition or footnote marker as text, no
 // dead relative link.
-func checkNothingShowsAsText(t *testing.T, p, md, storage string) {
+func checkNothingShowsAsText(t *testing.T, p, storage string) {
 	t.Helper()
 	// Code may show anything.
 	storage = cdataSection.ReplaceAllString(storage, "")
