@@ -172,9 +172,10 @@ type htmlToken struct {
 
 // htmlItem is a Markdown node or a raw HTML token of a sibling list.
 type htmlItem struct {
-	node   ast.Node
-	tok    *htmlToken
-	closes []int // start tags implicitly closed just before this item
+	node       ast.Node
+	tok        *htmlToken
+	closes     []int // start tags implicitly closed just before this item
+	blockStart bool  // first token of an HTML block
 }
 
 // withRawHTML renders the children of n with render, pairing the raw HTML
@@ -210,7 +211,12 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 			if c.HasClosure() {
 				raw.Write(c.ClosureLine.Value(r.source))
 			}
+			first := len(items)
 			items = r.appendHTMLTokens(items, raw.String(), r.lineOf(c))
+			if first < len(items) {
+				// Separate HTML blocks are separate paragraphs.
+				items[first].blockStart = true
+			}
 		case *ast.RawHTML:
 			var raw strings.Builder
 			for i := 0; i < c.Segments.Len(); i++ {
@@ -234,8 +240,10 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 		for _, start := range item.closes {
 			w.close(start)
 		}
-		if item.node != nil {
+		if item.node != nil || item.blockStart {
 			w.beforeBlock()
+		}
+		if item.node != nil {
 			render(item.node)
 			continue
 		}

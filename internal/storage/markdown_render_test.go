@@ -183,6 +183,23 @@ func TestRenderMarkdown(t *testing.T) {
 			},
 		},
 		{
+			name: "style content, processing instructions and CDATA are text", markdown: "<style>\np > a { color: red }\n</style>\n\n<?php echo 1; ?>\n\n<![CDATA[x]]>",
+			want: "<p>&lt;style&gt; p &gt; a { color: red } &lt;/style&gt;</p>\n<p>&lt;?php echo 1; ?&gt;</p>\n<p>&lt;![CDATA[x]]&gt;</p>",
+			warnings: []MarkdownWarning{
+				{1, "the HTML element <style> cannot be stored in a page; it is shown as text"},
+				{5, "<?php echo 1; ?> cannot be stored in a page; it is shown as text"},
+				{7, "<![CDATA[x]]> cannot be stored in a page; it is shown as text"},
+			},
+		},
+		{
+			name: "attributes: quoted with > inside, unquoted, entities, multi-line", markdown: "<a\n  href='https://x.example/?a=1&amp;b=>'\n  title=T>x</a> <img src=a.png alt=\"&quot;A&quot;\">",
+			want: `<p><a href="https://x.example/?a=1&amp;b=%3E" title="T">x</a> <ac:image ac:alt="&quot;A&quot;"><ri:attachment ri:filename="a.png" /></ac:image></p>`,
+		},
+		{
+			name: "a lone less-than sign in an HTML block is text", markdown: "<div>\n1 < 2 <3\n</div>",
+			want: "<div>1 &lt; 2 &lt;3</div>",
+		},
+		{
 			name: "javascript href dropped", markdown: `<a href="javascript:alert(1)">x</a>`,
 			want: "<p>x</p>",
 		},
