@@ -5,6 +5,7 @@ package storage
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -143,6 +144,9 @@ func MarkdownToStorage(markdown string) (string, error) {
 // characters XML cannot hold (control characters) become U+FFFD.
 func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, error) {
 	source := []byte(normalizeMarkdown(markdown))
+	if opts.Pages != nil {
+		source = hugoRefLinks.ReplaceAll(source, []byte("](<"+hugoRefScheme+"$1>)"))
+	}
 	var result RenderedMarkdown
 	md := markdownPlain
 	if hasClosedFrontMatter(source) {
@@ -189,6 +193,16 @@ func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, er
 	result.FirstHeading = r.firstHeading
 	return result, nil
 }
+
+// hugoRefLinks matches a link whose destination is Hugo's ref or relref
+// shortcode, [text]({{< ref "install.md" >}}): in a docs tree the path in it
+// is resolved like any relative link. (The replacement holds no newline, so
+// line numbers stay right.)
+var hugoRefLinks = regexp.MustCompile(`\]\([ \t]*\{\{[<%][ \t]*(?:rel)?ref[ \t]+"([^"<>\n]+)"[ \t]*[>%]\}\}[ \t]*\)`)
+
+// hugoRefScheme marks a destination taken from a ref shortcode: Hugo looks
+// such a path up relative to the page first, then to the content root.
+const hugoRefScheme = "hugo-ref:"
 
 // The goldmark set-ups, built once: parsers are safe for concurrent use and
 // keep per-parse state in the gmparser.Context.

@@ -24,10 +24,11 @@ var updateGolden = flag.Bool("update", false, "rewrite the golden files of TestM
 // them; review the diff), and checked for what must never show as text.
 func TestMarkdownFixtures(t *testing.T) {
 	t.Parallel()
-	for _, site := range []string{"mdbook", "mkdocs", "hugo"} {
+	// Source paths are relative to each tool's content root.
+	for site, content := range map[string]string{"mdbook": "src", "mkdocs": "docs", "hugo": "content"} {
 		t.Run(site, func(t *testing.T) {
 			t.Parallel()
-			root := filepath.Join("testdata", "markdown", site)
+			root := filepath.Join("testdata", "markdown", site, content)
 			sources := map[string]string{}
 			err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 				if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {

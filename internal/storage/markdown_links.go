@@ -118,7 +118,8 @@ func pageCandidates(target string) []string {
 			candidates = append(candidates, path.Join(dir, "README.md"), path.Join(dir, "_index.md"))
 		}
 		return candidates
-	case path.Ext(target) == "":
+	case path.Ext(target) == "" || strings.HasSuffix(target, "/"):
+		target = strings.TrimSuffix(target, "/")
 		candidates := []string{}
 		for _, index := range []string{"index.md", "README.md", "_index.md"} {
 			candidates = append(candidates, strings.TrimPrefix(path.Join(target, index), "/"))
@@ -132,11 +133,32 @@ func pageCandidates(target string) []string {
 }
 
 // lookUpPage returns the page a relative link destination path points at.
+// An exact match wins; otherwise the match ignores case, as the
+// case-insensitive file systems many docs are written on do.
 func (r *storageRenderer) lookUpPage(destPath string) (string, PageRef, bool) {
 	target := resolveRelative(r.opts.SourcePath, destPath)
-	for _, candidate := range pageCandidates(target) {
+	candidates := pageCandidates(target)
+	if strings.HasSuffix(destPath, "/") && target != "" {
+		// "v1.2/" is a folder even though it looks like it has an extension.
+		candidates = pageCandidates(target + "/")
+	}
+	for _, candidate := range candidates {
 		if page, ok := r.pages[candidate]; ok {
 			return candidate, page, true
+		}
+	}
+	if r.pagesFolded == nil {
+		r.pagesFolded = make(map[string]string, len(r.pages))
+		for k := range r.pages {
+			folded := strings.ToLower(k)
+			if other, dup := r.pagesFolded[folded]; !dup || k < other {
+				r.pagesFolded[folded] = k
+			}
+		}
+	}
+	for _, candidate := range candidates {
+		if key, ok := r.pagesFolded[strings.ToLower(candidate)]; ok {
+			return key, r.pages[key], true
 		}
 	}
 	return target, PageRef{}, false
@@ -154,6 +176,16 @@ func (r *storageRenderer) link(n *ast.Link) {
 		r.anchorLinkStart(fragment)
 		r.linkBody(n)
 		r.str("</ac:link>")
+	case r.pages != nil && strings.HasPrefix(dest, hugoRefScheme):
+		dest = strings.TrimPrefix(dest, hugoRefScheme)
+		if destPath, _ := splitDestination(dest); !strings.HasPrefix(destPath, "/") {
+			if _, _, found := r.lookUpPage(destPath); !found {
+				if _, _, fromRoot := r.lookUpPage("/" + destPath); fromRoot {
+					dest = "/" + dest
+				}
+			}
+		}
+		r.pageLink(n, dest, line)
 	case r.pages != nil && !isRemote(dest):
 		r.pageLink(n, dest, line)
 	default:

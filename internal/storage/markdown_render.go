@@ -54,6 +54,7 @@ type storageRenderer struct {
 	skipText   map[*ast.Text]int // bytes of a text node that are an attribute list
 
 	pages         map[string]PageRef // opts.Pages with cleaned keys
+	pagesFolded   map[string]string  // lower-cased key -> key, built on first use
 	headingSlugs  map[ast.Node]string
 	anchors       map[string]bool // every anchor the page defines
 	fragmentLinks []fragmentLink  // same-page #links, checked at the end

@@ -60,6 +60,15 @@ func TestRenderMarkdown(t *testing.T) {
 			want: `<p><ac:link><ri:page ri:content-title="FAQ" /><ac:plain-text-link-body><![CDATA[faq]]></ac:plain-text-link-body></ac:link></p>`,
 		},
 		{
+			name: "Hugo ref and relref shortcodes", markdown: "[i]({{< ref \"/docs/index.md\" >}}) [c]({{% relref \"config\" %}})\n\n[x](y.md)", opts: tree,
+			want:     `<p><ac:link><ri:page ri:content-title="Home" /><ac:plain-text-link-body><![CDATA[i]]></ac:plain-text-link-body></ac:link> <ac:link><ri:page ri:content-title="Config &amp; TLS" /><ac:plain-text-link-body><![CDATA[c]]></ac:plain-text-link-body></ac:link></p>` + "\n<p>x</p>",
+			warnings: []MarkdownWarning{{3, `the link to "y.md" (docs/guide/y.md) points at no page published with this one; only its text is shown`}},
+		},
+		{
+			name: "case-insensitive match and a folder with a dot", markdown: "[c](CONFIG.md) [f](../faq/)", opts: tree,
+			want: `<p><ac:link><ri:page ri:content-title="Config &amp; TLS" /><ac:plain-text-link-body><![CDATA[c]]></ac:plain-text-link-body></ac:link> <ac:link><ri:page ri:content-title="FAQ" /><ac:plain-text-link-body><![CDATA[f]]></ac:plain-text-link-body></ac:link></p>`,
+		},
+		{
 			name: "escaped path", markdown: "[c](conf%69g.md)", opts: tree,
 			want: `<p><ac:link><ri:page ri:content-title="Config &amp; TLS" /><ac:plain-text-link-body><![CDATA[c]]></ac:plain-text-link-body></ac:link></p>`,
 		},
