@@ -172,6 +172,10 @@ func (r *storageRenderer) link(n *ast.Link) {
 		r.inlineChildren(n)
 	case strings.HasPrefix(dest, "#"):
 		_, fragment := splitDestination(dest)
+		if lower := strings.ToLower(fragment); !r.anchors[fragment] && r.anchors[lower] {
+			// GitHub's anchors are lower case; #Install reaches "install".
+			fragment = lower
+		}
 		r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: line})
 		r.anchorLinkStart(fragment)
 		r.linkBody(n)

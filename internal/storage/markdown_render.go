@@ -211,6 +211,7 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 			if dest := string(n.Destination); strings.HasPrefix(dest, "#") {
 				_, fragment := splitDestination(dest)
 				linked[fragment] = true
+				linked[strings.ToLower(fragment)] = true
 			}
 			r.prepareAttributeList(n)
 		case *ast.Image:
@@ -236,7 +237,7 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 		// so pages without such links render as before anchors existed
 		// and an upgrade rewrites none of them.
 		for h, slug := range r.headingSlugs {
-			if !linked[slug] {
+			if !linked[slug] && !linked[strings.ToLower(slug)] {
 				delete(r.headingSlugs, h)
 			}
 		}

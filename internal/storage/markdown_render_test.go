@@ -109,6 +109,10 @@ func TestRenderMarkdown(t *testing.T) {
 			want: `<h1>Title</h1>` + "\n" + `<h2>` + anchorStep + `Step one</h2>` + "\n" + `<p><ac:link ac:anchor="step-one"><ac:plain-text-link-body><![CDATA[s]]></ac:plain-text-link-body></ac:link></p>`,
 		},
 		{
+			name: "a fragment in another case reaches the heading", markdown: "## Step one\n\n[s](#Step-One)",
+			want: `<h2>` + anchorStep + `Step one</h2>` + "\n" + `<p><ac:link ac:anchor="step-one"><ac:plain-text-link-body><![CDATA[s]]></ac:plain-text-link-body></ac:link></p>`,
+		},
+		{
 			name: "fragment without a heading warns", markdown: "text\n\n[s](#nowhere)",
 			want:     `<p>text</p>` + "\n" + `<p><ac:link ac:anchor="nowhere"><ac:plain-text-link-body><![CDATA[s]]></ac:plain-text-link-body></ac:link></p>`,
 			warnings: []MarkdownWarning{{3, "the link to #nowhere points at no heading or anchor on this page"}},
