@@ -4,6 +4,7 @@
 package storage
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -539,7 +540,7 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 				}
 				if depth < 0 || items[stack[depth]].tok.name != t.name {
 					t.action = actionUnpaired
-					r.warnUnpaired(t, "closing tag </%s> closes no open <%s>; it is left out", t.name, t.name)
+					r.warnUnpaired(t, fmt.Sprintf("closing tag </%s> closes no open <%s>; it is left out", t.name, t.name))
 					continue
 				}
 				for j := len(stack) - 1; j > depth; j-- {
@@ -560,7 +561,7 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 			trailing = append(trailing, stack[j])
 			continue
 		}
-		r.warnUnpaired(t, "the HTML element <%s> is never closed; its tags are left out, its content kept", t.name)
+		r.warnUnpaired(t, fmt.Sprintf("the HTML element <%s> is never closed; its tags are left out, its content kept", t.name))
 	}
 	return trailing
 }
@@ -578,11 +579,11 @@ func allOptional(items []htmlItem, open []int) bool {
 
 // warnUnpaired warns about a tag left out, unless leaving it out changes
 // nothing visible (a wrapper such as <center>).
-func (r *storageRenderer) warnUnpaired(t *htmlToken, format, name string, args ...any) {
+func (r *storageRenderer) warnUnpaired(t *htmlToken, message string) {
 	if t.rule.kind == htmlUnwrap {
 		return
 	}
-	r.warn(t.line, format, append([]any{name}, args...)...)
+	r.warn(t.line, "%s", message)
 }
 
 func abbreviate(s string) string {
