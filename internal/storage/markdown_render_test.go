@@ -417,3 +417,28 @@ func TestFrontMatter(t *testing.T) {
 		}
 	}
 }
+
+// A change of only the front matter, or of pages the page does not link
+// to, renders the same body: such a change writes nothing.
+func TestRenderMarkdownBodyIndependentOfUnusedInputs(t *testing.T) {
+	t.Parallel()
+	render := func(md string, pages map[string]PageRef) string {
+		t.Helper()
+		got, err := RenderMarkdown(md, MarkdownOptions{SourcePath: "a.md", Pages: pages})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Storage
+	}
+	body := "# A\n\nSee [b](b.md)."
+	base := render("---\ntitle: A\nweight: 1\n---\n"+body, map[string]PageRef{"b.md": {Title: "B"}})
+	if other := render("---\ntitle: Other\ntags: [x]\n---\n"+body, map[string]PageRef{"b.md": {Title: "B"}}); other != base {
+		t.Errorf("front matter changed the body:\n%s\n%s", base, other)
+	}
+	if other := render(body, map[string]PageRef{"b.md": {Title: "B"}, "c.md": {Title: "C"}}); other != base {
+		t.Errorf("an unrelated page changed the body:\n%s\n%s", base, other)
+	}
+	if other := render(body, map[string]PageRef{"b.md": {Title: "B renamed"}}); other == base {
+		t.Errorf("renaming the linked page did not change the body: %s", other)
+	}
+}
