@@ -27,10 +27,12 @@ func (f *MarkdownToStorageFunction) Metadata(_ context.Context, _ function.Metad
 func (f *MarkdownToStorageFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	resp.Definition = function.Definition{
 		Summary: "Render Markdown as Confluence storage format",
-		MarkdownDescription: "Renders Markdown (CommonMark with GitHub tables, task lists and strikethrough) as Confluence storage-format XHTML, " +
-			"with the same renderer the `confluence_page` resource uses for its `markdown` argument: fenced code becomes the code macro and " +
-			"`> [!INFO]`, `> [!NOTE]`, `> [!WARNING]` and `> [!TIP]` blockquotes become panels. " +
-			"`body = provider::confluence::markdown_to_storage(x)` therefore writes the same page as `markdown = x`; use it to post-process or inspect the storage format.",
+		MarkdownDescription: "Renders Markdown (CommonMark with GitHub tables, task lists, strikethrough, footnotes and definition lists) as Confluence storage-format XHTML, " +
+			"with the same renderer the `confluence_page` resource uses for its `markdown` argument: front matter is left out, fenced code becomes the code macro " +
+			"(language normalised, `title=\"…\"` as its title), GitHub alerts (`> [!NOTE]`, `[!TIP]`, `[!INFO]`, `[!IMPORTANT]`, `[!WARNING]`, `[!CAUTION]`) " +
+			"and MkDocs `!!!` admonitions become panels, `[TOC]` the table of contents macro, and raw HTML that storage can hold is kept (the rest is shown as text). " +
+			"The page is rendered on its own: relative links stay plain links (the resource resolves them to page links in a docs tree). " +
+			"`body = provider::confluence::markdown_to_storage(x)` therefore writes the same page as `markdown = x` for a page on its own; use it to post-process or inspect the storage format.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:                "markdown",

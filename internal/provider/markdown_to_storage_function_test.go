@@ -37,12 +37,17 @@ output "page" {
 output "panel" {
   value = provider::confluence::markdown_to_storage("> [!NOTE]\n> Careful\n")
 }
+output "docs" {
+  value = provider::confluence::markdown_to_storage("---\ntitle: T\n---\n<!-- hidden -->\n!!! tip \"Hint\"\n    Press <kbd>S</kbd>.\n")
+}
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("page", knownvalue.StringExact(
 					"<h1>Title</h1>\n<p>Hello <strong>world</strong>, see <a href=\"https://example.com\">docs</a>.</p>\n<ul>\n  <li>one</li>\n  <li>two</li>\n</ul>")),
 				statecheck.ExpectKnownOutputValue("panel", knownvalue.StringExact(
 					"<ac:structured-macro ac:name=\"note\">\n  <ac:rich-text-body>\n    <p>Careful</p>\n  </ac:rich-text-body>\n</ac:structured-macro>")),
+				statecheck.ExpectKnownOutputValue("docs", knownvalue.StringExact(
+					"<ac:structured-macro ac:name=\"tip\">\n  <ac:parameter ac:name=\"title\">Hint</ac:parameter>\n  <ac:rich-text-body>\n    <p>Press <code>S</code>.</p>\n  </ac:rich-text-body>\n</ac:structured-macro>")),
 			},
 		}},
 	})

@@ -319,5 +319,6 @@ func (p *ConfluenceProvider) Functions(context.Context) []func() function.Functi
 		NewStorageCanonicalFunction,
 		NewStorageEqualFunction,
 		NewPageURLFunction,
+		NewFrontMatterFunction,
 	}
 }

@@ -45,8 +45,18 @@ func FuzzMarkdownToStorage(f *testing.F) {
 		"> [!NOTE]\n> body\n\n```go\n]]>\n```\n\n<div>raw</div> <b>x</b>",
 		"![i](http://x/y.png \"t\") [l](javascript:x) <a@b.c> www.x.org &#1; &bogus; \x00",
 		"1. a\n   - b\n\n     c\n2. d\n\n    code\n\n---\nline  \nbreak",
+		"---\ntitle: x\n---\n# x\n\n[a](b.md#c) [d](../e.html) [f](#x) ![g](h.png){ width=3 }",
+		"+++\na = 1\n+++\n<div markdown>\n*x*\n</div>\n<p>open<ul><li>a<li>b</ul>\n</div></span><b><i></b></i>",
+		"!!! note \"t\"\n    x[^1]\n\n    ??? tip\n        y\n\n=== \"a\"\n    b\n\n[^1]: n\n\nT\n: d",
+		"<details><summary>s</summary>\n\nbody\n\n</details>\n<!-- c --><?php x ?><![CDATA[y]]><script>z</script>",
+		"<a name=\"n\"></a><a href=\"#n\">l</a><img src=\"a b.png\" width=\"9\"><table><tr><td>x<td>y</table>",
+		"> [!CAUTION]\n> c\n\n[TOC]\n\n```rust,ignore title=\"x\"\ny\n```",
 	} {
 		f.Add(seed)
+	}
+	tree := MarkdownOptions{
+		SourcePath: "docs/a/page.md", SpaceKey: "S", Title: "x", DropTitleHeading: true, TableOfContents: true,
+		Pages: map[string]PageRef{"docs/a/b.md": {Title: "B"}, "docs/e.md": {Title: "E", SpaceKey: "O"}, "docs/a/page.md": {Title: "x"}},
 	}
 	f.Fuzz(func(t *testing.T, markdown string) {
 		storage, err := MarkdownToStorage(markdown)
@@ -59,6 +69,29 @@ func FuzzMarkdownToStorage(f *testing.F) {
 		again, err := MarkdownToStorage(markdown)
 		if err != nil || again != storage {
 			t.Fatalf("MarkdownToStorage(%q) is not deterministic", markdown)
+		}
+		// In a docs tree, with every option: valid, canonical (so it
+		// canonicalises stably) and deterministic.
+		rendered, err := RenderMarkdown(markdown, tree)
+		if err != nil {
+			t.Fatalf("RenderMarkdown(%q): %v", markdown, err)
+		}
+		canonical, err := Canonicalize(rendered.Storage)
+		if err != nil {
+			t.Fatalf("RenderMarkdown(%q) = %q, which does not parse: %v", markdown, rendered.Storage, err)
+		}
+		if canonical != rendered.Storage {
+			t.Fatalf("RenderMarkdown(%q) is not canonical:\n got: %q\ncanonical: %q", markdown, rendered.Storage, canonical)
+		}
+		if again, err := RenderMarkdown(markdown, tree); err != nil || again.Storage != rendered.Storage || len(again.Warnings) != len(rendered.Warnings) {
+			t.Fatalf("RenderMarkdown(%q) is not deterministic", markdown)
+		}
+		seen := map[string]string{}
+		for _, img := range rendered.Images {
+			if other, dup := seen[img.Filename]; dup {
+				t.Fatalf("RenderMarkdown(%q): images %q and %q share the file name %q", markdown, other, img.Path, img.Filename)
+			}
+			seen[img.Filename] = img.Path
 		}
 	})
 }

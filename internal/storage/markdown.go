@@ -4,64 +4,227 @@
 package storage
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
-	"strconv"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
-	extast "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/renderer/html"
+	gmparser "github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
+	"go.abhg.dev/goldmark/frontmatter"
 )
 
-// MarkdownToStorage renders GitHub Flavored Markdown as Confluence storage
-// format. The result is in canonical form (see Canonicalize), so it always
-// passes Validate, is deterministic, and two Markdown sources that mean the
-// same (`*a*` and `_a_`, CRLF and LF line endings, …) give the same storage.
+// PageRef names a Confluence page a Markdown link can point at. Pages are
+// named by title, not id, so pages published together may link to each
+// other both ways without a dependency cycle.
+type PageRef struct {
+	Title    string
+	SpaceKey string // "" means the linking page's own space
+}
+
+// MarkdownOptions tell RenderMarkdown where a page comes from and how its
+// links, title and table of contents are rendered. The zero value renders
+// Markdown on its own, as MarkdownToStorage does.
+type MarkdownOptions struct {
+	// SourcePath is the page's own Markdown file, slash-separated and
+	// relative to the root its siblings are named from, e.g.
+	// "docs/guide/install.md". Relative links and images resolve against
+	// its directory.
+	SourcePath string
+	// Pages maps source paths (in the same form as SourcePath) to the pages
+	// they are published as. When it is nil, relative links stay plain
+	// <a href> links; when it is set (even empty), a relative link becomes a
+	// page link or, when its target is not in Pages, its text with a
+	// warning.
+	Pages map[string]PageRef
+	// SpaceKey is the page's own space: page links into it carry no
+	// ri:space-key.
+	SpaceKey string
+	// Title is the page's title, used by DropTitleHeading.
+	Title string
+	// DropTitleHeading leaves out the first level-1 heading when its text
+	// is Title (mark's --drop-h1, md2conf's --skip-title-heading).
+	DropTitleHeading bool
+	// TableOfContents puts the toc macro at the top of the page, unless the
+	// Markdown places it itself with a [TOC] or [[_TOC_]] paragraph.
+	TableOfContents bool
+}
+
+// MarkdownWarning is something in the Markdown that did not render as its
+// author meant (an unresolved link, HTML that cannot be stored), with the
+// 1-based line of the Markdown file it is on.
+type MarkdownWarning struct {
+	Line    int
+	Message string
+}
+
+func (w MarkdownWarning) String() string { return fmt.Sprintf("line %d: %s", w.Line, w.Message) }
+
+// LocalImage is an image file the page shows as an attachment.
+type LocalImage struct {
+	// Path is the file, resolved against SourcePath's directory and
+	// cleaned, in the same slash-separated form as SourcePath (it starts
+	// with "../" when it lies above the root).
+	Path string
+	// Filename is the attachment's file name on the page (see
+	// imageFilename for the rule), as written in ri:attachment.
+	Filename string
+	// Line is the first line that shows the image.
+	Line int
+}
+
+// RenderedMarkdown is a page rendered from Markdown.
+type RenderedMarkdown struct {
+	// Storage is the body in canonical storage format.
+	Storage string
+	// Warnings are in order of line.
+	Warnings []MarkdownWarning
+	// Images are the local images to attach, each path once, in order of
+	// first use.
+	Images []LocalImage
+	// FrontMatter is the decoded YAML or TOML front matter (see
+	// FrontMatter); empty when there is none.
+	FrontMatter map[string]any
+	// FirstHeading is the plain text of the first level-1 heading, a title
+	// candidate for pages whose front matter has none ("" if there is none).
+	FirstHeading string
+}
+
+// MarkdownToStorage renders Markdown as Confluence storage format with the
+// zero MarkdownOptions and ignores warnings. See RenderMarkdown.
+func MarkdownToStorage(markdown string) (string, error) {
+	rendered, err := RenderMarkdown(markdown, MarkdownOptions{})
+	if err != nil {
+		return "", err
+	}
+	return rendered.Storage, nil
+}
+
+// RenderMarkdown renders Markdown (CommonMark with GitHub's extensions) as
+// Confluence storage format. The result is in canonical form (see
+// Canonicalize), so it always passes Validate, is deterministic, and two
+// Markdown sources that mean the same (`*a*` and `_a_`, CRLF and LF line
+// endings, …) give the same storage.
 //
-// Mapping:
-//   - headings h1–h6, paragraphs, block quotes, <hr />, hard line breaks <br />;
+// Mapping (storage elements as documented on "Confluence Storage Format",
+// https://confluence.atlassian.com/doc/confluence-storage-format-790796544.html):
+//   - YAML ("---") and TOML ("+++") front matter is not shown; it is
+//     returned decoded in FrontMatter;
+//   - headings h1–h6, each with an anchor macro named by GitHub's slug rules
+//     (or its {#id} attribute) so #fragment links reach it; paragraphs,
+//     block quotes, <hr />, hard line breaks <br />;
 //   - emphasis <em>, strong emphasis <strong>, strikethrough <del>, inline
 //     code <code>;
-//   - links and autolinks <a href>; images <ac:image><ri:url ri:value /></ac:image>
-//     with ac:alt and ac:title; javascript:, vbscript:, file: and non-image
-//     data: URLs are dropped (the link text stays);
-//   - fenced and indented code blocks: the "code" macro, with the info
-//     string's first word as its "language" parameter;
-//   - tables: <table><tbody>, header cells <th> (column alignment is not
-//     carried over: Cloud stores it differently per editor version);
-//   - lists <ul>/<ol start>; a list whose every item starts with a GFM task
-//     box becomes <ac:task-list> (a box in a mixed list stays literal text);
-//   - alerts: a block quote whose first line is exactly [!INFO], [!NOTE],
-//     [!WARNING] or [!TIP] (any case) becomes the info, note, warning or tip
-//     macro with the rest of the quote as its rich-text body;
-//   - raw HTML is shown as literal text, never interpreted, so Markdown
-//     cannot inject macros or markup the policy did not see.
+//   - links: absolute URLs stay <a href>; #fragment becomes an ac:link to
+//     the anchor; with opts.Pages, a relative link to a Markdown file (or
+//     mdBook's .html form of it, or a folder's index) becomes an ac:link to
+//     the page by title; javascript:, vbscript:, file: and non-image data:
+//     URLs are dropped (the link text stays);
+//   - images: remote images <ac:image><ri:url />, local files
+//     <ac:image><ri:attachment /> listed in Images; ac:alt and ac:title;
+//   - fenced and indented code blocks: the code macro, its language the
+//     fence's first word normalised to one the macro knows (none if
+//     unknown), title="…" as its title;
+//   - tables, lists, GFM task lists (ac:task-list), footnotes (numbered
+//     links to a list at the end), definition lists (<dl>);
+//   - alerts: a block quote whose first line is exactly [!NOTE], [!TIP],
+//     [!INFO], [!IMPORTANT], [!WARNING] or [!CAUTION] becomes a panel macro;
+//     MkDocs "!!! kind" admonitions become panels with a title, "???" ones
+//     an expand macro, "=== " content tabs a bold title over their content;
+//   - the toc macro for a [TOC] or [[_TOC_]] paragraph or
+//     opts.TableOfContents;
+//   - raw HTML: comments dropped; well-formed tags of HTML elements storage
+//     holds are kept (attributes limited to the safe few storage uses),
+//     <img> becomes ac:image and <a> a link as above; anything else
+//     (scripts, forms, unknown or ac:/ri: elements, unbalanced tags) is
+//     escaped text with a warning, so Markdown cannot inject macros.
 //
 // Escaping uses only &amp; &lt; &gt; &quot; and numeric references;
 // characters XML cannot hold (control characters) become U+FFFD.
-func MarkdownToStorage(markdown string) (string, error) {
+func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, error) {
 	source := []byte(normalizeMarkdown(markdown))
-	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
-	doc := md.Parser().Parse(text.NewReader(source))
+	if opts.Pages != nil {
+		source = hugoRefLinks.ReplaceAll(source, []byte("](<"+hugoRefScheme+"$1>)"))
+	}
+	var result RenderedMarkdown
+	md := markdownPlain
+	if hasClosedFrontMatter(source) {
+		md = markdownWithFrontMatter
+	}
+	pc := gmparser.NewContext()
+	doc := md.Parser().Parse(textReader(source), gmparser.WithContext(pc))
+	if md == markdownWithFrontMatter {
+		fm, err := decodeFrontMatter(source, pc)
+		if err != nil {
+			// Not front matter after all (or a typo in it): show the text
+			// rather than lose it, and say why.
+			result.Warnings = append(result.Warnings, MarkdownWarning{Line: 1, Message: err.Error() + "; it is shown as text"})
+			pc = gmparser.NewContext()
+			doc = markdownPlain.Parser().Parse(textReader(source), gmparser.WithContext(pc))
+		} else {
+			result.FrontMatter = fm
+		}
+	}
+	if result.FrontMatter == nil {
+		result.FrontMatter = map[string]any{}
+	}
 
-	var buf bytes.Buffer
-	r := storageRenderer{source: source, w: bufio.NewWriter(&buf)}
-	r.block(doc)
-	if err := r.w.Flush(); err != nil {
-		return "", fmt.Errorf("rendering Markdown: %w", err)
-	}
-	storage, err := Canonicalize(replaceNonXMLChars(buf.String()))
+	r := newStorageRenderer(source, opts)
+	body, err := r.render(doc, nil)
 	if err != nil {
-		return "", fmt.Errorf("internal error: Markdown rendered to malformed storage format (%w); please report this with the Markdown source", err)
+		return RenderedMarkdown{}, err
 	}
-	return storage, nil
+	if collisions := r.imageFilenameCollisions(); len(collisions) > 0 {
+		// Two image paths map to one file name: render again with those
+		// paths given hashed names (rare; see imageFilename).
+		r = newStorageRenderer(source, opts)
+		if body, err = r.render(doc, collisions); err != nil {
+			return RenderedMarkdown{}, err
+		}
+	}
+	storage, err := Canonicalize(replaceNonXMLChars(body))
+	if err != nil {
+		return RenderedMarkdown{}, fmt.Errorf("internal error: Markdown rendered to malformed storage format (%w); please report this with the Markdown source", err)
+	}
+	result.Storage = storage
+	result.Warnings = append(result.Warnings, r.finishWarnings()...)
+	result.Images = r.images
+	result.FirstHeading = r.firstHeading
+	return result, nil
 }
+
+// hugoRefLinks matches a link whose destination is Hugo's ref or relref
+// shortcode, [text]({{< ref "install.md" >}}): in a docs tree the path in it
+// is resolved like any relative link. (The replacement holds no newline, so
+// line numbers stay right.)
+var hugoRefLinks = regexp.MustCompile(`\]\([ \t]*\{\{[<%][ \t]*(?:rel)?ref[ \t]+"([^"<>\n]+)"[ \t]*[>%]\}\}[ \t]*\)`)
+
+// hugoRefScheme marks a destination taken from a ref shortcode: Hugo looks
+// such a path up relative to the page first, then to the content root.
+const hugoRefScheme = "hugo-ref:"
+
+// The goldmark set-ups, built once: parsers are safe for concurrent use and
+// keep per-parse state in the gmparser.Context.
+var (
+	markdownPlain           = newMarkdown(false)
+	markdownWithFrontMatter = newMarkdown(true)
+)
+
+func newMarkdown(frontMatter bool) goldmark.Markdown {
+	extensions := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList, mkdocsBlocks{}}
+	if frontMatter {
+		extensions = append(extensions, &frontmatter.Extender{})
+	}
+	return goldmark.New(
+		goldmark.WithExtensions(extensions...),
+		// {#id} after a heading names its anchor, as in MkDocs, Hugo and
+		// Pandoc.
+		goldmark.WithParserOptions(gmparser.WithHeadingAttribute()),
+	)
+}
+
+func textReader(source []byte) text.Reader { return text.NewReader(source) }
 
 // normalizeMarkdown makes the input valid UTF-8 with LF line endings, so that
 // encoding details never change the rendered page.
@@ -84,394 +247,4 @@ func replaceNonXMLChars(s string) string {
 		}
 		return '\uFFFD'
 	}, s)
-}
-
-// alertMacros maps the first line of a GitHub-style alert to its macro.
-var alertMacros = map[string]string{
-	"[!INFO]":    "info",
-	"[!NOTE]":    "note",
-	"[!WARNING]": "warning",
-	"[!TIP]":     "tip",
-}
-
-// storageRenderer walks a goldmark AST and writes storage format. Text goes
-// through goldmark's HTML writer, which resolves backslash escapes and
-// entity references exactly as CommonMark specifies and escapes the result
-// with the four XML entities only.
-type storageRenderer struct {
-	source []byte
-	w      *bufio.Writer
-}
-
-func (r *storageRenderer) str(s string) { _, _ = r.w.WriteString(s) }
-
-func (r *storageRenderer) blockChildren(n ast.Node) {
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		r.block(c)
-	}
-}
-
-func (r *storageRenderer) inlineChildren(n ast.Node) {
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		r.inline(c)
-	}
-}
-
-func (r *storageRenderer) block(n ast.Node) {
-	switch n := n.(type) {
-	case *ast.Document:
-		r.blockChildren(n)
-	case *ast.Paragraph:
-		r.str("<p>")
-		r.inlineChildren(n)
-		r.str("</p>")
-	case *ast.TextBlock: // a paragraph in a tight list item
-		r.inlineChildren(n)
-	case *ast.Heading:
-		level := strconv.Itoa(min(max(n.Level, 1), 6))
-		r.str("<h" + level + ">")
-		r.inlineChildren(n)
-		r.str("</h" + level + ">")
-	case *ast.ThematicBreak:
-		r.str("<hr />")
-	case *ast.FencedCodeBlock:
-		r.codeMacro(n.Language(r.source), n.Lines())
-	case *ast.CodeBlock:
-		r.codeMacro(nil, n.Lines())
-	case *ast.Blockquote:
-		r.blockquote(n)
-	case *ast.List:
-		r.list(n)
-	case *ast.ListItem:
-		r.str("<li>")
-		r.blockChildren(n)
-		r.str("</li>")
-	case *ast.HTMLBlock:
-		r.htmlBlock(n)
-	case *extast.Table:
-		r.str("<table><tbody>")
-		r.blockChildren(n)
-		r.str("</tbody></table>")
-	case *extast.TableHeader:
-		r.tableRow(n, "th")
-	case *extast.TableRow:
-		r.tableRow(n, "td")
-	default:
-		// Block kinds of extensions not enabled here; keep their content.
-		r.blockChildren(n)
-	}
-}
-
-func (r *storageRenderer) tableRow(row ast.Node, cell string) {
-	r.str("<tr>")
-	for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-		r.str("<" + cell + ">")
-		r.inlineChildren(c)
-		r.str("</" + cell + ">")
-	}
-	r.str("</tr>")
-}
-
-func (r *storageRenderer) codeMacro(language []byte, lines *text.Segments) {
-	r.str(`<ac:structured-macro ac:name="code">`)
-	if len(language) > 0 {
-		r.str(`<ac:parameter ac:name="language">`)
-		html.DefaultWriter.Write(r.w, language)
-		r.str("</ac:parameter>")
-	}
-	var code bytes.Buffer
-	for i := 0; i < lines.Len(); i++ {
-		seg := lines.At(i)
-		code.Write(seg.Value(r.source))
-	}
-	r.str("<ac:plain-text-body>")
-	writeCDATASection(r.w, strings.TrimSuffix(code.String(), "\n"))
-	r.str("</ac:plain-text-body></ac:structured-macro>")
-}
-
-// writeCDATASection writes s as CDATA, splitting "]]>" so it cannot end the
-// section early.
-func writeCDATASection(w *bufio.Writer, s string) {
-	_, _ = w.WriteString("<![CDATA[" + strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>") + "]]>")
-}
-
-func (r *storageRenderer) blockquote(n *ast.Blockquote) {
-	first, ok := n.FirstChild().(*ast.Paragraph)
-	if ok && first.Lines().Len() > 0 {
-		markerLine := first.Lines().At(0)
-		marker := strings.ToUpper(strings.TrimSpace(string(markerLine.Value(r.source))))
-		if macro, isAlert := alertMacros[marker]; isAlert {
-			r.alert(macro, first)
-			return
-		}
-	}
-	r.str("<blockquote>")
-	r.blockChildren(n)
-	r.str("</blockquote>")
-}
-
-// alert writes a panel macro for a block quote whose first paragraph starts
-// with an alert marker line.
-func (r *storageRenderer) alert(macro string, first *ast.Paragraph) {
-	r.str(`<ac:structured-macro ac:name="` + macro + `"><ac:rich-text-body>`)
-	markerEnd := first.Lines().At(0).Stop
-	rest := first.FirstChild()
-	for rest != nil {
-		t, isText := rest.(*ast.Text)
-		if !isText || t.Segment.Start >= markerEnd {
-			break
-		}
-		rest = rest.NextSibling()
-	}
-	if rest != nil {
-		r.str("<p>")
-		for c := rest; c != nil; c = c.NextSibling() {
-			r.inline(c)
-		}
-		r.str("</p>")
-	}
-	for c := first.NextSibling(); c != nil; c = c.NextSibling() {
-		r.block(c)
-	}
-	r.str("</ac:rich-text-body></ac:structured-macro>")
-}
-
-func (r *storageRenderer) list(n *ast.List) {
-	if isTaskList(n) {
-		r.taskList(n)
-		return
-	}
-	tag := "ul"
-	if n.IsOrdered() {
-		tag = "ol"
-	}
-	r.str("<" + tag)
-	if n.IsOrdered() && n.Start != 1 {
-		r.str(` start="` + strconv.Itoa(n.Start) + `"`)
-	}
-	r.str(">")
-	r.blockChildren(n)
-	r.str("</" + tag + ">")
-}
-
-// taskCheckBox returns the GFM task box starting list item item, if any.
-func taskCheckBox(item ast.Node) *extast.TaskCheckBox {
-	if first := item.FirstChild(); first != nil {
-		if box, ok := first.FirstChild().(*extast.TaskCheckBox); ok {
-			return box
-		}
-	}
-	return nil
-}
-
-func isTaskList(n *ast.List) bool {
-	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
-		if taskCheckBox(item) == nil {
-			return false
-		}
-	}
-	return n.FirstChild() != nil
-}
-
-func (r *storageRenderer) taskList(n *ast.List) {
-	r.str("<ac:task-list>")
-	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
-		status := "incomplete"
-		if taskCheckBox(item).IsChecked {
-			status = "complete"
-		}
-		r.str("<ac:task><ac:task-status>" + status + "</ac:task-status><ac:task-body>")
-		// The first block's text (after the box) is the task's text; any
-		// further blocks (a nested list, more paragraphs) follow it.
-		first := item.FirstChild()
-		for c := first.FirstChild().NextSibling(); c != nil; c = c.NextSibling() {
-			r.inline(c)
-		}
-		for c := first.NextSibling(); c != nil; c = c.NextSibling() {
-			r.block(c)
-		}
-		r.str("</ac:task-body></ac:task>")
-	}
-	r.str("</ac:task-list>")
-}
-
-// htmlBlock shows raw HTML as the literal text the author typed.
-func (r *storageRenderer) htmlBlock(n *ast.HTMLBlock) {
-	var lines []string
-	for i := 0; i < n.Lines().Len(); i++ {
-		line := n.Lines().At(i)
-		lines = append(lines, string(line.Value(r.source)))
-	}
-	if n.HasClosure() {
-		lines = append(lines, string(n.ClosureLine.Value(r.source)))
-	}
-	r.str("<p>")
-	for i, line := range lines {
-		if i > 0 {
-			r.str("<br />")
-		}
-		html.DefaultWriter.RawWrite(r.w, []byte(strings.TrimRight(line, "\n")))
-	}
-	r.str("</p>")
-}
-
-func (r *storageRenderer) inline(n ast.Node) {
-	switch n := n.(type) {
-	case *ast.Text:
-		value := n.Segment.Value(r.source)
-		if n.IsRaw() {
-			html.DefaultWriter.RawWrite(r.w, value)
-		} else {
-			html.DefaultWriter.Write(r.w, value)
-		}
-		switch {
-		case n.HardLineBreak():
-			r.str("<br />")
-		case n.SoftLineBreak():
-			r.str("\n")
-		}
-	case *ast.String:
-		if n.IsRaw() || n.IsCode() {
-			html.DefaultWriter.RawWrite(r.w, n.Value)
-		} else {
-			html.DefaultWriter.Write(r.w, n.Value)
-		}
-	case *ast.CodeSpan:
-		r.str("<code>")
-		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-			if t, ok := c.(*ast.Text); ok {
-				// Line endings inside a code span are spaces (CommonMark).
-				value := bytes.ReplaceAll(t.Segment.Value(r.source), []byte("\n"), []byte(" "))
-				html.DefaultWriter.RawWrite(r.w, value)
-			} else {
-				r.inline(c)
-			}
-		}
-		r.str("</code>")
-	case *ast.Emphasis:
-		tag := "em"
-		if n.Level >= 2 {
-			tag = "strong"
-		}
-		r.str("<" + tag + ">")
-		r.inlineChildren(n)
-		r.str("</" + tag + ">")
-	case *extast.Strikethrough:
-		r.str("<del>")
-		r.inlineChildren(n)
-		r.str("</del>")
-	case *ast.Link:
-		r.link(n)
-	case *ast.AutoLink:
-		r.autoLink(n)
-	case *ast.Image:
-		r.image(n)
-	case *ast.RawHTML:
-		for i := 0; i < n.Segments.Len(); i++ {
-			segment := n.Segments.At(i)
-			html.DefaultWriter.RawWrite(r.w, segment.Value(r.source))
-		}
-	case *extast.TaskCheckBox: // in a list that is not a task list
-		if n.IsChecked {
-			r.str("[x] ")
-		} else {
-			r.str("[ ] ")
-		}
-	default:
-		r.inlineChildren(n)
-	}
-}
-
-// safeURL returns the URL-escaped destination, or "" when it could run code
-// in the reader's browser.
-func safeURL(destination []byte) []byte {
-	dest := util.URLEscape(destination, true)
-	if html.IsDangerousURL(dest) {
-		return nil
-	}
-	return dest
-}
-
-func (r *storageRenderer) link(n *ast.Link) {
-	dest := safeURL(n.Destination)
-	if dest == nil {
-		r.inlineChildren(n)
-		return
-	}
-	r.str(`<a href="`)
-	_, _ = r.w.Write(util.EscapeHTML(dest))
-	r.str(`"`)
-	if len(n.Title) > 0 {
-		r.str(` title="`)
-		html.DefaultWriter.Write(r.w, n.Title)
-		r.str(`"`)
-	}
-	r.str(">")
-	r.inlineChildren(n)
-	r.str("</a>")
-}
-
-func (r *storageRenderer) autoLink(n *ast.AutoLink) {
-	url := n.URL(r.source)
-	label := n.Label(r.source)
-	if n.AutoLinkType == ast.AutoLinkEmail && !bytes.HasPrefix(bytes.ToLower(url), []byte("mailto:")) {
-		url = append([]byte("mailto:"), url...)
-	}
-	url = util.URLEscape(url, false)
-	if html.IsDangerousURL(url) {
-		_, _ = r.w.Write(util.EscapeHTML(label))
-		return
-	}
-	r.str(`<a href="`)
-	_, _ = r.w.Write(util.EscapeHTML(url))
-	r.str(`">`)
-	_, _ = r.w.Write(util.EscapeHTML(label))
-	r.str("</a>")
-}
-
-func (r *storageRenderer) image(n *ast.Image) {
-	dest := safeURL(n.Destination)
-	alt := r.escapedText(n)
-	if dest == nil {
-		r.str(alt)
-		return
-	}
-	r.str("<ac:image")
-	if alt != "" {
-		r.str(` ac:alt="` + alt + `"`)
-	}
-	if len(n.Title) > 0 {
-		r.str(` ac:title="`)
-		html.DefaultWriter.Write(r.w, n.Title)
-		r.str(`"`)
-	}
-	r.str(`><ri:url ri:value="`)
-	_, _ = r.w.Write(util.EscapeHTML(dest))
-	r.str(`" /></ac:image>`)
-}
-
-// escapedText returns the text under n (an image's alt text), escaped,
-// without markup.
-func (r *storageRenderer) escapedText(n ast.Node) string {
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	var walk func(ast.Node)
-	walk = func(n ast.Node) {
-		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-			switch c := c.(type) {
-			case *ast.Text:
-				html.DefaultWriter.Write(w, c.Segment.Value(r.source))
-				if c.SoftLineBreak() || c.HardLineBreak() {
-					_ = w.WriteByte(' ')
-				}
-			case *ast.String:
-				html.DefaultWriter.Write(w, c.Value)
-			default:
-				walk(c)
-			}
-		}
-	}
-	walk(n)
-	_ = w.Flush()
-	return buf.String()
 }

@@ -1,0 +1,477 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package storage
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// Links and images, in the storage format of "Links" and "Images" on
+// https://confluence.atlassian.com/doc/confluence-storage-format-790796544.html:
+//
+//	<ac:link ac:anchor="a"><ri:page ri:content-title="T" ri:space-key="K" />
+//	  <ac:plain-text-link-body><![CDATA[text]]></ac:plain-text-link-body></ac:link>
+//	<ac:image ac:alt="…" ac:title="…" ac:width="…"><ri:attachment ri:filename="f.png" /></ac:image>
+//
+// A link body with markup uses <ac:link-body> (rich text) instead of
+// <ac:plain-text-link-body>.
+
+// githubSlug returns the anchor GitHub gives a heading with this text
+// (github-slugger): lower case, every character that is not a letter,
+// digit, mark, "-", "_" or space removed, and each space replaced by "-".
+func githubSlug(heading string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case c == ' ':
+			b.WriteByte('-')
+		case c == '-' || c == '_' || unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsMark(c):
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// cleanSourcePath brings a source path into the one form used as a key:
+// slash-separated, cleaned, without a leading "./" or "/".
+func cleanSourcePath(p string) string {
+	p = path.Clean("/" + strings.ReplaceAll(p, "\\", "/"))
+	return strings.TrimPrefix(p, "/")
+}
+
+// resolveRelative resolves a link destination path against the directory
+// of the page's source path. A destination starting with "/" is relative to
+// the root. The result may start with "../" when it leaves the root.
+func resolveRelative(sourcePath, dest string) string {
+	if strings.HasPrefix(dest, "/") {
+		return cleanSourcePath(dest)
+	}
+	dir := path.Dir(cleanSourcePath(sourcePath))
+	joined := path.Clean(path.Join(dir, dest))
+	if joined == "." {
+		return ""
+	}
+	return joined
+}
+
+// isRemote reports whether a destination names a URL of its own rather
+// than a file next to the page: it has a scheme (https:, mailto:, data:)
+// or is protocol-relative.
+func isRemote(dest string) bool {
+	if strings.HasPrefix(dest, "//") {
+		return true
+	}
+	u, err := url.Parse(dest)
+	if err != nil {
+		// Not a URL we could resolve as a path either; treat it as remote
+		// so it is left as written.
+		return true
+	}
+	return u.Scheme != ""
+}
+
+// splitDestination splits a relative destination into its unescaped path
+// and fragment, dropping any query.
+func splitDestination(dest string) (p, fragment string) {
+	if i := strings.IndexByte(dest, '#'); i >= 0 {
+		dest, fragment = dest[:i], dest[i+1:]
+	}
+	if i := strings.IndexByte(dest, '?'); i >= 0 {
+		dest = dest[:i]
+	}
+	if unescaped, err := url.PathUnescape(dest); err == nil {
+		dest = unescaped
+	}
+	if unescaped, err := url.PathUnescape(fragment); err == nil {
+		fragment = unescaped
+	}
+	return dest, fragment
+}
+
+// pageCandidates lists the source paths a relative link target may mean,
+// in order: the Markdown file itself; mdBook's .html form of a chapter
+// (README.md and index.md become index.html); and a folder's index page
+// (index.md, README.md, Hugo's _index.md) or, for a Hugo pretty URL
+// "install/", install.md.
+func pageCandidates(target string) []string {
+	lower := strings.ToLower(target)
+	switch {
+	case strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".markdown"):
+		return []string{target}
+	case strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".htm"):
+		stem := target[:strings.LastIndexByte(target, '.')]
+		candidates := []string{stem + ".md"}
+		if path.Base(stem) == "index" {
+			dir := path.Dir(stem)
+			candidates = append(candidates, path.Join(dir, "README.md"), path.Join(dir, "_index.md"))
+		}
+		return candidates
+	case path.Ext(target) == "" || strings.HasSuffix(target, "/"):
+		target = strings.TrimSuffix(target, "/")
+		candidates := []string{}
+		for _, index := range []string{"index.md", "README.md", "_index.md"} {
+			candidates = append(candidates, strings.TrimPrefix(path.Join(target, index), "/"))
+		}
+		if target != "" {
+			candidates = append(candidates, target+".md")
+		}
+		return candidates
+	}
+	return nil
+}
+
+// lookUpPage returns the page a relative link destination path points at.
+// An exact match wins; otherwise the match ignores case, as the
+// case-insensitive file systems many docs are written on do.
+func (r *storageRenderer) lookUpPage(destPath string) (string, PageRef, bool) {
+	target := resolveRelative(r.opts.SourcePath, destPath)
+	candidates := pageCandidates(target)
+	if strings.HasSuffix(destPath, "/") && target != "" {
+		// "v1.2/" is a folder even though it looks like it has an extension.
+		candidates = pageCandidates(target + "/")
+	}
+	for _, candidate := range candidates {
+		if page, ok := r.pages[candidate]; ok {
+			return candidate, page, true
+		}
+	}
+	if r.pagesFolded == nil {
+		r.pagesFolded = make(map[string]string, len(r.pages))
+		for k := range r.pages {
+			folded := strings.ToLower(k)
+			if other, dup := r.pagesFolded[folded]; !dup || k < other {
+				r.pagesFolded[folded] = k
+			}
+		}
+	}
+	for _, candidate := range candidates {
+		if key, ok := r.pagesFolded[strings.ToLower(candidate)]; ok {
+			return key, r.pages[key], true
+		}
+	}
+	return target, PageRef{}, false
+}
+
+func (r *storageRenderer) link(n *ast.Link) {
+	dest := string(n.Destination)
+	line := r.lineOf(n)
+	switch {
+	case dest == "":
+		r.inlineChildren(n)
+	case strings.HasPrefix(dest, "#"):
+		_, fragment := splitDestination(dest)
+		if lower := strings.ToLower(fragment); !r.anchors[fragment] && r.anchors[lower] {
+			// GitHub's anchors are lower case; #Install reaches "install".
+			fragment = lower
+		}
+		r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: line})
+		r.anchorLinkStart(fragment)
+		r.linkBody(n)
+		r.str("</ac:link>")
+	case r.pages != nil && strings.HasPrefix(dest, hugoRefScheme):
+		dest = strings.TrimPrefix(dest, hugoRefScheme)
+		if destPath, _ := splitDestination(dest); !strings.HasPrefix(destPath, "/") {
+			if _, _, found := r.lookUpPage(destPath); !found {
+				if _, _, fromRoot := r.lookUpPage("/" + destPath); fromRoot {
+					dest = "/" + dest
+				}
+			}
+		}
+		r.pageLink(n, dest, line)
+	case r.pages != nil && !isRemote(dest):
+		r.pageLink(n, dest, line)
+	default:
+		r.urlLink(n)
+	}
+}
+
+// urlLink writes an <a href> link, or only its text when the URL could run
+// code in the reader's browser.
+func (r *storageRenderer) urlLink(n *ast.Link) {
+	dest := safeURL(n.Destination)
+	if dest == nil {
+		r.inlineChildren(n)
+		return
+	}
+	r.str(`<a href="`)
+	_, _ = r.w.Write(util.EscapeHTML(dest))
+	r.str(`"`)
+	if len(n.Title) > 0 {
+		r.str(` title="`)
+		html.DefaultWriter.Write(r.w, n.Title)
+		r.str(`"`)
+	}
+	r.str(">")
+	r.inlineChildren(n)
+	r.str("</a>")
+}
+
+// pageLink writes a link to another published page, or the link's text
+// with a warning when the target is not published.
+func (r *storageRenderer) pageLink(n *ast.Link, dest string, line int) {
+	destPath, fragment := splitDestination(dest)
+	if !r.pageLinkStart(destPath, fragment, dest, line) {
+		r.inlineChildren(n)
+		return
+	}
+	r.linkBody(n)
+	r.str("</ac:link>")
+}
+
+// pageLinkStart writes the start of an ac:link to the page destPath
+// resolves to, up to its body, and reports whether it found the page; when
+// it did not, it warns (written is the destination as the author wrote
+// it).
+func (r *storageRenderer) pageLinkStart(destPath, fragment, written string, line int) bool {
+	if destPath == "" { // "?query#x" or "#x" after all
+		r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: line})
+		r.anchorLinkStart(fragment)
+		return true
+	}
+	key, page, ok := r.lookUpPage(destPath)
+	if !ok {
+		r.warn(line, "the link to %q (%s) points at no page published with this one; only its text is shown", written, key)
+		return false
+	}
+	if key == cleanSourcePath(r.opts.SourcePath) {
+		if fragment != "" {
+			r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: line})
+		}
+		r.anchorLinkStart(fragment)
+		return true
+	}
+	r.str("<ac:link")
+	if fragment != "" {
+		r.str(` ac:anchor="`)
+		r.escaped(fragment)
+		r.str(`"`)
+	}
+	r.str(`><ri:page ri:content-title="`)
+	r.escaped(page.Title)
+	r.str(`"`)
+	if page.SpaceKey != "" && page.SpaceKey != r.opts.SpaceKey {
+		r.str(` ri:space-key="`)
+		r.escaped(page.SpaceKey)
+		r.str(`"`)
+	}
+	r.str(" />")
+	return true
+}
+
+// anchorLinkStart opens a link to an anchor on this page (or to the page
+// itself when anchor is empty).
+func (r *storageRenderer) anchorLinkStart(anchor string) {
+	if anchor == "" {
+		r.str("<ac:link>")
+		return
+	}
+	r.str(`<ac:link ac:anchor="`)
+	r.escaped(anchor)
+	r.str(`">`)
+}
+
+// plainLinkBody writes a plain-text link body.
+func (r *storageRenderer) plainLinkBody(text string) {
+	r.str("<ac:plain-text-link-body>")
+	writeCDATASection(r.w, text)
+	r.str("</ac:plain-text-link-body>")
+}
+
+// linkBody writes the body of an ac:link: plain text when the link text has
+// no markup, else rich text.
+func (r *storageRenderer) linkBody(n ast.Node) {
+	plain := true
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if t, ok := c.(*ast.Text); !ok || t.HardLineBreak() {
+			if _, isString := c.(*ast.String); !isString {
+				plain = false
+				break
+			}
+		}
+	}
+	if plain {
+		if text := r.plainText(n); text != "" {
+			r.plainLinkBody(text)
+		}
+		return
+	}
+	r.str("<ac:link-body>")
+	r.inlineChildren(n)
+	r.str("</ac:link-body>")
+}
+
+func (r *storageRenderer) image(n *ast.Image) {
+	width, height := "", ""
+	var list strings.Builder
+	for c := n.NextSibling(); c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok || r.skipText[t] == 0 {
+			break
+		}
+		list.Write(t.Segment.Value(r.source)[:r.skipText[t]])
+	}
+	if list.Len() > 0 {
+		width, height = attributeListValue(list.String(), "width"), attributeListValue(list.String(), "height")
+	}
+	r.imageElement(string(n.Destination), r.escapedText(n), string(n.Title), width, height, r.lineOf(n))
+}
+
+// attributeList matches an attribute list right after a link or image
+// (Python-Markdown's attr_list, used by MkDocs: `{ .md-button }`,
+// `{ width="300" }`). It is not shown; an image's width and height are
+// kept.
+var attributeList = regexp.MustCompile(`^\{:?[ \t]*(?:(?:[.#][\w-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s}]+))[ \t]*)+\}`)
+
+var attributeListPair = regexp.MustCompile(`([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))`)
+
+func attributeListValue(list, name string) string {
+	for _, m := range attributeListPair.FindAllStringSubmatch(list, -1) {
+		if m[1] == name {
+			return m[2] + m[3] + m[4]
+		}
+	}
+	return ""
+}
+
+// prepareAttributeList finds the attribute list that follows a link or
+// image. goldmark may split the text at spaces: match on the run of text
+// nodes that follows, then skip the match in each.
+func (r *storageRenderer) prepareAttributeList(n ast.Node) {
+	next, ok := n.NextSibling().(*ast.Text)
+	if !ok || !bytes.HasPrefix(next.Segment.Value(r.source), []byte("{")) {
+		return
+	}
+	var run []*ast.Text
+	var value []byte
+	for c := ast.Node(next); c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok {
+			break
+		}
+		run = append(run, t)
+		value = append(value, t.Segment.Value(r.source)...)
+		if t.SoftLineBreak() || t.HardLineBreak() {
+			break
+		}
+	}
+	if m := attributeList.Find(value); m != nil {
+		remaining := len(m)
+		for _, t := range run {
+			skip := min(remaining, t.Segment.Len())
+			r.skipText[t] = skip
+			remaining -= skip
+		}
+	}
+}
+
+// imageElement writes an ac:image for src: an attachment when src is a
+// local file, a URL otherwise. alt is already escaped; title, width and
+// height are not.
+func (r *storageRenderer) imageElement(src, alt, title, width, height string, line int) {
+	var resource string
+	switch {
+	case src == "":
+		r.str(alt)
+		return
+	case isRemote(src):
+		dest := safeURL([]byte(src))
+		if dest == nil {
+			r.str(alt)
+			return
+		}
+		resource = `<ri:url ri:value="` + string(util.EscapeHTML(dest)) + `" />`
+	default:
+		p, _ := splitDestination(src)
+		filename := r.localImage(resolveRelative(r.opts.SourcePath, p), line)
+		resource = `<ri:attachment ri:filename="` + string(util.EscapeHTML([]byte(filename))) + `" />`
+	}
+	r.str("<ac:image")
+	if alt != "" {
+		r.str(` ac:alt="` + alt + `"`)
+	}
+	if height = digitsOnly(height); height != "" {
+		r.str(` ac:height="` + height + `"`)
+	}
+	if title != "" {
+		r.str(` ac:title="`)
+		r.escaped(title)
+		r.str(`"`)
+	}
+	if width = digitsOnly(width); width != "" {
+		r.str(` ac:width="` + width + `"`)
+	}
+	r.str(">" + resource + "</ac:image>")
+}
+
+// digitsOnly returns a pixel size ("300" or "300px") as digits, or "" when
+// it is something else (a percentage: storage sizes are pixels).
+func digitsOnly(size string) string {
+	size = strings.TrimSuffix(strings.TrimSpace(size), "px")
+	if size == "" || strings.Trim(size, "0123456789") != "" {
+		return ""
+	}
+	return size
+}
+
+// localImage records a local image and returns its attachment file name.
+func (r *storageRenderer) localImage(p string, line int) string {
+	if i, ok := r.imageIndex[p]; ok {
+		return r.images[i].Filename
+	}
+	filename := imageFilename(p, r.hashedImages[p])
+	if owner, taken := r.filenameOwner[filename]; taken && owner != p {
+		r.collisions[owner], r.collisions[p] = true, true
+	} else {
+		r.filenameOwner[filename] = p
+	}
+	r.imageIndex[p] = len(r.images)
+	r.images = append(r.images, LocalImage{Path: p, Filename: filename, Line: line})
+	return filename
+}
+
+// imageFilenameCollisions returns the image paths that were given the same
+// file name as another path.
+func (r *storageRenderer) imageFilenameCollisions() map[string]bool {
+	if len(r.collisions) == 0 {
+		return nil
+	}
+	return r.collisions
+}
+
+// imageFilename is the attachment file name of the image at path p: the
+// path with "/" replaced by "_" and ".." by "up", so "docs/img/a.png" is
+// "docs_img_a.png". It depends on nothing but the path, so it stays the same
+// while the page changes. Only when two different paths give one name
+// ("a_b/c.png" and "a/b_c.png" on one page) do both get the first eight hex
+// digits of the SHA-256 of their path before the extension
+// ("a_b_c-1a2b3c4d.png").
+func imageFilename(p string, hashed bool) string {
+	segments := strings.Split(p, "/")
+	for i, s := range segments {
+		if s == ".." {
+			segments[i] = "up"
+		}
+	}
+	name := strings.Join(segments, "_")
+	if name == "" {
+		name = "image"
+	}
+	if hashed {
+		sum := sha256.Sum256([]byte(p))
+		ext := path.Ext(name)
+		name = strings.TrimSuffix(name, ext) + "-" + hex.EncodeToString(sum[:4]) + ext
+	}
+	return name
+}
