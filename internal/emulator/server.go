@@ -30,6 +30,11 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake clock to step past
 	// Retry-After without sleeping.
 	Now func() time.Time
+	// CloudID is the site's cloud id on the gateway; "" means DefaultCloudID.
+	CloudID string
+	// OAuthTokenLifetime is how long issued access tokens are valid; 0 means
+	// DefaultOAuthTokenLifetime.
+	OAuthTokenLifetime time.Duration
 }
 
 // Emulator is an http.Handler that plays a Confluence Cloud site. All methods are safe
@@ -48,6 +53,8 @@ type Emulator struct {
 	// frozenIndex, when set, is the page snapshot search answers from (see
 	// FreezeSearchIndex).
 	frozenIndex map[string]*page
+	// gw is the state of the API gateway and the OAuth server (gateway.go).
+	gw *gatewayState
 }
 
 // New returns an emulator for an empty site: no accounts, no spaces.
@@ -69,6 +76,13 @@ func New(opts Options) *Emulator {
 	}
 	e.setRateLimitLocked(opts.RateLimit, opts.RateBurst)
 	e.routes = buildRoutes()
+	e.gw = &gatewayState{cloudID: opts.CloudID, lifetime: opts.OAuthTokenLifetime, issued: map[string]issuedToken{}}
+	if e.gw.cloudID == "" {
+		e.gw.cloudID = DefaultCloudID
+	}
+	if e.gw.lifetime <= 0 {
+		e.gw.lifetime = DefaultOAuthTokenLifetime
+	}
 	return e
 }
 
@@ -97,6 +111,7 @@ func NewDemo(opts Options) *Emulator {
 	e.Grant("editor@example.com", "DOCS", PermEdit)
 	e.Grant("reader@example.com", "DOCS", PermView)
 	e.Grant("reader@example.com", "OPS", PermView)
+	e.seedServiceAccounts()
 	return e
 }
 
