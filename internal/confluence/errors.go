@@ -83,6 +83,9 @@ type APIError struct {
 	CurrentVersion int
 	// RetryAfter is the server's Retry-After on a 429 (0 when absent).
 	RetryAfter time.Duration
+	// MissingScopes, when set, are the scopes the endpoint needs and the
+	// scoped token or OAuth access token was refused for lacking.
+	MissingScopes []string
 }
 
 // Error renders e.g. "GET /wiki/api/v2/pages/123: 404 Not Found: Page not found".
@@ -97,6 +100,10 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
+	}
+	if len(e.MissingScopes) > 0 {
+		fmt.Fprintf(&b, " (the token lacks a scope this needs: %s; add it to the credential)", strings.Join(e.MissingScopes, ", "))
+		return b.String()
 	}
 	switch e.Kind {
 	case KindUnauthorized:
@@ -177,6 +184,9 @@ func (c *Client) newAPIError(method, path string, resp *http.Response) *APIError
 			e.CurrentVersion, _ = strconv.Atoi(m[1])
 		}
 	}
+	if c.usesGateway() && isScopeMismatch(resp.StatusCode, e.Message) {
+		e.MissingScopes = RequiredScopes(method, path)
+	}
 	if e.Kind == KindRateLimited {
 		e.RetryAfter, _ = c.parseRetryAfter(resp.Header.Get("Retry-After"))
 	}
@@ -234,7 +244,7 @@ func oneLine(s string) string {
 // scrub removes the credentials from a server-supplied message, in case a
 // proxy ever echoes them back.
 func (c *Client) scrub(s string) string {
-	for _, secret := range c.secrets {
+	for _, secret := range c.secretValues() {
 		if secret != "" {
 			s = strings.ReplaceAll(s, secret, "***")
 		}
