@@ -119,9 +119,16 @@ func (s *oauthSource) header(ctx context.Context) (string, error) {
 	if tok.AccessToken == "" {
 		return "", errors.New("the OAuth token endpoint answered without an access token")
 	}
+	// The lifetime comes from expires_in on the client's own clock.
 	now := s.now()
-	expiry := tok.Expiry
-	if expiry.IsZero() {
+	var expiry time.Time
+	switch {
+	case tok.ExpiresIn > 0:
+		expiry = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	case !tok.Expiry.IsZero():
+		// oauth2 computed Expiry on the wall clock; keep the lifetime.
+		expiry = now.Add(time.Until(tok.Expiry))
+	default:
 		expiry = now.Add(time.Hour) // Atlassian documents 60 minutes
 	}
 	s.token, s.expiry = tok.AccessToken, expiry
