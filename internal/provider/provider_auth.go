@@ -131,15 +131,9 @@ func resolveAuth(mode, cloudID, gatewayURL, tokenURL, clientID, clientSecret str
 				fmt.Sprintf("client_id and client_secret (or %s / %s) are only used with auth_mode oauth_client_credentials, but auth_mode is %s. Remove them, or set auth_mode to oauth_client_credentials.", envClientID, envClientSecret, s.mode))
 		}
 	}
-	if s.mode == confluence.AuthClassicToken {
-		for attr, v := range map[string]string{"cloud_id": cloudID, "gateway_url": gatewayURL, "oauth_token_url": tokenURL} {
-			if v != "" {
-				add(attr, "Conflicting Confluence Provider Settings",
-					fmt.Sprintf("%s is only used through the API gateway (auth_mode scoped_token or oauth_client_credentials), but auth_mode is classic_token, which calls the site URL directly. Remove %s or set auth_mode.", attr, attr))
-			}
-		}
-		return s, problems
-	}
+	// cloud_id, gateway_url and oauth_token_url are also read in
+	// classic_token mode: an administrators' workspace uses them to verify
+	// the credentials of connections in the other modes.
 	if cloudID != "" {
 		if err := confluence.ValidateCloudID(cloudID); err != nil {
 			add("cloud_id", "Invalid Confluence Provider Setting", fmt.Sprintf("cloud_id (or %s): %s.", envCloudID, err))
@@ -151,9 +145,7 @@ func resolveAuth(mode, cloudID, gatewayURL, tokenURL, clientID, clientSecret str
 		}
 	}
 	if tokenURL != "" {
-		if s.mode != confluence.AuthOAuth {
-			add("oauth_token_url", "Conflicting Confluence Provider Settings", "oauth_token_url is only used with auth_mode oauth_client_credentials. Remove it or set auth_mode.")
-		} else if err := checkServiceURL(tokenURL, true); err != nil {
+		if err := checkServiceURL(tokenURL, true); err != nil {
 			add("oauth_token_url", "Invalid Confluence Provider Setting", fmt.Sprintf("oauth_token_url (or %s) %q %s. Leave it unset for %s.", envOAuthTokenURL, tokenURL, err, confluence.DefaultOAuthTokenURL))
 		}
 	}
