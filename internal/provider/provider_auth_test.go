@@ -274,7 +274,9 @@ func TestAccAuthModes_invalidSettingsNameTheArgument(t *testing.T) {
 	t.Parallel()
 	g := newGatewaySite(t, emulator.Options{})
 	page := authModePageConfig("<p>x</p>")
-	block := func(args string) string { return fmt.Sprintf("provider \"confluence\" {\n  url = %q\n%s\n}\n", g.URL(), args) + page }
+	block := func(args string) string {
+		return fmt.Sprintf("provider \"confluence\" {\n  url = %q\n%s\n}\n", g.URL(), args) + page
+	}
 	cases := []struct{ args, want string }{
 		{`auth_mode = "kerberos"`, `(?s)Invalid Attribute Value Match.*auth_mode`},
 		{`auth_mode = "oauth_client_credentials"` + "\n" + `client_id = "x"`, `(?s)Missing Confluence Provider Setting.*CONFLUENCE_CLIENT_SECRET.*client_secret`},
