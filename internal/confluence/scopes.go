@@ -45,6 +45,9 @@ var endpointScopes = []struct {
 	{http.MethodDelete, "/wiki/rest/api/content/{id}/label", []string{"write:confluence-content"}},
 	{http.MethodDelete, "/wiki/rest/api/content/{id}/label/{label}", []string{"write:confluence-content"}},
 	{http.MethodGet, "/wiki/rest/api/search", []string{"search:confluence"}},
+	// Only the live contract suite creates and deletes (its own) spaces.
+	{http.MethodPost, "/wiki/api/v2/spaces", []string{"write:space:confluence"}},
+	{http.MethodDelete, "/wiki/rest/api/space/{spaceKey}", []string{"write:confluence-space"}},
 }
 
 // RequiredScopes returns the scopes a request needs, or nil for a path the
@@ -59,8 +62,8 @@ func RequiredScopes(method, path string) []string {
 	return nil
 }
 
-// AllScopes returns every scope the provider may need, sorted as listed in
-// the table, each once: what a service account credential should be given.
+// AllScopes returns every scope the client's endpoints need, in table order,
+// each once (the last two entries serve only the live contract suite).
 func AllScopes() []string {
 	var out []string
 	seen := map[string]bool{}

@@ -57,6 +57,8 @@ func buildRoutes() []route {
 		newRoute(http.MethodGet, v1+"/user/current", handleCurrentUser),
 		newRoute(http.MethodGet, v1+"/user", handleGetUser),
 		newRoute(http.MethodGet, v2+"/spaces", handleListSpaces),
+		newRoute(http.MethodPost, v2+"/spaces", handleCreateSpace),
+		newRoute(http.MethodDelete, v1+"/space/{spaceKey}", handleDeleteSpace),
 		newRoute(http.MethodGet, v2+"/spaces/{id}", handleGetSpace),
 		newRoute(http.MethodGet, v2+"/spaces/{id}/pages", handleListSpacePages),
 		newRoute(http.MethodGet, v2+"/spaces/{id}/content/labels", handleListSpaceContentLabels),

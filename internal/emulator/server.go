@@ -150,6 +150,12 @@ func (e *Emulator) AddSpace(key, name string) (spaceID, homepageID string) {
 			break
 		}
 	}
+	s := e.addSpaceLocked(key, name, author)
+	return s.ID, s.HomepageID
+}
+
+// addSpaceLocked creates a space with its homepage, authored by author.
+func (e *Emulator) addSpaceLocked(key, name, author string) *space {
 	now := e.now().UTC()
 	s := &space{ID: e.nextIDLocked(), Key: key, Name: name, AuthorID: author, CreatedAt: now}
 	home := &page{
@@ -159,7 +165,7 @@ func (e *Emulator) AddSpace(key, name string) (spaceID, homepageID string) {
 	s.HomepageID = home.ID
 	e.site.Spaces = append(e.site.Spaces, s)
 	e.site.Pages[home.ID] = home
-	return s.ID, home.ID
+	return s
 }
 
 // Grant sets an account's permission in a space (PermNone removes it).
