@@ -143,13 +143,6 @@ func (s *oauthSource) current() string {
 	return s.token
 }
 
-// invalidate drops the cached token, e.g. after the gateway refused it.
-func (s *oauthSource) invalidate() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.token, s.renew = "", time.Time{}
-}
-
 // tokenError turns a token endpoint failure into an *APIError (401 for
 // rejected credentials) without the endpoint's raw body or the secret.
 func (s *oauthSource) tokenError(err error) error {

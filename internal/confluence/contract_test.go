@@ -285,7 +285,8 @@ func (r *shapeRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if prev, ok := r.shapes[key]; ok {
-		entry = mergeShape(prev, entry).(map[string]any)
+		r.shapes[key] = mergeShape(prev, entry)
+		return resp, nil
 	}
 	r.shapes[key] = entry
 	return resp, nil
