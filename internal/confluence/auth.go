@@ -4,6 +4,7 @@
 package confluence
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -134,6 +135,31 @@ func (s *oauthSource) header(ctx context.Context) (string, error) {
 	s.token, s.expiry = tok.AccessToken, expiry
 	s.renew = expiry.Add(-renewMargin(expiry.Sub(now)))
 	return "Bearer " + s.token, nil
+}
+
+// invalidate drops the cached token after the gateway refused it.
+func (s *oauthSource) invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token, s.renew = "", time.Time{}
+}
+
+// retryWithNewToken reports whether a 401 should be retried with a fresh
+// access token: OAuth mode, once per call, and not for a missing scope (a
+// new token carries the same scopes). It leaves resp's body readable.
+func (c *Client) retryWithNewToken(resp *http.Response, tracker *attemptTracker) bool {
+	if c.oauth == nil || tracker.reauthed || resp.StatusCode != http.StatusUnauthorized {
+		return false
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if isScopeMismatch(resp.StatusCode, errorMessage(resp.Header.Get("Content-Type"), body)) {
+		return false
+	}
+	tracker.reauthed = true
+	c.oauth.invalidate()
+	return true
 }
 
 // current returns the cached access token, for masking.

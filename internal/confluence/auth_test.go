@@ -347,3 +347,31 @@ func TestEndpointScopes(t *testing.T) {
 		t.Errorf("RequiredScopes(PUT page) = %v", got)
 	}
 }
+
+// An access token the gateway refuses (revoked early, lapsed in transit) is
+// replaced once and the request retried; a missing scope is not retried.
+func TestAuthModes_oauthTokenRefusedIsReplacedOnce(t *testing.T) {
+	s := newAuthSite(t)
+	c, _ := s.client(t, AuthOAuth, func(cfg *Config) { cfg.MaxRetries = 2 })
+	c.sleep = func(time.Duration) time.Duration { return 0 }
+	if _, err := c.CurrentUser(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// A token the gateway does not know, still trusted by the client's cache.
+	c.oauth.mu.Lock()
+	c.oauth.token = "emu-at-revoked"
+	c.oauth.mu.Unlock()
+	if _, err := c.CurrentUser(t.Context()); err != nil {
+		t.Fatalf("after a refused token: %v", err)
+	}
+	if c.TokenRequests() != 2 {
+		t.Fatalf("token requests = %d, want 2", c.TokenRequests())
+	}
+	s.emu.AddAccount(emulator.Account{Email: "narrow@serviceaccount.atlassian.com"})
+	s.emu.AddOAuthClient("narrow@serviceaccount.atlassian.com", "narrow", "narrow-secret", "read:confluence-user")
+	n, _ := s.client(t, AuthOAuth, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.MaxRetries = "narrow", "narrow-secret", 2 })
+	_, err := n.ListPages(t.Context(), ListPagesOptions{SpaceIDs: []string{"1"}})
+	if apiErr, ok := AsAPIError(err); !ok || len(apiErr.MissingScopes) == 0 || n.TokenRequests() != 1 {
+		t.Fatalf("missing scope: %v, %d token requests; want the scope error and no new token", err, n.TokenRequests())
+	}
+}

@@ -394,6 +394,7 @@ type attemptTracker struct {
 	attempts     int
 	started      time.Time
 	lostResponse bool // some attempt ended without a response
+	reauthed     bool // a fresh OAuth access token was fetched after a 401
 }
 
 // do performs r with retries and decodes a successful JSON response into out
@@ -499,6 +500,12 @@ func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryableht
 			retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
 			return retry, nil
 		}
+		// An OAuth access token refused with 401 (it lapsed in transit, or
+		// was revoked early) is replaced once; the gateway refused before
+		// doing anything, so every method may retry.
+		if c.retryWithNewToken(resp, tracker) {
+			return true, nil
+		}
 		// A 429 comes from the rate limiter before anything is processed, so
 		// it is safe to retry for every method, creates included. A 503 may
 		// come after the work was done: only idempotent requests retry it.
@@ -511,6 +518,9 @@ func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryableht
 
 // backoff is go-retryablehttp's Backoff hook.
 func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+		return c.sleep(0) // a new token is all it takes
+	}
 	return c.sleep(c.retryWait(attempt, resp))
 }
 

@@ -239,10 +239,11 @@ provider "confluence" {
 	})
 }
 
-// An access token that expires during a run is renewed before it lapses:
-// tokens live 2 seconds and every request takes 200 ms, so each provider
-// process that sends more than 8 requests must renew its token mid-run (a
-// request with a lapsed token gets 401 and fails the step).
+// An access token that expires during a run is renewed: tokens live 2
+// seconds and every request takes 200 ms, so provider processes outlive
+// their first token. (The client's unit tests prove, on a fake clock, that
+// renewal happens before expiry; here the real CLI run must succeed and
+// issue tokens as it goes.)
 func TestAccAuthModes_oauthTokenRenewal(t *testing.T) {
 	t.Parallel()
 	g := newGatewaySite(t, emulator.Options{OAuthTokenLifetime: 2 * time.Second})
