@@ -78,14 +78,14 @@ type APIError struct {
 	Method     string // HTTP method
 	Path       string // URL path, without query
 	Message    string // Confluence's message, if it gave one
+	// MissingScopes, when set, are the scopes the endpoint needs and the
+	// scoped token or OAuth access token was refused for lacking.
+	MissingScopes []string
 	// CurrentVersion is the page's current version number, parsed from a
 	// v2 409 "Current version is: N" message (0 when unknown).
 	CurrentVersion int
 	// RetryAfter is the server's Retry-After on a 429 (0 when absent).
 	RetryAfter time.Duration
-	// MissingScopes, when set, are the scopes the endpoint needs and the
-	// scoped token or OAuth access token was refused for lacking.
-	MissingScopes []string
 }
 
 // Error renders e.g. "GET /wiki/api/v2/pages/123: 404 Not Found: Page not found".

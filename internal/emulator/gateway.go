@@ -82,6 +82,17 @@ type gatewayState struct {
 	count    int
 }
 
+func newGatewayState(opts Options) *gatewayState {
+	g := &gatewayState{cloudID: opts.CloudID, lifetime: opts.OAuthTokenLifetime, issued: map[string]issuedToken{}}
+	if g.cloudID == "" {
+		g.cloudID = DefaultCloudID
+	}
+	if g.lifetime <= 0 {
+		g.lifetime = DefaultOAuthTokenLifetime
+	}
+	return g
+}
+
 // CloudID returns the emulated site's cloud id.
 func (e *Emulator) CloudID() string { return e.gw.cloudID }
 

@@ -19,6 +19,11 @@ import (
 
 // Options configure an Emulator.
 type Options struct {
+	// CloudID is the site's cloud id on the gateway; "" means DefaultCloudID.
+	CloudID string
+	// OAuthTokenLifetime is how long issued access tokens are valid; 0 means
+	// DefaultOAuthTokenLifetime.
+	OAuthTokenLifetime time.Duration
 	// Latency is added to every counted request before it is handled.
 	Latency time.Duration
 	// RateLimit is the sustained number of requests per second each account may make;
@@ -30,17 +35,13 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake clock to step past
 	// Retry-After without sleeping.
 	Now func() time.Time
-	// CloudID is the site's cloud id on the gateway; "" means DefaultCloudID.
-	CloudID string
-	// OAuthTokenLifetime is how long issued access tokens are valid; 0 means
-	// DefaultOAuthTokenLifetime.
-	OAuthTokenLifetime time.Duration
 }
 
 // Emulator is an http.Handler that plays a Confluence Cloud site. All methods are safe
 // for concurrent use.
 type Emulator struct {
 	mu       sync.Mutex
+	gw       *gatewayState // the API gateway and the OAuth server (gateway.go)
 	site     *site
 	now      func() time.Time
 	latency  time.Duration
@@ -53,8 +54,6 @@ type Emulator struct {
 	// frozenIndex, when set, is the page snapshot search answers from (see
 	// FreezeSearchIndex).
 	frozenIndex map[string]*page
-	// gw is the state of the API gateway and the OAuth server (gateway.go).
-	gw *gatewayState
 }
 
 // New returns an emulator for an empty site: no accounts, no spaces.
@@ -66,6 +65,7 @@ func New(opts Options) *Emulator {
 			Pages:    map[string]*page{},
 			LabelIDs: map[string]string{},
 		},
+		gw:       newGatewayState(opts),
 		now:      opts.Now,
 		latency:  opts.Latency,
 		limiters: map[string]*rate.Limiter{},
@@ -76,13 +76,6 @@ func New(opts Options) *Emulator {
 	}
 	e.setRateLimitLocked(opts.RateLimit, opts.RateBurst)
 	e.routes = buildRoutes()
-	e.gw = &gatewayState{cloudID: opts.CloudID, lifetime: opts.OAuthTokenLifetime, issued: map[string]issuedToken{}}
-	if e.gw.cloudID == "" {
-		e.gw.cloudID = DefaultCloudID
-	}
-	if e.gw.lifetime <= 0 {
-		e.gw.lifetime = DefaultOAuthTokenLifetime
-	}
 	return e
 }
 

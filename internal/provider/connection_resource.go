@@ -566,13 +566,13 @@ func (r *ConnectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.AddWarning("Connection Record Changed Outside Terraform",
 			fmt.Sprintf("The record of connection %q is missing or was changed in space(s) %s. The plan writes it again.", name, strings.Join(drifted, ", ")))
 	}
-	sort.Strings(intact)
-	state.Spaces, _ = types.SetValueFrom(ctx, types.StringType, intact)
 	if state.AuthMode.IsNull() {
 		// State written before auth_mode existed: the mode is classic, as
 		// the configuration's default, so upgrading plans no change.
 		state.AuthMode = types.StringValue(string(confluence.AuthClassicToken))
 	}
+	sort.Strings(intact)
+	state.Spaces, _ = types.SetValueFrom(ctx, types.StringType, intact)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -28,6 +28,14 @@ import (
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
+// Keep the auth settings' environment fallbacks from leaking into tests (as
+// TestMain does for the others); init runs before TestMain.
+func init() {
+	for _, env := range authEnvVars {
+		_ = os.Unsetenv(env)
+	}
+}
+
 // gatewaySite is a demo emulator whose handler records where requests went:
 // the site's /wiki, the gateway's /ex/confluence/{cloudId}/wiki, tenant_info
 // or the OAuth token endpoint.

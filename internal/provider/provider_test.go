@@ -73,7 +73,7 @@ func TestMain(m *testing.M) {
 	}
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	// Keep the provider's environment fallbacks from leaking into tests.
-	for _, env := range append([]string{envURL, envEmail, envAPIToken, envConnection, envConfirmations, envChangeReference}, authEnvVars...) {
+	for _, env := range []string{envURL, envEmail, envAPIToken, envConnection, envConfirmations, envChangeReference} {
 		_ = os.Unsetenv(env)
 	}
 	os.Exit(m.Run())
