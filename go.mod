@@ -15,6 +15,7 @@ require (
 	github.com/yuin/goldmark v1.8.7
 	go.abhg.dev/goldmark/frontmatter v0.2.0
 	golang.org/x/net v0.62.0
+	golang.org/x/oauth2 v0.34.0
 	golang.org/x/time v0.16.0
 )
 

@@ -204,8 +204,17 @@ func printBanner(w io.Writer, baseURL string, emu *emulator.Emulator, faults []e
 		if a.SiteAdmin {
 			role = "site admin"
 		}
-		fmt.Fprintf(w, "  %-22s token %-14s %s\n", a.Email, a.Token, role)
+		switch {
+		case a.Token != "":
+			fmt.Fprintf(w, "  %-22s token %-14s %s\n", a.Email, a.Token, role)
+		case len(a.OAuthClients) > 0:
+			// Service account secrets are never printed: see README.
+			fmt.Fprintf(w, "  %s OAuth client %s (secret not shown) %s\n", a.Email, a.OAuthClients[0].ClientID, role)
+		default:
+			fmt.Fprintf(w, "  %s scoped token (not shown) %s\n", a.Email, role)
+		}
 	}
+	fmt.Fprintf(w, "gateway: %s/ex/confluence/%s, OAuth token URL: %s/oauth/token, cloud id at %s/_edge/tenant_info\n", baseURL, emu.CloudID(), baseURL, baseURL)
 	fmt.Fprintf(w, "stats: GET %s/__emulator/stats, reset: POST %s/__emulator/reset-stats\n", baseURL, baseURL)
 	for _, f := range faults {
 		fmt.Fprintln(w, "fault armed:", describeFault(f))

@@ -135,6 +135,17 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 			t.Errorf("banner lacks %q:\n%s", want, running.out.String())
 		}
 	}
+	// Service accounts are listed by identity; their secrets never are.
+	for _, want := range []string{emulator.DemoScopedEmail, emulator.DemoOAuthEmail, emulator.DemoOAuthClientID, "/ex/confluence/", "/oauth/token", "/_edge/tenant_info"} {
+		if !strings.Contains(running.out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, running.out.String())
+		}
+	}
+	for _, secret := range []string{emulator.DemoScopedToken, emulator.DemoOAuthSecret} {
+		if strings.Contains(running.out.String(), secret) {
+			t.Errorf("banner prints a service account secret:\n%s", running.out.String())
+		}
+	}
 	loaded, err := emulator.Load(data, emulator.Options{})
 	if err != nil {
 		t.Fatalf("loading flushed file: %v", err)

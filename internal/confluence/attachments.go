@@ -290,7 +290,6 @@ func (c *Client) sendUpload(ctx context.Context, u *url.URL, pageID string, up A
 		return nil, false, fmt.Errorf("POST %s: building request: %w", path, err)
 	}
 	req.ContentLength = length
-	req.Header.Set("Authorization", c.authHeader)
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
@@ -472,7 +471,6 @@ func (c *Client) DownloadAttachment(ctx context.Context, downloadLink string, w 
 	if err != nil {
 		return 0, fmt.Errorf("GET %s: building request: %w", path, err)
 	}
-	req.Header.Set("Authorization", c.authHeader)
 	req.Header.Set("User-Agent", c.userAgent)
 	tracker := &attemptTracker{}
 	resp, err := c.retryClient(ctx, request{method: http.MethodGet, url: u}, tracker).Do(req)

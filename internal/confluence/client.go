@@ -5,8 +5,10 @@
 // endpoints the provider needs: v2 pages, spaces, properties and label reads,
 // v1 CQL search, label writes and the current user.
 //
-// The client authenticates with an account email and API token (basic auth),
-// limits its own request rate, retries idempotent requests on 503 (and every
+// The client authenticates in one of three modes (see AuthMode): an account
+// email and classic API token (basic auth) at the site, a scoped API token
+// through the API gateway, or OAuth 2.0 client credentials through the
+// gateway. It limits its own request rate, retries idempotent requests on 503 (and every
 // request on 429, which is refused before any work is done) and
 // network errors honouring Retry-After, follows cursor pagination and turns
 // error responses into *APIError values that never contain the token.
@@ -14,7 +16,6 @@ package confluence
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,10 +26,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 	"golang.org/x/time/rate"
 )
 
@@ -62,8 +66,23 @@ type Config struct {
 	// BaseURL is the site, e.g. https://example.atlassian.net; a trailing
 	// /wiki is accepted and dropped. http:// is only allowed for loopback hosts.
 	BaseURL string
-	// Email and APIToken are the basic-auth credentials of the account.
+	// Email and APIToken are the basic-auth credentials of the account
+	// (classic_token and scoped_token modes).
 	Email, APIToken string
+	// AuthMode selects the authentication; "" means classic_token.
+	AuthMode AuthMode
+	// CloudID is the site's cloud id for the gateway modes; "" looks it up
+	// from <site>/_edge/tenant_info on first use.
+	CloudID string
+	// GatewayURL is the API gateway (default https://api.atlassian.com);
+	// tests point it at the emulator.
+	GatewayURL string
+	// OAuthTokenURL is the token endpoint of the oauth_client_credentials
+	// mode (default https://auth.atlassian.com/oauth/token).
+	OAuthTokenURL string
+	// ClientID and ClientSecret are a service account's OAuth 2.0 client
+	// credentials (oauth_client_credentials mode).
+	ClientID, ClientSecret string
 	// Version is the provider version, sent in the User-Agent.
 	Version string
 	// MaxRetries is the number of retries after the first attempt (0 selects
@@ -91,11 +110,17 @@ type waiter interface {
 // Client talks to one Confluence Cloud site as one account. It is safe for
 // concurrent use.
 type Client struct {
-	site         *url.URL // scheme and host only
-	authHeader   string
-	secrets      []string // values masked in logs and scrubbed from error messages
-	userAgent    string
-	httpClient   *http.Client
+	site       *url.URL // scheme and host only; page links point here
+	mode       AuthMode
+	gateway    *url.URL // scheme and host of the API gateway (gateway modes)
+	oauth      *oauthSource
+	cloudMu    sync.Mutex
+	cloudID    string
+	secrets    []string // values masked in logs and scrubbed from error messages
+	userAgent  string
+	httpClient *http.Client
+	// plainHTTP sends requests without credentials (the cloud id lookup).
+	plainHTTP    *http.Client
 	maxRetries   int
 	maxRetryWait time.Duration
 	limiter      waiter
@@ -114,11 +139,46 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(cfg.Email) == "" {
-		return nil, errors.New("confluence: the account email is empty; set the email the API token belongs to")
+	mode := cfg.AuthMode
+	if mode == "" {
+		mode = AuthClassicToken
 	}
-	if strings.TrimSpace(cfg.APIToken) == "" {
-		return nil, errors.New("confluence: the API token is empty; create one at https://id.atlassian.com/manage-profile/security/api-tokens")
+	var gateway, tokenURL *url.URL
+	switch mode {
+	case AuthClassicToken, AuthScopedToken:
+		if strings.TrimSpace(cfg.Email) == "" {
+			return nil, errors.New("confluence: the account email is empty; set the email the API token belongs to")
+		}
+		if strings.TrimSpace(cfg.APIToken) == "" {
+			return nil, errors.New("confluence: the API token is empty; create one at https://id.atlassian.com/manage-profile/security/api-tokens")
+		}
+	case AuthOAuth:
+		if strings.TrimSpace(cfg.ClientID) == "" || strings.TrimSpace(cfg.ClientSecret) == "" {
+			return nil, errors.New("confluence: the OAuth client id or secret is empty; create OAuth 2.0 credentials for the service account in Atlassian Administration")
+		}
+		raw := cfg.OAuthTokenURL
+		if raw == "" {
+			raw = DefaultOAuthTokenURL
+		}
+		if tokenURL, err = parseServiceURL("OAuth token URL", raw, true); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("confluence: unknown auth mode %q; use one of %s", mode, strings.Join(AuthModes, ", "))
+	}
+	if mode != AuthClassicToken {
+		raw := cfg.GatewayURL
+		if raw == "" {
+			raw = DefaultGatewayURL
+		}
+		if gateway, err = parseServiceURL("gateway URL", raw, false); err != nil {
+			return nil, err
+		}
+		if cfg.CloudID != "" {
+			if err := ValidateCloudID(cfg.CloudID); err != nil {
+				return nil, fmt.Errorf("confluence: %w", err)
+			}
+		}
 	}
 
 	maxRetries := cfg.MaxRetries
@@ -148,12 +208,11 @@ func New(cfg Config) (*Client, error) {
 	if version == "" {
 		version = "dev"
 	}
-	credentials := base64.StdEncoding.EncodeToString([]byte(cfg.Email + ":" + cfg.APIToken))
-
 	c := &Client{
 		site:         site,
-		authHeader:   "Basic " + credentials,
-		secrets:      []string{cfg.APIToken, credentials},
+		mode:         mode,
+		gateway:      gateway,
+		cloudID:      cfg.CloudID,
 		userAgent:    "terraform-provider-confluence/" + version,
 		maxRetries:   maxRetries,
 		maxRetryWait: maxWait,
@@ -180,9 +239,34 @@ func New(cfg Config) (*Client, error) {
 			base = t.Clone() // own connection pool
 		}
 	}
+	// Requests without credentials (cloud id lookup, OAuth token) share the
+	// rate limit but not the auth transport.
+	plain := http.Client{Transport: &rateLimitedTransport{next: base, client: c}, Timeout: timeout}
+	c.plainHTTP = &plain
+
+	var auth authorizer
+	switch mode {
+	case AuthOAuth:
+		c.oauth = &oauthSource{
+			cfg: clientcredentials.Config{
+				ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, TokenURL: tokenURL.String(),
+				// Atlassian's examples send the credentials in the body.
+				AuthStyle: oauth2.AuthStyleInParams,
+			},
+			http: c.plainHTTP,
+			now:  func() time.Time { return c.now() },
+		}
+		auth = c.oauth
+		c.secrets = []string{cfg.ClientSecret}
+	default:
+		b := newBasicAuth(cfg.Email, cfg.APIToken)
+		auth = b
+		c.secrets = []string{cfg.APIToken, strings.TrimPrefix(b.value, "Basic ")}
+	}
 	// The limiter sits in the transport so that every attempt, retries and
-	// redirects included, waits for a token.
-	hc.Transport = &rateLimitedTransport{next: base, client: c}
+	// redirects included, waits for a token; the auth transport sets the
+	// Authorization header per attempt so a renewed OAuth token is used.
+	hc.Transport = &rateLimitedTransport{next: &authTransport{next: base, auth: auth}, client: c}
 	hc.Timeout = timeout
 	c.httpClient = &hc
 	return c, nil
@@ -208,6 +292,8 @@ func normaliseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("confluence: the site URL %s must not have a query or fragment", u.Redacted())
 	}
 	if p := strings.TrimSuffix(u.Path, "/"); p != "" && p != "/wiki" {
+		// The gateway (/ex/confluence/{cloudId}) is not a site: it is chosen
+		// by auth_mode, and page links must keep pointing at the site.
 		return nil, fmt.Errorf("confluence: the site URL %s has path %q; use the site root, e.g. https://example.atlassian.net", u.Redacted(), u.Path)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
@@ -308,6 +394,7 @@ type attemptTracker struct {
 	attempts     int
 	started      time.Time
 	lostResponse bool // some attempt ended without a response
+	reauthed     bool // a fresh OAuth access token was fetched after a 401
 }
 
 // do performs r with retries and decodes a successful JSON response into out
@@ -315,6 +402,10 @@ type attemptTracker struct {
 func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, error) {
 	ctx = c.logContext(ctx)
 	path := r.url.EscapedPath()
+	target, err := c.toAPI(ctx, r.url)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.method, path, err)
+	}
 
 	var body any
 	if r.body != nil {
@@ -324,11 +415,10 @@ func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, err
 		}
 		body = b
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url.String(), body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, target.String(), body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: building request: %w", r.method, path, err)
 	}
-	req.Header.Set("Authorization", c.authHeader)
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -410,6 +500,12 @@ func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryableht
 			retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
 			return retry, nil
 		}
+		// An OAuth access token refused with 401 (it lapsed in transit, or
+		// was revoked early) is replaced once; the gateway refused before
+		// doing anything, so every method may retry.
+		if c.retryWithNewToken(resp, tracker) {
+			return true, nil
+		}
 		// A 429 comes from the rate limiter before anything is processed, so
 		// it is safe to retry for every method, creates included. A 503 may
 		// come after the work was done: only idempotent requests retry it.
@@ -422,6 +518,9 @@ func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryableht
 
 // backoff is go-retryablehttp's Backoff hook.
 func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.StatusCode == http.StatusUnauthorized {
+		return c.sleep(0) // a new token is all it takes
+	}
 	return c.sleep(c.retryWait(attempt, resp))
 }
 
@@ -468,8 +567,9 @@ func (c *Client) parseRetryAfter(v string) (time.Duration, bool) {
 func (c *Client) logContext(ctx context.Context) context.Context {
 	ctx = tflog.NewSubsystem(ctx, Subsystem)
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, Subsystem, "Authorization", "authorization")
-	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, Subsystem, c.secrets...)
-	return tflog.SubsystemMaskMessageStrings(ctx, Subsystem, c.secrets...)
+	secrets := c.secretValues()
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, Subsystem, secrets...)
+	return tflog.SubsystemMaskMessageStrings(ctx, Subsystem, secrets...)
 }
 
 // retryLogger bridges go-retryablehttp's LeveledLogger to tflog, bound to

@@ -84,6 +84,9 @@ type APIError struct {
 	Method     string // HTTP method
 	Path       string // URL path, without query
 	Message    string // Confluence's message, if it gave one
+	// MissingScopes, when set, are the scopes the endpoint needs and the
+	// scoped token or OAuth access token was refused for lacking.
+	MissingScopes []string
 	// CurrentVersion is the page's current version number, parsed from a
 	// v2 409 "Current version is: N" message (0 when unknown).
 	CurrentVersion int
@@ -108,6 +111,10 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
+	}
+	if len(e.MissingScopes) > 0 {
+		fmt.Fprintf(&b, " (the token lacks a scope this needs: %s; add it to the credential)", strings.Join(e.MissingScopes, ", "))
+		return b.String()
 	}
 	switch e.Kind {
 	case KindUnauthorized:
@@ -224,6 +231,9 @@ func (c *Client) newAPIError(method, path string, resp *http.Response) *APIError
 		}
 		e.Transient = e.CurrentVersion == 0 && transientConflictPattern.MatchString(e.Message)
 	}
+	if c.usesGateway() && isScopeMismatch(resp.StatusCode, e.Message) {
+		e.MissingScopes = RequiredScopes(method, path)
+	}
 	if e.Kind == KindRateLimited {
 		e.RetryAfter, _ = c.parseRetryAfter(resp.Header.Get("Retry-After"))
 	}
@@ -281,7 +291,7 @@ func oneLine(s string) string {
 // scrub removes the credentials from a server-supplied message, in case a
 // proxy ever echoes them back.
 func (c *Client) scrub(s string) string {
-	for _, secret := range c.secrets {
+	for _, secret := range c.secretValues() {
 		if secret != "" {
 			s = strings.ReplaceAll(s, secret, "***")
 		}

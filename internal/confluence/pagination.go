@@ -112,7 +112,14 @@ func (c *Client) onSite(link string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid link %q: %w", link, err)
 	}
-	u := c.site.ResolveReference(&url.URL{Path: ref.Path, RawPath: ref.RawPath, RawQuery: ref.RawQuery})
+	// Links through the gateway may carry its /ex/confluence/{cloudId}
+	// prefix; do maps the site-relative path back onto the API base, so
+	// pagination follows the gateway, never /wiki at the site host.
+	p, rawPath := stripGatewayPrefix(ref.Path), ""
+	if ref.RawPath != "" {
+		rawPath = stripGatewayPrefix(ref.RawPath)
+	}
+	u := c.site.ResolveReference(&url.URL{Path: p, RawPath: rawPath, RawQuery: ref.RawQuery})
 	if !strings.HasPrefix(u.Path, "/wiki/") {
 		return nil, fmt.Errorf("link %q does not point into /wiki", link)
 	}

@@ -4,28 +4,10 @@
 package emulator
 
 import (
-	"crypto/subtle"
 	"net/http"
-	"strings"
 )
 
-// authenticate returns a copy of the account whose email and API token the request's
-// Basic credentials carry, or nil.
-func (e *Emulator) authenticate(r *http.Request) *Account {
-	email, token, ok := r.BasicAuth()
-	if !ok || email == "" || token == "" {
-		return nil
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, a := range e.site.Accounts {
-		if strings.EqualFold(a.Email, email) && subtle.ConstantTimeCompare([]byte(a.Token), []byte(token)) == 1 {
-			acct := a
-			return &acct
-		}
-	}
-	return nil
-}
+// Authentication itself (site, gateway, OAuth) lives in gateway.go.
 
 // v1User is the v1 User shape returned by GET /wiki/rest/api/user/current.
 type v1User struct {

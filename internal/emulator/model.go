@@ -33,13 +33,17 @@ func (p Permission) String() string {
 	}
 }
 
-// Account is a user of the emulated site, authenticated with Basic email:token.
+// Account is a user of the emulated site, authenticated with Basic email:token
+// (its classic API token at the site, a scoped token through the gateway) or
+// with an access token issued for one of its OAuth clients.
 type Account struct {
-	AccountID   string
-	Email       string
-	Token       string
-	DisplayName string
-	SiteAdmin   bool
+	AccountID    string
+	Email        string
+	Token        string // classic API token; "" for a service account
+	DisplayName  string
+	SiteAdmin    bool
+	ScopedTokens []ScopedToken `json:",omitempty"`
+	OAuthClients []OAuthClient `json:",omitempty"`
 }
 
 // Page statuses the emulator uses.

@@ -58,6 +58,8 @@ func buildRoutes() []route {
 		newRoute(http.MethodGet, v1+"/user/current", handleCurrentUser),
 		newRoute(http.MethodGet, v1+"/user", handleGetUser),
 		newRoute(http.MethodGet, v2+"/spaces", handleListSpaces),
+		newRoute(http.MethodPost, v2+"/spaces", handleCreateSpace),
+		newRoute(http.MethodDelete, v1+"/space/{spaceKey}", handleDeleteSpace),
 		newRoute(http.MethodGet, v2+"/spaces/{id}", handleGetSpace),
 		newRoute(http.MethodGet, v2+"/spaces/{id}/pages", handleListSpacePages),
 		newRoute(http.MethodGet, v2+"/spaces/{id}/content/labels", handleListSpaceContentLabels),
@@ -178,8 +180,13 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
+	if e.serveAuthHosts(w, r) {
+		return
+	}
+	r, viaGateway, known := e.gatewayRequest(r)
 
 	rt, params, found := e.lookup(r.Method, r.URL.Path)
+	found = found && known
 	routeKey := r.Method + " " + r.URL.Path
 	if found {
 		routeKey = r.Method + " " + rt.template
@@ -189,15 +196,19 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	acct := e.authenticate(r)
-	if acct == nil {
-		// Atlassian's edge answers bad credentials in plain text, before the API sees them.
-		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
-		w.Header().Set("WWW-Authenticate", `Basic realm="Protected area"`)
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte("Basic authentication with passwords is deprecated or the credentials are invalid. For more information, see: https://developer.atlassian.com/cloud/confluence/deprecation-notice-basic-auth/\n"))
+	cred := e.authenticateAt(r, viaGateway)
+	switch {
+	case cred == nil && viaGateway:
+		gatewayUnauthorized(w, "Unauthorized")
+		return
+	case cred == nil:
+		siteUnauthorized(w)
+		return
+	case found && cred.scoped && !scopesAllow(r.Method, rt.template, cred.scopes):
+		gatewayUnauthorized(w, "Unauthorized; scope does not match")
 		return
 	}
+	acct := cred.acct
 	if !e.allow(w, acct) {
 		return
 	}

@@ -20,6 +20,11 @@ import (
 
 // Options configure an Emulator.
 type Options struct {
+	// CloudID is the site's cloud id on the gateway; "" means DefaultCloudID.
+	CloudID string
+	// OAuthTokenLifetime is how long issued access tokens are valid; 0 means
+	// DefaultOAuthTokenLifetime.
+	OAuthTokenLifetime time.Duration
 	// Latency is added to every counted request before it is handled.
 	Latency time.Duration
 	// RateLimit is the sustained number of requests per second each account may make;
@@ -64,6 +69,7 @@ type Options struct {
 // for concurrent use.
 type Emulator struct {
 	mu       sync.Mutex
+	gw       *gatewayState // the API gateway and the OAuth server (gateway.go)
 	site     *site
 	now      func() time.Time
 	latency  time.Duration
@@ -100,6 +106,7 @@ func New(opts Options) *Emulator {
 			Pages:    map[string]*page{},
 			LabelIDs: map[string]string{},
 		},
+		gw:                newGatewayState(opts),
 		now:               opts.Now,
 		maxAttachmentSize: opts.MaxAttachmentSize,
 		latency:           opts.Latency,
@@ -155,6 +162,7 @@ func NewDemo(opts Options) *Emulator {
 	e.Grant("reader@example.com", "DOCS", PermView)
 	e.Grant("reader@example.com", "OPS", PermView)
 	e.Grant("approver@example.com", "DOCS", PermAdmin)
+	e.seedServiceAccounts()
 	return e
 }
 
@@ -193,6 +201,12 @@ func (e *Emulator) AddSpace(key, name string) (spaceID, homepageID string) {
 			break
 		}
 	}
+	s := e.addSpaceLocked(key, name, author)
+	return s.ID, s.HomepageID
+}
+
+// addSpaceLocked creates a space with its homepage, authored by author.
+func (e *Emulator) addSpaceLocked(key, name, author string) *space {
 	now := e.now().UTC()
 	s := &space{ID: e.nextIDLocked(), Key: key, Name: name, AuthorID: author, CreatedAt: now}
 	home := &page{
@@ -202,7 +216,7 @@ func (e *Emulator) AddSpace(key, name string) (spaceID, homepageID string) {
 	s.HomepageID = home.ID
 	e.site.Spaces = append(e.site.Spaces, s)
 	e.site.Pages[home.ID] = home
-	return s.ID, home.ID
+	return s
 }
 
 // Grant sets an account's permission in a space (PermNone removes it).

@@ -94,9 +94,27 @@ type ConnectionRecord struct {
 	RotatedAt   time.Time
 	ExpiresAt   *time.Time // nil when the token's expiry is not known
 	ManagedBy   string     // account id of the admin that wrote the record
+	// AuthMode is how the connection authenticates (classic_token,
+	// scoped_token, oauth_client_credentials); "" in records written before
+	// the field existed, which read as classic_token (see Mode).
+	AuthMode string
+	// ClientID is the OAuth client id of an oauth_client_credentials
+	// connection; the secret is never recorded.
+	ClientID string
 	// SchemaVersion is the version the record was read with; encoding always
 	// writes the current SchemaVersion.
 	SchemaVersion int
+}
+
+// DefaultAuthMode is the mode of records that name none.
+const DefaultAuthMode = "classic_token"
+
+// Mode returns the record's auth mode, DefaultAuthMode for older records.
+func (r ConnectionRecord) Mode() string {
+	if r.AuthMode == "" {
+		return DefaultAuthMode
+	}
+	return r.AuthMode
 }
 
 // InScope reports whether spaceKey is in the connection's scope.
@@ -224,6 +242,10 @@ type connectionJSON struct {
 	RotatedAt     time.Time  `json:"rotated_at,omitzero"`
 	ExpiresAt     *time.Time `json:"expires_at"`
 	ManagedBy     string     `json:"managed_by"`
+	// Added later: optional, so records of older providers still read and
+	// older providers ignore them.
+	AuthMode string `json:"auth_mode,omitempty"`
+	ClientID string `json:"client_id,omitempty"`
 }
 
 type policyJSON struct {
@@ -252,6 +274,8 @@ func EncodeConnection(r ConnectionRecord) ([]byte, error) {
 		Spaces:        normalizeSpaces(r.Spaces),
 		RotatedAt:     r.RotatedAt.UTC(),
 		ManagedBy:     r.ManagedBy,
+		AuthMode:      r.AuthMode,
+		ClientID:      r.ClientID,
 	}
 	if r.ExpiresAt != nil {
 		t := r.ExpiresAt.UTC()
@@ -315,6 +339,8 @@ func DecodeConnection(key string, raw []byte) (ConnectionRecord, error) {
 		RotatedAt:     w.RotatedAt,
 		ExpiresAt:     w.ExpiresAt,
 		ManagedBy:     w.ManagedBy,
+		AuthMode:      w.AuthMode,
+		ClientID:      w.ClientID,
 		SchemaVersion: w.SchemaVersion,
 	}
 	if err := r.Validate(); err != nil {

@@ -287,3 +287,29 @@ func TestRecordsFromPropertiesEmpty(t *testing.T) {
 		t.Errorf("RecordsFromProperties(nil) = %+v, %v", recs, err)
 	}
 }
+
+// Records written before auth_mode existed still read (as classic_token), and
+// the new fields round-trip without the secret.
+func TestConnectionRecord_authModeAdditive(t *testing.T) {
+	old := []byte(`{"schema_version":1,"name":"ci","account_id":"a1","email":"ci@example.com","display_name":"CI","spaces":["DOCS"],"expires_at":null,"managed_by":"adm"}`)
+	rec, err := DecodeConnection(ConnectionPropertyKey("ci"), old)
+	if err != nil || rec.Mode() != "classic_token" || rec.ClientID != "" {
+		t.Fatalf("old record: %+v, %v", rec, err)
+	}
+	rec.AuthMode, rec.ClientID = "oauth_client_credentials", "client-1"
+	enc, err := EncodeConnection(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(enc), `"auth_mode":"oauth_client_credentials","client_id":"client-1"`) {
+		t.Fatalf("encoded %s", enc)
+	}
+	back, err := DecodeConnection(ConnectionPropertyKey("ci"), enc)
+	if err != nil || back.Mode() != "oauth_client_credentials" || back.ClientID != "client-1" {
+		t.Fatalf("round trip: %+v, %v", back, err)
+	}
+	rec.AuthMode, rec.ClientID = "", ""
+	if enc, _ := EncodeConnection(rec); strings.Contains(string(enc), "auth_mode") || strings.Contains(string(enc), "client_id") {
+		t.Fatalf("empty fields written: %s", enc)
+	}
+}

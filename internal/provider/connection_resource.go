@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -30,9 +32,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &ConnectionResource{}
-	_ resource.ResourceWithImportState = &ConnectionResource{}
-	_ resource.ResourceWithModifyPlan  = &ConnectionResource{}
+	_ resource.ResourceWithConfigure      = &ConnectionResource{}
+	_ resource.ResourceWithImportState    = &ConnectionResource{}
+	_ resource.ResourceWithModifyPlan     = &ConnectionResource{}
+	_ resource.ResourceWithValidateConfig = &ConnectionResource{}
 )
 
 // NewConnectionResource is the confluence_connection resource factory.
@@ -58,6 +61,17 @@ type connectionModel struct {
 	AccountID         types.String `tfsdk:"account_id"`
 	DisplayName       types.String `tfsdk:"display_name"`
 	TokenRotatedAt    types.String `tfsdk:"token_rotated_at"`
+	AuthMode          types.String `tfsdk:"auth_mode"`
+	ClientID          types.String `tfsdk:"client_id"`
+	ClientSecretWO    types.String `tfsdk:"client_secret_wo"`
+}
+
+// mode is the connection's auth mode; null (older state, direct calls) is classic.
+func (m connectionModel) mode() string {
+	if m.AuthMode.IsNull() || m.AuthMode.IsUnknown() || m.AuthMode.ValueString() == "" {
+		return string(confluence.AuthClassicToken)
+	}
+	return m.AuthMode.ValueString()
 }
 
 func (r *ConnectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -132,7 +146,40 @@ func connectionResourceSchema() schema.Schema {
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
+			"auth_mode": schema.StringAttribute{
+				MarkdownDescription: "How the connection's account authenticates, recorded in the connection record: `classic_token` (default; an account's API token at the site), " +
+					"`scoped_token` (a service account's scoped API token, through the API gateway) or `oauth_client_credentials` (a service account's OAuth 2.0 client id and secret). " +
+					"Apply verifies the credential in this mode, with the provider's `cloud_id`, `gateway_url` and `oauth_token_url`. Changing it needs the new credential.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(string(confluence.AuthClassicToken)),
+				Validators: []validator.String{stringvalidator.OneOf(confluence.AuthModes...)},
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "OAuth 2.0 client id of the service account, for `auth_mode = \"oauth_client_credentials\"`. Recorded in the connection record (the secret never is).",
+				Optional:            true,
+			},
+			"client_secret_wo": schema.StringAttribute{
+				MarkdownDescription: "OAuth 2.0 client secret, write-only (Terraform 1.11 or later), for `auth_mode = \"oauth_client_credentials\"`: sent once to the token endpoint to verify it and never stored in state, plan or the record. " +
+					"Needed when the connection is created and whenever `email`, `auth_mode`, `client_id` or `api_token_wo_version` changes (that version then numbers the secret).",
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+			},
 		},
+	}
+}
+
+// ValidateConfig checks that the configuration carries the credential of its
+// auth mode and none of another. Nothing is sent.
+func (r *ConnectionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config connectionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || config.AuthMode.IsUnknown() || config.ClientID.IsUnknown() {
+		return
+	}
+	for _, p := range connectionCredentialProblems(config.mode(), config.ClientID.ValueString(), !config.APITokenWO.IsNull(), !config.ClientSecretWO.IsNull(), false) {
+		resp.Diagnostics.AddAttributeError(path.Root(p.attr), p.summary, p.detail)
 	}
 }
 
@@ -183,13 +230,22 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 
-	r.checkExpiry(&resp.Diagnostics, plan.TokenExpiresAt)
+	var rotatedAt *time.Time
+	if state != nil {
+		if at, err := time.Parse(time.RFC3339, state.TokenRotatedAt.ValueString()); err == nil && plan.APITokenWOVersion.Equal(state.APITokenWOVersion) {
+			rotatedAt = &at
+		}
+	}
+	r.checkExpiry(&resp.Diagnostics, plan.mode(), plan.TokenExpiresAt, rotatedAt)
 
-	verify := state == nil || !plan.Email.Equal(state.Email) || !plan.APITokenWOVersion.Equal(state.APITokenWOVersion)
+	verify := state == nil || !plan.Email.Equal(state.Email) || !plan.APITokenWOVersion.Equal(state.APITokenWOVersion) ||
+		plan.mode() != state.mode() || !plan.ClientID.Equal(state.ClientID)
 	if verify {
-		if config.APITokenWO.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("api_token_wo"), "API Token Required",
-				fmt.Sprintf("Connection %q needs api_token_wo when it is created and whenever email or api_token_wo_version changes: the apply verifies the token against the site. Pass the token from a secret store or an ephemeral value.", plan.Name.ValueString()))
+		problems := connectionCredentialProblems(plan.mode(), plan.ClientID.ValueString(), !config.APITokenWO.IsNull(), !config.ClientSecretWO.IsNull(), true)
+		for _, p := range problems {
+			resp.Diagnostics.AddAttributeError(path.Root(p.attr), p.summary, fmt.Sprintf("Connection %q: %s", plan.Name.ValueString(), p.detail))
+		}
+		if len(problems) > 0 {
 			return
 		}
 		plan.AccountID, plan.DisplayName = types.StringUnknown(), types.StringUnknown()
@@ -207,30 +263,30 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 }
 
-// checkExpiry warns when the token expires within 30 days and fails the plan
-// once it has expired.
-func (r *ConnectionResource) checkExpiry(diags *diag.Diagnostics, expiresAt types.String) {
-	if expiresAt.IsNull() || expiresAt.IsUnknown() {
+// checkExpiry reports the credential's expiry and rotation notices (see
+// credentialNotices): errors once expired, warnings before, for every mode.
+func (r *ConnectionResource) checkExpiry(diags *diag.Diagnostics, mode string, expiresAt types.String, rotatedAt *time.Time) {
+	if expiresAt.IsUnknown() {
 		return
 	}
-	at, err := time.Parse(time.RFC3339, expiresAt.ValueString())
-	if err != nil {
-		return // the attribute validator reports it
+	var at *time.Time
+	if !expiresAt.IsNull() {
+		t, err := time.Parse(time.RFC3339, expiresAt.ValueString())
+		if err != nil {
+			return // the attribute validator reports it
+		}
+		at = &t
 	}
 	now := time.Now
 	if r.now != nil {
 		now = r.now
 	}
-	status, left := policy.TokenExpiryStatus(at, now())
-	switch status {
-	case policy.ExpiryExpired:
-		diags.AddAttributeError(path.Root("token_expires_at"), "API Token Expired",
-			fmt.Sprintf("The connection's API token expired at %s (%s ago). Create a new token for the account, pass it in api_token_wo, increment api_token_wo_version and update token_expires_at.",
-				at.UTC().Format(time.RFC3339), (-left).Round(time.Minute)))
-	case policy.ExpiryWarning:
-		diags.AddAttributeWarning(path.Root("token_expires_at"), "API Token Expires Soon",
-			fmt.Sprintf("The connection's API token expires at %s, in %d day(s). Rotate it before then: create a new token, pass it in api_token_wo, increment api_token_wo_version and update token_expires_at.",
-				at.UTC().Format(time.RFC3339), int(left.Hours()/24)))
+	for _, n := range credentialNotices(mode, at, rotatedAt, now()) {
+		if n.err {
+			diags.AddAttributeError(path.Root(n.attr), n.summary, n.detail)
+		} else {
+			diags.AddAttributeWarning(path.Root(n.attr), n.summary, n.detail)
+		}
 	}
 }
 
@@ -312,32 +368,38 @@ func (r *ConnectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// verifyToken authenticates with the connection's own credentials against the
-// provider's site and fills in account_id and display_name. The token is read
-// from the configuration (write-only values are never in the plan) and goes
-// nowhere but the Authorization header of that one request.
+// verifyToken authenticates with the connection's own credentials, in its
+// auth mode, against the provider's site or gateway and fills in account_id
+// and display_name. The token or client secret is read from the configuration
+// (write-only values are never in the plan) and goes nowhere but that one
+// verification (the Authorization header, or the token endpoint's body).
 func (r *ConnectionResource) verifyToken(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics, plan *connectionModel) bool {
+	mode := plan.mode()
+	attr := "api_token_wo"
+	if mode == string(confluence.AuthOAuth) {
+		attr = "client_secret_wo"
+	}
 	var token types.String
-	diags.Append(config.GetAttribute(ctx, path.Root("api_token_wo"), &token)...)
+	diags.Append(config.GetAttribute(ctx, path.Root(attr), &token)...)
 	if diags.HasError() {
 		return false
 	}
 	name, email, site := plan.Name.ValueString(), plan.Email.ValueString(), r.data.client.BaseURL()
 	if token.IsNull() || token.IsUnknown() || strings.TrimSpace(token.ValueString()) == "" {
-		diags.AddAttributeError(path.Root("api_token_wo"), "API Token Required",
-			fmt.Sprintf("Connection %q needs api_token_wo to verify the account %s at %s. Pass the token from a secret store or an ephemeral value.", name, email, site))
+		diags.AddAttributeError(path.Root(attr), "API Token Required",
+			fmt.Sprintf("Connection %q needs %s to verify the account %s at %s. Pass it from a secret store or an ephemeral value.", name, attr, email, site))
 		return false
 	}
-	client, err := r.data.clientAs(email, token.ValueString())
+	client, err := r.data.clientAs(confluence.AuthMode(mode), email, plan.ClientID.ValueString(), token.ValueString())
 	if err != nil {
 		diags.AddError("Unable to Verify API Token", fmt.Sprintf("While verifying the API token of connection %q, the client could not be created: %s", name, err))
 		return false
 	}
 	user, err := client.CurrentUser(ctx)
-	if confluence.IsUnauthorized(err) {
-		diags.AddAttributeError(path.Root("api_token_wo"), "API Token Rejected",
-			fmt.Sprintf("The API token given for connection %q does not authenticate as %s at %s: Confluence answered 401 Unauthorized. Nothing was written. "+
-				"Check that the token belongs to that account and is not revoked or expired; create a new one at https://id.atlassian.com/manage-profile/security/api-tokens.", name, email, site))
+	if apiErr, ok := confluence.AsAPIError(err); ok && confluence.IsUnauthorized(err) && len(apiErr.MissingScopes) == 0 {
+		diags.AddAttributeError(path.Root(attr), "API Token Rejected",
+			fmt.Sprintf("The %s given for connection %q does not authenticate as %s at %s (auth_mode %s): Confluence answered 401 Unauthorized. Nothing was written. "+
+				"Check that the credential belongs to that account, suits auth_mode (a scoped token only works through the gateway, a classic one only at the site) and is not revoked or expired.", credentialName(mode), name, email, site, mode))
 		return false
 	}
 	if err != nil {
@@ -346,10 +408,10 @@ func (r *ConnectionResource) verifyToken(ctx context.Context, config tfsdk.Confi
 	}
 	if user.Email != "" && !strings.EqualFold(user.Email, email) {
 		diags.AddAttributeError(path.Root("email"), "API Token Belongs to Another Account",
-			fmt.Sprintf("The API token given for connection %q authenticates as %s (account %s), not as %s. Nothing was written. Set email to the token's account or use that account's token.", name, user.Email, user.AccountID, email))
+			fmt.Sprintf("The %s given for connection %q authenticates as %s (account %s), not as %s. Nothing was written. Set email to the credential's account or use that account's credential.", credentialName(mode), name, user.Email, user.AccountID, email))
 		return false
 	}
-	tflog.Info(ctx, "verified the API token of a connection", map[string]any{"connection": name, "account_id": user.AccountID})
+	tflog.Info(ctx, "verified the credential of a connection", map[string]any{"connection": name, "account_id": user.AccountID, "auth_mode": mode})
 	plan.AccountID = types.StringValue(user.AccountID)
 	plan.DisplayName = types.StringValue(user.DisplayName)
 	return true
@@ -364,6 +426,8 @@ func (r *ConnectionResource) record(ctx context.Context, m connectionModel, diag
 		DisplayName: m.DisplayName.ValueString(),
 		Spaces:      setStrings(ctx, m.Spaces, diags),
 		ManagedBy:   managedBy,
+		AuthMode:    m.mode(),
+		ClientID:    m.ClientID.ValueString(),
 	}
 	if at, err := time.Parse(time.RFC3339, m.TokenRotatedAt.ValueString()); err == nil {
 		rec.RotatedAt = at
@@ -502,6 +566,11 @@ func (r *ConnectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.AddWarning("Connection Record Changed Outside Terraform",
 			fmt.Sprintf("The record of connection %q is missing or was changed in space(s) %s. The plan writes it again.", name, strings.Join(drifted, ", ")))
 	}
+	if state.AuthMode.IsNull() {
+		// State written before auth_mode existed: the mode is classic, as
+		// the configuration's default, so upgrading plans no change.
+		state.AuthMode = types.StringValue(string(confluence.AuthClassicToken))
+	}
 	sort.Strings(intact)
 	state.Spaces = stringSetValue(&resp.Diagnostics, intact)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -527,7 +596,8 @@ func (r *ConnectionResource) matches(ctx context.Context, state connectionModel,
 	want := r.record(ctx, state, &diags, rec.ManagedBy)
 	sameExpiry := (want.ExpiresAt == nil) == (rec.ExpiresAt == nil) && (want.ExpiresAt == nil || want.ExpiresAt.Equal(*rec.ExpiresAt))
 	return want.AccountID == rec.AccountID && strings.EqualFold(want.Email, rec.Email) && want.DisplayName == rec.DisplayName &&
-		slices.Equal(want.Spaces, rec.Spaces) && want.RotatedAt.Equal(rec.RotatedAt) && sameExpiry
+		slices.Equal(want.Spaces, rec.Spaces) && want.RotatedAt.Equal(rec.RotatedAt) && sameExpiry &&
+		want.Mode() == rec.Mode() && want.ClientID == rec.ClientID
 }
 
 // adopt fills an imported state from a stored record.
@@ -535,6 +605,11 @@ func (r *ConnectionResource) adopt(ctx context.Context, state *connectionModel, 
 	state.ID, state.Name = types.StringValue(rec.Name), types.StringValue(rec.Name)
 	state.Email = types.StringValue(rec.Email)
 	state.AccountID, state.DisplayName = types.StringValue(rec.AccountID), types.StringValue(rec.DisplayName)
+	state.AuthMode = types.StringValue(rec.Mode())
+	state.ClientID = types.StringNull()
+	if rec.ClientID != "" {
+		state.ClientID = types.StringValue(rec.ClientID)
+	}
 	state.TokenRotatedAt = types.StringNull()
 	if !rec.RotatedAt.IsZero() {
 		state.TokenRotatedAt = types.StringValue(rec.RotatedAt.UTC().Format(time.RFC3339))

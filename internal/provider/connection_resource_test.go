@@ -267,7 +267,7 @@ func TestAccConnectionResource_traceLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(logs), "verified the API token of a connection") {
+	if !strings.Contains(string(logs), "verified the credential of a connection") {
 		t.Fatalf("the TRACE log (%d bytes) lacks the provider's own entries; the check below would prove nothing", len(logs))
 	}
 	if strings.Contains(string(logs), botToken) {

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -30,6 +31,9 @@ func explainAPIError(account string, err error) string {
 	apiErr, ok := confluence.AsAPIError(err)
 	if !ok {
 		return "the request to Confluence failed. Check the site URL and the network, then run the command again."
+	}
+	if len(apiErr.MissingScopes) > 0 {
+		return fmt.Sprintf("the credentials of %s lack the scope %s that this operation needs. Add it to the scoped API token or OAuth credential of the service account (the Authentication guide lists the scopes each resource needs).", account, strings.Join(apiErr.MissingScopes, " and "))
 	}
 	switch apiErr.Kind {
 	case confluence.KindUnauthorized:

@@ -76,6 +76,7 @@ type providerModel struct {
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout    types.String  `tfsdk:"request_timeout"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	authModel
 }
 
 // New returns the provider factory used by main and the tests.
@@ -95,7 +96,7 @@ func (p *ConfluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 }
 
 func providerSchema() schema.Schema {
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "Manages Atlassian Confluence Cloud pages as code and enforces a per-operation access policy at plan time. " +
 			"Authenticate with an account e-mail and an [API token](https://id.atlassian.com/manage-profile/security/api-tokens).",
 		Attributes: map[string]schema.Attribute{
@@ -156,6 +157,10 @@ func providerSchema() schema.Schema {
 			},
 		},
 	}
+	for name, attr := range authSchemaAttributes() {
+		s.Attributes[name] = attr
+	}
+	return s
 }
 
 func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -170,7 +175,7 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	// real work at apply, when the configuration is known.
 	if cfg.URL.IsUnknown() || cfg.Email.IsUnknown() || cfg.APIToken.IsUnknown() || cfg.Connection.IsUnknown() ||
 		cfg.Confirmations.IsUnknown() || cfg.ChangeReference.IsUnknown() || cfg.RequirePolicy.IsUnknown() ||
-		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() {
+		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() || cfg.unknown() {
 		data := &providerData{configUnknown: true}
 		resp.ResourceData, resp.DataSourceData = data, data
 		return
@@ -185,10 +190,24 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	resolveGoverningSettings(cfg, &settings, &resp.Diagnostics)
 
+	auth, problems := resolveAuth(stringOrEnv(cfg.AuthMode, envAuthMode), stringOrEnv(cfg.CloudID, envCloudID),
+		stringOrEnv(cfg.GatewayURL, envGatewayURL), stringOrEnv(cfg.OAuthTokenURL, envOAuthTokenURL),
+		stringOrEnv(cfg.ClientID, envClientID), stringOrEnv(cfg.ClientSecret, envClientSecret))
+	for _, p := range problems {
+		resp.Diagnostics.AddAttributeError(authPath(p.attr), p.summary, p.detail)
+	}
+	settings.authMode, settings.clientID = auth.mode, auth.clientID
+
 	clientCfg := confluence.Config{
 		BaseURL:           settings.url,
 		Email:             settings.email,
 		APIToken:          settings.apiToken,
+		AuthMode:          auth.mode,
+		CloudID:           auth.cloudID,
+		GatewayURL:        auth.gatewayURL,
+		OAuthTokenURL:     auth.tokenURL,
+		ClientID:          auth.clientID,
+		ClientSecret:      auth.clientSecret,
 		Version:           p.version,
 		MaxRetries:        defaultMaxRetries,
 		RequestTimeout:    defaultRequestTimeout,
@@ -211,8 +230,14 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	}
 
 	checkSetting(resp, path.Root("url"), envURL, settings.url, validators.CheckSiteURL, "the site base URL, e.g. https://example.atlassian.net")
-	checkSetting(resp, path.Root("email"), envEmail, settings.email, validators.CheckEmail, "the e-mail address of the account the API token belongs to")
-	checkSetting(resp, path.Root("api_token"), envAPIToken, settings.apiToken, nil, "an Atlassian API token")
+	if auth.mode != confluence.AuthOAuth {
+		checkSetting(resp, path.Root("email"), envEmail, settings.email, validators.CheckEmail, "the e-mail address of the account the API token belongs to")
+		checkSetting(resp, path.Root("api_token"), envAPIToken, settings.apiToken, nil, "an Atlassian API token")
+	} else {
+		// The service account is known by its client id; a stray
+		// CONFLUENCE_EMAIL or CONFLUENCE_API_TOKEN in the environment is unused.
+		settings.email, settings.apiToken = "", ""
+	}
 	if settings.connection != "" {
 		if err := policy.ValidateConnectionName(settings.connection); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("connection"), "Invalid Connection Name", err.Error())
@@ -228,10 +253,10 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 			"While configuring the Confluence provider, the client could not be created: "+err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured Confluence client", map[string]any{"url": client.BaseURL(), "email": settings.email, "connection": settings.connection})
+	tflog.Debug(ctx, "configured Confluence client", map[string]any{"url": client.BaseURL(), "auth_mode": string(auth.mode), "email": settings.email, "client_id": auth.clientID, "connection": settings.connection})
 
 	data := newProviderData(client, settings)
-	clientCfg.Email, clientCfg.APIToken = "", "" // kept only inside the client
+	clientCfg.Email, clientCfg.APIToken, clientCfg.ClientID, clientCfg.ClientSecret = "", "", "", "" // kept only inside the client
 	data.clientConfig, data.newClient = clientCfg, p.newClient
 	resp.ResourceData, resp.DataSourceData = data, data
 }

@@ -21,6 +21,8 @@ import (
 // then environment). The API token is handed to the client and not kept here.
 type providerSettings struct {
 	url, email, apiToken string
+	authMode             confluence.AuthMode
+	clientID             string // OAuth client id (oauth_client_credentials)
 	connection           string
 	changeReference      string
 	confirmations        []string
@@ -35,6 +37,8 @@ type providerData struct {
 
 	client          *confluence.Client
 	email           string // the authenticated account, for messages
+	authMode        confluence.AuthMode
+	clientID        string // the OAuth client id, for messages
 	connection      string
 	changeReference string
 	confirmations   []string
@@ -51,10 +55,20 @@ type providerData struct {
 }
 
 // clientAs returns a client for the same site and settings that acts as
-// another account.
-func (d *providerData) clientAs(email, token string) (*confluence.Client, error) {
+// another account, authenticating in mode (classic or scoped token: email
+// and secret are the token's; OAuth: clientID and secret are the client's).
+func (d *providerData) clientAs(mode confluence.AuthMode, email, clientID, secret string) (*confluence.Client, error) {
 	cfg := d.clientConfig
-	cfg.BaseURL, cfg.Email, cfg.APIToken = d.client.BaseURL(), email, token
+	cfg.BaseURL, cfg.AuthMode = d.client.BaseURL(), mode
+	cfg.Email, cfg.APIToken, cfg.ClientID, cfg.ClientSecret = "", "", "", ""
+	if mode == confluence.AuthOAuth {
+		cfg.ClientID, cfg.ClientSecret = clientID, secret
+	} else {
+		cfg.Email, cfg.APIToken = email, secret
+	}
+	if mode == confluence.AuthClassicToken {
+		cfg.CloudID, cfg.GatewayURL, cfg.OAuthTokenURL = "", "", ""
+	}
 	newClient := d.newClient
 	if newClient == nil {
 		newClient = confluence.New
@@ -66,6 +80,8 @@ func newProviderData(client *confluence.Client, s providerSettings) *providerDat
 	return &providerData{
 		client:          client,
 		email:           s.email,
+		authMode:        s.authMode,
+		clientID:        s.clientID,
 		connection:      s.connection,
 		changeReference: s.changeReference,
 		confirmations:   s.confirmations,
@@ -105,6 +121,9 @@ func (d *providerData) configured(diags *diag.Diagnostics) bool {
 
 // account names the authenticated account in messages.
 func (d *providerData) account() string {
+	if d != nil && d.email == "" && d.clientID != "" {
+		return "the service account of OAuth client " + d.clientID
+	}
 	if d == nil || d.email == "" {
 		return "the configured account"
 	}
