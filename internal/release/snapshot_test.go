@@ -1,0 +1,192 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package release
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/emulator"
+)
+
+// The snapshot tests check what `make release-check` built with goreleaser. They run
+// when RELEASE_DIST names goreleaser's dist/ directory, RELEASE_TARGETS lists the
+// platforms it built (e.g. linux_amd64) and, for the Terraform test, TF_ACC is set.
+func snapshotDist(t *testing.T) *Dist {
+	t.Helper()
+	dir := os.Getenv("RELEASE_DIST")
+	if dir == "" {
+		t.Skip("RELEASE_DIST is not set: run `make release-check` to build and check a snapshot")
+	}
+	d, err := CheckDist(dir, ProviderName, repoManifest)
+	if err != nil {
+		t.Fatalf("the snapshot in %s is not what the Terraform Registry accepts:\n%v", dir, err)
+	}
+	return d
+}
+
+func TestSnapshotArtifacts(t *testing.T) {
+	d := snapshotDist(t)
+	if !ValidVersion(d.Version) {
+		t.Errorf("snapshot version %q is not a semantic version", d.Version)
+	}
+	var got []string
+	for p := range d.Zips {
+		got = append(got, p.String())
+	}
+	slices.Sort(got)
+	want := strings.Split(os.Getenv("RELEASE_TARGETS"), ",")
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("provider zips for %q, want exactly %q (RELEASE_TARGETS)", got, want)
+	}
+	// The repository's commands are released beside the provider under their own names.
+	emulatorArchive := regexp.MustCompile(`^confluence-emulator_` + regexp.QuoteMeta(d.Version) + `_[a-z0-9]+_[a-z0-9]+\.(tar\.gz|zip)$`)
+	entries, err := os.ReadDir(os.Getenv("RELEASE_DIST"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return emulatorArchive.MatchString(e.Name()) }) {
+		t.Errorf("no confluence-emulator archive matching %s in the snapshot", emulatorArchive)
+	}
+}
+
+// TestSnapshotInstallsWithTerraform installs the snapshot's zip the way Terraform installs
+// a registry release (a packed filesystem mirror holds the same zip the registry serves),
+// then checks that `terraform version` names the release version and that the provider
+// sends it in its User-Agent, as set by goreleaser's -X main.version.
+func TestSnapshotInstallsWithTerraform(t *testing.T) {
+	d := snapshotDist(t)
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC is not set")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		tf = "/usr/local/bin/terraform"
+	}
+	host := Platform{OS: os.Getenv("GOOS_HOST"), Arch: os.Getenv("GOARCH_HOST")}
+	if host.OS == "" {
+		var ok bool
+		for host = range d.Zips {
+			ok = true
+			break
+		}
+		if !ok {
+			t.Fatal("the snapshot has no provider zip")
+		}
+	}
+	zipPath, ok := d.Zips[host]
+	if !ok {
+		t.Fatalf("the snapshot has no zip for %s", host)
+	}
+
+	// Packed layout: HOSTNAME/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_TARGET.zip
+	// (https://developer.hashicorp.com/terraform/cli/config/config-file#filesystem_mirror).
+	root := t.TempDir()
+	mirror := filepath.Join(root, "mirror")
+	pkgDir := filepath.Join(mirror, "registry.terraform.io", "docs-as-code", ProviderName)
+	if err := os.MkdirAll(pkgDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pkgDir, filepath.Base(zipPath)), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(root, "terraform.rc")
+	if err := os.WriteFile(cliConfig, fmt.Appendf(nil, `provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/docs-as-code/confluence"]
+  }
+}
+`, mirror), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	var agents []string
+	emu := emulator.NewDemo(emulator.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents = append(agents, r.UserAgent())
+		mu.Unlock()
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+
+	work := filepath.Join(root, "work")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A pre-release is only chosen when the constraint names it exactly.
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), fmt.Appendf(nil, `terraform {
+  required_providers {
+    confluence = {
+      source  = "docs-as-code/confluence"
+      version = %q
+    }
+  }
+}
+
+provider "confluence" {
+  url         = %q
+  email       = "reader@example.com"
+  api_token   = "reader-token"
+  max_retries = 1
+}
+
+data "confluence_space" "docs" {
+  key = "DOCS"
+}
+`, d.Version, srv.URL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.CommandContext(t.Context(), tf, args...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(),
+			"TF_CLI_CONFIG_FILE="+cliConfig,
+			"TF_PLUGIN_CACHE_DIR=",
+			"CHECKPOINT_DISABLE=1",
+			"TF_IN_AUTOMATION=1",
+		)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+
+	run("init", "-input=false", "-no-color")
+	if out := run("version"); !strings.Contains(out, "+ provider registry.terraform.io/docs-as-code/confluence v"+d.Version+"\n") {
+		t.Errorf("terraform version does not list the provider at v%s:\n%s", d.Version, out)
+	}
+	run("plan", "-input=false", "-no-color", "-lock=false")
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(agents) == 0 {
+		t.Fatal("the provider sent no request to the emulator")
+	}
+	want := "terraform-provider-confluence/" + d.Version
+	for _, ua := range agents {
+		if ua != want {
+			t.Fatalf("User-Agent %q, want %q (from -X main.version)", ua, want)
+		}
+	}
+}
