@@ -122,7 +122,7 @@ func fileDigest(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose on close
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err
@@ -135,7 +135,7 @@ func zipEntries(path string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s is not a readable zip: %w", filepath.Base(path), err)
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	names := make([]string, 0, len(r.File))
 	for _, f := range r.File {
 		names = append(names, f.Name)
