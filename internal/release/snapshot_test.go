@@ -5,6 +5,7 @@ package release
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -51,15 +52,38 @@ func TestSnapshotArtifacts(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("provider zips for %q, want exactly %q (RELEASE_TARGETS)", got, want)
 	}
-	// The repository's commands are released beside the provider under their own names.
-	emulatorArchive := regexp.MustCompile(`^confluence-emulator_` + regexp.QuoteMeta(d.Version) + `_[a-z0-9]+_[a-z0-9]+\.(tar\.gz|zip)$`)
-	entries, err := os.ReadDir(os.Getenv("RELEASE_DIST"))
+	// The repository's commands are released beside the provider under their own names:
+	// every other file listed is COMMAND_VERSION_OS_ARCH.(tar.gz|zip) for a directory in
+	// cmd/, and the emulator is among them.
+	data, err := os.ReadFile(filepath.Join(os.Getenv("RELEASE_DIST"), SumsFileName(ProviderName, d.Version)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return emulatorArchive.MatchString(e.Name()) }) {
-		t.Errorf("no confluence-emulator archive matching %s in the snapshot", emulatorArchive)
+	sums, err := ParseSums(data)
+	if err != nil {
+		t.Fatal(err)
 	}
+	cmds, err := os.ReadDir("../../cmd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commandArchive := regexp.MustCompile(`^([a-z0-9-]+)_` + regexp.QuoteMeta(d.Version) + `_[a-z0-9]+_[a-z0-9]+\.(?:tar\.gz|zip)$`)
+	released := map[string]bool{}
+	for file := range sums {
+		if strings.HasPrefix(file, "terraform-provider-") {
+			continue // checked by CheckDist
+		}
+		m := commandArchive.FindStringSubmatch(file)
+		if m == nil || !slices.ContainsFunc(cmds, func(e os.DirEntry) bool { return e.IsDir() && e.Name() == m[1] }) {
+			t.Errorf("%s is neither a provider artifact nor a COMMAND_%s_OS_ARCH archive of a command in cmd/", file, d.Version)
+			continue
+		}
+		released[m[1]] = true
+	}
+	if !released["confluence-emulator"] {
+		t.Errorf("the snapshot has no confluence-emulator archive")
+	}
+	t.Logf("commands released: %v", slices.Sorted(maps.Keys(released)))
 }
 
 // TestSnapshotInstallsWithTerraform installs the snapshot's zip the way Terraform installs
