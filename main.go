@@ -7,25 +7,43 @@ import (
 	"context"
 	"flag"
 	"log"
+	"runtime/debug"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/provider"
 )
 
-// version is set by goreleaser through -ldflags "-X main.version=...".
+// version is set by goreleaser (and make build) through -ldflags "-X main.version=...".
+// The provider reports it as its Metadata version and sends it in the User-Agent of every
+// Confluence request (terraform-provider-confluence/VERSION).
 var version = "dev"
 
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
 	opts := providerserver.ServeOpts{
 		Address: "registry.terraform.io/docs-as-code/confluence",
-		Debug:   debug,
+		Debug:   debugMode,
 	}
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	info, _ := debug.ReadBuildInfo()
+	if err := providerserver.Serve(context.Background(), provider.New(providerVersion(version, info)), opts); err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+// providerVersion is the ldflags version or, for a binary built without it by
+// `go install github.com/docs-as-code/terraform-provider-confluence@vX.Y.Z`, the module
+// version Go recorded, without the tag's "v" as in release file names.
+func providerVersion(ldflags string, info *debug.BuildInfo) string {
+	if ldflags != "dev" && ldflags != "" {
+		return ldflags
+	}
+	if info != nil && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return strings.TrimPrefix(info.Main.Version, "v")
+	}
+	return "dev"
 }
