@@ -5,16 +5,20 @@
 // profile` run through Terraform, chosen by BENCH_PROVIDER_MODE:
 //   - "null" and "naive": see package benchprovider;
 //   - "profile": the real provider, served as main.go serves it, writing a
-//     CPU profile to BENCH_CPUPROFILE and a heap profile (allocations and
-//     what is live at exit) to BENCH_MEMPROFILE when Terraform stops it.
+//     CPU profile to BENCH_PROFILE_DIR/cpu-PID.pprof and a heap profile
+//     (allocations and what is live at exit) to mem-PID.pprof when Terraform
+//     stops it. Terraform may start the provider more than once per command,
+//     hence the process id.
 package main
 
 import (
 	"context"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -33,7 +37,11 @@ func main() {
 	mode := os.Getenv("BENCH_PROVIDER_MODE")
 	if mode == "profile" {
 		factory = confluenceprovider.New("profile")
-		stop, err := startProfiles(os.Getenv("BENCH_CPUPROFILE"), os.Getenv("BENCH_MEMPROFILE"))
+		dir, pid := os.Getenv("BENCH_PROFILE_DIR"), strconv.Itoa(os.Getpid())
+		if dir == "" {
+			log.Fatal("BENCH_PROFILE_DIR is not set: the profile mode needs a directory for its profiles")
+		}
+		stop, err := startProfiles(filepath.Join(dir, "cpu-"+pid+".pprof"), filepath.Join(dir, "mem-"+pid+".pprof"))
 		if err != nil {
 			log.Fatal(err)
 		}
