@@ -51,9 +51,10 @@ func Canonicalize(body string) (string, error) {
 		return "", err
 	}
 	normalizeChildren(root, true, false)
-	var lines []string
-	writeLines(&lines, root, 0)
-	return strings.Join(lines, "\n"), nil
+	w := lineWriter{}
+	w.b.Grow(len(body))
+	w.writeLines(root, 0)
+	return w.b.String(), nil
 }
 
 // Equivalent reports whether a and b have the same canonical form, that is
@@ -261,6 +262,9 @@ func normalizeElement(n *node) {
 // collapseWhitespace replaces every run of XML whitespace with one space.
 // U+00A0 is not whitespace here: it is a deliberate character.
 func collapseWhitespace(s string) string {
+	if !needsCollapse(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	inSpace := false
@@ -279,38 +283,65 @@ func collapseWhitespace(s string) string {
 	return b.String()
 }
 
+// needsCollapse reports whether s has whitespace other than single spaces.
+func needsCollapse(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n', '\r':
+			return true
+		case ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 const indentUnit = "  "
 
-// writeLines appends the children of parent as lines: each block on a line
-// of its own, consecutive inline nodes together on one line.
-func writeLines(lines *[]string, parent *node, depth int) {
-	indent := strings.Repeat(indentUnit, depth)
-	var run strings.Builder
-	flush := func() {
-		if run.Len() > 0 {
-			*lines = append(*lines, indent+run.String())
-			run.Reset()
-		}
+// lineWriter writes the canonical form into one buffer, a newline between
+// lines.
+type lineWriter struct {
+	b       strings.Builder
+	started bool
+}
+
+// startLine begins a new line indented by depth.
+func (w *lineWriter) startLine(depth int) {
+	if w.started {
+		w.b.WriteByte('\n')
 	}
+	w.started = true
+	for range depth {
+		w.b.WriteString(indentUnit)
+	}
+}
+
+// writeLines writes the children of parent as lines: each block on a line
+// of its own, consecutive inline nodes together on one line.
+func (w *lineWriter) writeLines(parent *node, depth int) {
+	inRun := false // a line of inline nodes is open
 	for _, child := range parent.children {
 		if !isBlockIn(child, parent) {
-			writeNode(&run, child, parent)
+			if !inRun {
+				w.startLine(depth)
+				inRun = true
+			}
+			writeNode(&w.b, child, parent)
 			continue
 		}
-		flush()
+		inRun = false
+		w.startLine(depth)
 		if lineContainers[child.name] && len(child.children) > 0 && allBlocks(child) {
-			var tag strings.Builder
-			writeStartTag(&tag, child, false)
-			*lines = append(*lines, indent+tag.String())
-			writeLines(lines, child, depth+1)
-			*lines = append(*lines, indent+"</"+child.name+">")
+			writeStartTag(&w.b, child, false)
+			w.writeLines(child, depth+1)
+			w.startLine(depth)
+			writeEndTag(&w.b, child)
 			continue
 		}
-		var line strings.Builder
-		writeNode(&line, child, parent)
-		*lines = append(*lines, indent+line.String())
+		writeNode(&w.b, child, parent)
 	}
-	flush()
 }
 
 // allBlocks reports whether every child of n is a block. Only then are the
@@ -344,13 +375,22 @@ func writeNode(b *strings.Builder, n, parent *node) {
 	for _, child := range n.children {
 		writeNode(b, child, n)
 	}
-	b.WriteString("</" + n.name + ">")
+	writeEndTag(b, n)
+}
+
+func writeEndTag(b *strings.Builder, n *node) {
+	b.WriteString("</")
+	b.WriteString(n.name)
+	b.WriteByte('>')
 }
 
 func writeStartTag(b *strings.Builder, n *node, selfClosing bool) {
-	b.WriteString("<" + n.name)
+	b.WriteByte('<')
+	b.WriteString(n.name)
 	for _, a := range n.attrs {
-		b.WriteString(" " + a.name + `="`)
+		b.WriteByte(' ')
+		b.WriteString(a.name)
+		b.WriteString(`="`)
 		writeEscaped(b, a.value, true)
 		b.WriteByte('"')
 	}
@@ -364,6 +404,10 @@ func writeStartTag(b *strings.Builder, n *node, selfClosing bool) {
 // writeEscaped writes s as XML character data or attribute value, with the
 // fewest escapes that keep it well-formed and on one line (in attributes).
 func writeEscaped(b *strings.Builder, s string, attribute bool) {
+	if !strings.ContainsAny(s, "&<>\u00a0\r\"\n\t") {
+		b.WriteString(s) // the common case: nothing to escape
+		return
+	}
 	for _, r := range s {
 		switch {
 		case r == '&':
