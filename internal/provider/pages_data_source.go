@@ -39,7 +39,15 @@ var (
 // Limits of the confluence_pages search.
 const (
 	defaultPagesLimit = 100
-	maxPagesLimit     = 1000
+	// maxPagesLimit bounds what one data source puts in state (about 1 KB a
+	// page without bodies) and what one read costs (40 search requests of
+	// 250 at most, plus the bulk reads).
+	maxPagesLimit = 10000
+	// labelIndexMinHits is how many results in one space make include_labels
+	// read that space's labels through the run's label index (about
+	// 2 + ⌈S/250⌉ + L requests for a space of S pages and L labels) rather
+	// than one request per page.
+	labelIndexMinHits = 20
 	// filterOrder is appended to queries built from the filters, so results
 	// (and which ones a limit cuts off) are stable between runs. Titles are
 	// unique within a space; created breaks ties across spaces.
@@ -162,7 +170,8 @@ func pagesDataSourceSchema() schema.Schema {
 				Validators:          []validator.String{digits},
 			},
 			"limit": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Maximum number of pages returned, 1 to %d. Defaults to `%d`. The search follows Confluence's cursors until it has this many.", maxPagesLimit, defaultPagesLimit),
+				MarkdownDescription: fmt.Sprintf("Maximum number of pages returned, 1 to %d. Defaults to `%d`. The search follows Confluence's cursors (250 results per request) until it has this many; "+
+					"the maximum keeps the state and a single read bounded. Narrow the query to read more.", maxPagesLimit, defaultPagesLimit),
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, maxPagesLimit)},
 			},
@@ -171,9 +180,11 @@ func pagesDataSourceSchema() schema.Schema {
 				Optional:            true,
 			},
 			"include_labels": schema.BoolAttribute{
-				MarkdownDescription: "Read each page's labels fresh, by id. Defaults to `false`: `pages[*].labels` then come with the search results at no extra cost, " +
-					"as Confluence's search index has them (which may lag a label change by a few seconds). With `true` they are read from each page, one extra request per page found, " +
-					"paced by the provider's `requests_per_second`.",
+				MarkdownDescription: "Read each page's labels fresh rather than from the search index. Defaults to `false`: `pages[*].labels` then come with the search results at no extra cost, " +
+					"as Confluence's search index has them (which may lag a label change by a few seconds). " +
+					fmt.Sprintf("With `true`, in a space with at least %d results the labels come from the space's label index (the labels used in the space, then the pages carrying each: ", labelIndexMinHits) +
+					"about 2 + S/250 + L requests for a space of S pages and L labels, shared with `confluence_page` refreshes in the same run); " +
+					"in other spaces, or when the space uses more than 50 labels, they are read from each page, one request per page, paced by the provider's `requests_per_second`.",
 				Optional: true,
 			},
 			"query": schema.StringAttribute{
@@ -304,7 +315,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 
 	includeBody, includeLabels := m.IncludeBody.ValueBool(), m.IncludeLabels.ValueBool()
-	current, err := d.readPages(ctx, ids, includeBody, includeLabels)
+	current, err := d.readPages(ctx, hits, includeBody, includeLabels)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(ids), query), d.data.email, err)
 		return
@@ -348,9 +359,14 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 
 // readPages re-reads the search hits by id, because the search index lags
 // behind writes. Pages are listed in bulk (250 ids per request, with bodies
-// when asked). With includeLabels each page's labels are read fresh, one
-// request per page (GET /pages/{id}/labels), a few at a time.
-func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
+// when asked). With includeLabels, labels come from the run's label index in
+// spaces with many results (labelsFromIndex) and are read page by page
+// (GET /pages/{id}/labels, a few at a time) for the rest.
+func (d *PagesDataSource) readPages(ctx context.Context, hits []confluence.SearchResult, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
+	ids := make([]string, 0, len(hits))
+	for _, hit := range hits {
+		ids = append(ids, hit.ID)
+	}
 	byID := make(map[string]confluence.Page, len(ids))
 	if len(ids) == 0 {
 		return byID, nil
@@ -359,15 +375,54 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 	if err != nil {
 		return nil, err
 	}
-	found := make([]string, 0, len(pages))
 	for _, p := range pages {
 		byID[p.ID] = p
-		found = append(found, p.ID)
 	}
 	if !includeLabels {
 		return byID, nil
 	}
+	found := d.labelsFromIndex(ctx, hits, byID)
+	return byID, d.readLabels(ctx, found, byID)
+}
 
+// labelsFromIndex fills in the labels of the pages in byID whose space has
+// at least labelIndexMinHits results and whose labels the run's label index
+// covers (runCache.IndexedLabels), and returns the ids of the pages left to
+// read one by one, in result order.
+func (d *PagesDataSource) labelsFromIndex(ctx context.Context, hits []confluence.SearchResult, byID map[string]confluence.Page) []string {
+	perSpace := map[string]int{}
+	for _, hit := range hits {
+		if _, ok := byID[hit.ID]; ok {
+			perSpace[hit.SpaceKey]++
+		}
+	}
+	var rest []string
+	for _, hit := range hits {
+		page, ok := byID[hit.ID]
+		if !ok {
+			continue
+		}
+		if perSpace[hit.SpaceKey] >= labelIndexMinHits {
+			if names, indexed := d.data.run.IndexedLabels(ctx, hit.SpaceKey, hit.ID); indexed {
+				page.Labels = make([]confluence.Label, 0, len(names))
+				for _, name := range names {
+					page.Labels = append(page.Labels, confluence.Label{Name: name})
+				}
+				byID[hit.ID] = page
+				continue
+			}
+		}
+		rest = append(rest, hit.ID)
+	}
+	return rest
+}
+
+// readLabels reads the labels of the pages found, one request per page, a
+// few at a time.
+func (d *PagesDataSource) readLabels(ctx context.Context, found []string, byID map[string]confluence.Page) error {
+	if len(found) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan string)
@@ -405,10 +460,7 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 	}
 	close(jobs)
 	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	return byID, nil
+	return firstErr
 }
 
 // pageFilters are the structured filters of confluence_pages.
