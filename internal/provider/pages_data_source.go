@@ -172,8 +172,8 @@ func pagesDataSourceSchema() schema.Schema {
 			"limit": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Maximum number of pages returned, 1 to %d. Defaults to `%d`. The search follows Confluence's cursors (250 results per request) until it has this many; "+
 					"the maximum keeps the state and a single read bounded. Narrow the query to read more.", maxPagesLimit, defaultPagesLimit),
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, maxPagesLimit)},
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, maxPagesLimit)},
 			},
 			"include_body": schema.BoolAttribute{
 				MarkdownDescription: "Return each page's body (canonical storage format) in `pages[*].body`. Defaults to `false`. Bodies are read in bulk with the pages and add no requests, but they make the state larger.",
