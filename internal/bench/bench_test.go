@@ -80,7 +80,7 @@ func resultsHeader(s Settings) string {
 		}
 	}
 	version := "unknown"
-	if out, err := exec.Command(s.TerraformPath, "version").Output(); err == nil {
+	if out, err := exec.CommandContext(context.Background(), s.TerraformPath, "version").Output(); err == nil {
 		version, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
 	}
 	return fmt.Sprintf("# `make bench` results\n\nNumbers from one machine, one run: %s, %d logical CPUs (shared with other work), %s/%s, %s, %s.\n"+

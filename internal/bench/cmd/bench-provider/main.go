@@ -86,9 +86,11 @@ func startProfiles(cpuPath, memPath string) (func(), error) {
 			log.Print(err)
 			return
 		}
-		defer f.Close()
 		runtime.GC() // the live heap at exit, next to every allocation of the run
 		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			log.Print(err)
+		}
+		if err := f.Close(); err != nil {
 			log.Print(err)
 		}
 	}, nil

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,7 +35,9 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	cmd := exec.Command(self+".real", os.Args[1:]...)
+	// No context: the provider lives until Terraform stops it, and the
+	// signals Terraform sends are forwarded below.
+	cmd := exec.CommandContext(context.Background(), self+".real", os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	signals := make(chan os.Signal, 4)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
