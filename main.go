@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/provider"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/quietlogs"
 )
 
 // version is set by goreleaser (and make build) through -ldflags "-X main.version=...".
@@ -25,6 +26,12 @@ func main() {
 	flag.BoolVar(&debugMode, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	if !debugMode {
+		// SDK trace logs nobody asked for cost a quarter of a plan's wall time.
+		if err := quietlogs.Apply(); err != nil {
+			log.Fatal(err.Error())
+		}
+	}
 	opts := providerserver.ServeOpts{
 		Address: "registry.terraform.io/docs-as-code/confluence",
 		Debug:   debugMode,

@@ -151,5 +151,5 @@ func BenchmarkAttachmentsApplyNoop(b *testing.B) {
 	if cost.Writes != 0 || f.site.Emulator.Stats().UploadedBytes != 0 {
 		b.Errorf("re-applying unchanged attachments wrote %d times, uploaded %d bytes: %v", cost.Writes, f.site.Emulator.Stats().UploadedBytes, cost.ByRoute)
 	}
-	report(b, fmt.Sprintf("apply-noop/%d-attachments", attachmentPages*attachmentsPerPage), attachmentPages, cost, nil)
+	report(b, fmt.Sprintf("apply-noop/%d-attachments", attachmentPages*attachmentsPerPage), attachmentPages, cost)
 }

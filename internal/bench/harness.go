@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"text/template"
 	"time"
 
@@ -30,17 +29,23 @@ import (
 
 // Defaults of the knobs Settings reads from the environment.
 const (
-	DefaultPages         = 300
-	DefaultLatency       = 20 * time.Millisecond
+	DefaultLatency       = 50 * time.Millisecond
+	DefaultRounds        = 3
 	DefaultTerraformPath = "/usr/local/bin/terraform"
 )
 
-// RequestsPerSecond is the client rate limit of both the provider under test
-// and the naive path, so that they are compared under the same limit.
+// DefaultSizes are the page counts `make bench` compares the workspaces at;
+// BENCH_SIZES=300,1000,5000 adds the large one (several minutes).
+var DefaultSizes = []int{300, 1000}
+
+// RequestsPerSecond is the client rate limit of every provider in the bench:
+// the provider's maximum (requests_per_second ≤ 100). At 50 ms latency and
+// Terraform's 10 parallel operations latency alone would allow 200, so the
+// page-by-page provider is bounded by this cap, as it would be in use.
 const RequestsPerSecond = 100
 
 // TerraformParallelism is how many resource operations Terraform runs at once
-// (its -parallelism default); the naive path uses the same concurrency.
+// (its -parallelism default).
 const TerraformParallelism = 10
 
 // Demo accounts of the emulator (emulator.NewDemo).
@@ -59,29 +64,42 @@ const (
 
 // Settings are the benchmark knobs.
 type Settings struct {
-	Pages         int           // pages managed per scenario (BENCH_PAGES)
+	Sizes         []int         // page counts compared side by side (BENCH_SIZES)
 	Latency       time.Duration // injected into every emulator request (BENCH_LATENCY)
+	Rounds        int           // plans per workspace; the median is reported (BENCH_ROUNDS)
 	TerraformPath string        // the Terraform CLI (TF_ACC_TERRAFORM_PATH)
+	ResultsFile   string        // where the results table is written, if set (BENCH_RESULTS)
 }
 
-// SettingsFromEnv reads BENCH_PAGES, BENCH_LATENCY and TF_ACC_TERRAFORM_PATH,
-// falling back to the defaults.
+// SettingsFromEnv reads BENCH_SIZES, BENCH_LATENCY, BENCH_ROUNDS,
+// BENCH_RESULTS and TF_ACC_TERRAFORM_PATH, falling back to the defaults.
 func SettingsFromEnv() (Settings, error) {
-	s := Settings{Pages: DefaultPages, Latency: DefaultLatency, TerraformPath: DefaultTerraformPath}
-	if v := os.Getenv("BENCH_PAGES"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return s, fmt.Errorf("BENCH_PAGES=%q is not a positive number of pages; set it to e.g. 300", v)
+	s := Settings{Sizes: DefaultSizes, Latency: DefaultLatency, Rounds: DefaultRounds, TerraformPath: DefaultTerraformPath}
+	if v := os.Getenv("BENCH_SIZES"); v != "" {
+		s.Sizes = nil
+		for _, field := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(field))
+			if err != nil || n < 1 {
+				return s, fmt.Errorf("BENCH_SIZES=%q is not a comma-separated list of positive page counts; set it to e.g. 300,1000,5000", v)
+			}
+			s.Sizes = append(s.Sizes, n)
 		}
-		s.Pages = n
 	}
 	if v := os.Getenv("BENCH_LATENCY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
-			return s, fmt.Errorf("BENCH_LATENCY=%q is not a non-negative duration; set it to e.g. 20ms", v)
+			return s, fmt.Errorf("BENCH_LATENCY=%q is not a non-negative duration; set it to e.g. 50ms", v)
 		}
 		s.Latency = d
 	}
+	if v := os.Getenv("BENCH_ROUNDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return s, fmt.Errorf("BENCH_ROUNDS=%q is not a positive number; set it to e.g. 3", v)
+		}
+		s.Rounds = n
+	}
+	s.ResultsFile = os.Getenv("BENCH_RESULTS")
 	if v := os.Getenv("TF_ACC_TERRAFORM_PATH"); v != "" {
 		s.TerraformPath = v
 	}
@@ -91,12 +109,18 @@ func SettingsFromEnv() (Settings, error) {
 	return s, nil
 }
 
-// Cost is what one measured operation cost the site.
+// Cost is what one measured operation cost the site and the machine.
 type Cost struct {
 	Requests int            // requests the emulator received
 	Writes   int            // of which were not GET or HEAD
 	ByRoute  map[string]int // "METHOD /route/{template}" → requests
 	Wall     time.Duration  // wall time of the whole operation
+
+	// Provider processes Terraform started during the operation, as the
+	// rusage wrapper recorded them (none for terraform_data).
+	ProviderProcesses int
+	ProviderCPU       time.Duration // user + system, all processes
+	ProviderPeakRSS   int64         // bytes, the largest process
 }
 
 // Route returns the requests of one route, e.g. Route(RouteGetPage).
@@ -106,10 +130,27 @@ func costOf(s emulator.Stats, wall time.Duration) Cost {
 	return Cost{Requests: s.Total, Writes: s.Writes, ByRoute: s.ByRoute, Wall: wall}
 }
 
-// BuildProvider compiles the provider of the module the working directory
-// belongs to into dir/terraform-provider-confluence, the name dev_overrides
-// looks for.
-func BuildProvider(ctx context.Context, dir string) error {
+// Provider kinds a workspace can run. Each has its own dev_overrides
+// directory under the directory BuildProviders fills.
+type Provider string
+
+// The providers of the bench.
+const (
+	// Confluence is this repository's provider, built from main.go.
+	Confluence Provider = "confluence"
+	// Null serves the same schema and does nothing (benchprovider.Null).
+	Null Provider = "null"
+	// Naive serves the same schema and reads page by page (benchprovider.Naive).
+	Naive Provider = "naive"
+	// Profiled is this provider writing CPU and heap profiles (make profile).
+	Profiled Provider = "profile"
+)
+
+// BuildProviders compiles the provider of the module the working directory
+// belongs to, the bench provider and the rusage wrapper, and lays out one
+// dev_overrides directory per Provider under dir: dir/KIND holds the wrapper
+// as terraform-provider-confluence and the provider it runs beside it.
+func BuildProviders(ctx context.Context, dir string) error {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return fmt.Errorf("locating the module with go env GOMOD: %w", err)
@@ -118,10 +159,35 @@ func BuildProvider(ctx context.Context, dir string) error {
 	if gomod == "" || gomod == os.DevNull {
 		return errors.New("building the provider: the working directory is not inside the provider's Go module; run the benchmarks with go test from the repository")
 	}
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "terraform-provider-confluence"), ".")
-	build.Dir = filepath.Dir(gomod)
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the provider in %s: %w\n%s", build.Dir, err, out)
+	bin := filepath.Join(dir, "bin")
+	builds := map[string]string{
+		"terraform-provider-confluence": ".",
+		"bench-provider":                "./internal/bench/cmd/bench-provider",
+		"rusage-wrapper":                "./internal/bench/cmd/rusage-wrapper",
+	}
+	for name, pkg := range builds {
+		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, name), pkg)
+		build.Dir = filepath.Dir(gomod)
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("building %s in %s: %w\n%s", pkg, build.Dir, err, out)
+		}
+	}
+	wrapper, err := os.ReadFile(filepath.Join(bin, "rusage-wrapper"))
+	if err != nil {
+		return err
+	}
+	for kind, target := range map[Provider]string{Confluence: "terraform-provider-confluence", Null: "bench-provider", Naive: "bench-provider", Profiled: "bench-provider"} {
+		kindDir := filepath.Join(dir, string(kind))
+		if err := os.MkdirAll(kindDir, 0o755); err != nil {
+			return err
+		}
+		// A copy, not a link: the wrapper finds the provider beside its own path.
+		if err := os.WriteFile(filepath.Join(kindDir, "terraform-provider-confluence"), wrapper, 0o755); err != nil {
+			return err
+		}
+		if err := os.Symlink(filepath.Join(bin, target), filepath.Join(kindDir, "terraform-provider-confluence.real")); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -146,7 +212,7 @@ func (s *Site) URL() string { return s.server.URL }
 func (s *Site) Close() { s.server.Close() }
 
 // Client returns a client of the site as the given account, rate limited like
-// the provider under test.
+// the providers under test.
 func (s *Site) Client(email, token string) (*confluence.Client, error) {
 	return confluence.New(confluence.Config{
 		BaseURL:           s.URL(),
@@ -173,42 +239,64 @@ type PageSet struct {
 	Labels   bool // set labels on every page (labels are then read on refresh)
 }
 
-// Workspace is a Terraform working directory using the provider from a
-// dev_overrides directory, so no terraform init is needed.
+// Workspace is a Terraform working directory using one of the bench's
+// providers from a dev_overrides directory (so no terraform init is
+// needed), or only Terraform's built-in terraform_data.
 type Workspace struct {
 	dir       string
 	terraform string
 	env       []string
 	site      *Site
+	provider  Provider // "" for a terraform_data workspace
 }
 
 // NewWorkspace prepares dir as a working directory against site, with a CLI
-// configuration that takes the provider from providerDir.
-func NewWorkspace(dir, terraformPath, providerDir string, site *Site) (*Workspace, error) {
+// configuration that takes confluence from providersDir/KIND (see
+// BuildProviders); kind "" makes a terraform_data workspace. extraEnv is
+// added to Terraform's environment (and so the provider's).
+func NewWorkspace(dir, terraformPath, providersDir string, kind Provider, site *Site, extraEnv ...string) (*Workspace, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "rusage"), 0o755); err != nil {
+		return nil, fmt.Errorf("creating the workspace: %w", err)
+	}
 	cliConfig := filepath.Join(dir, "terraformrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"docs-as-code/confluence\" = %q\n  }\n  direct {}\n}\n", providerDir)
+	rc := "provider_installation {\n  direct {}\n}\n"
+	if kind != "" {
+		rc = fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"docs-as-code/confluence\" = %q\n  }\n  direct {}\n}\n", filepath.Join(providersDir, string(kind)))
+	}
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		return nil, fmt.Errorf("writing the Terraform CLI configuration: %w", err)
 	}
-	// The provider falls back to CONFLUENCE_* variables; keep the caller's out.
+	// The provider falls back to CONFLUENCE_* variables, and reads the log
+	// levels from TF_LOG*; keep the caller's out.
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CONFLUENCE_") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+		if !strings.HasPrefix(kv, "CONFLUENCE_") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") && !strings.HasPrefix(kv, "TF_LOG") &&
+			!strings.HasPrefix(kv, "BENCH_") {
 			env = append(env, kv)
 		}
 	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	return &Workspace{dir: dir, terraform: terraformPath, env: env, site: site}, nil
+	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
+		"BENCH_RUSAGE_DIR="+filepath.Join(dir, "rusage"))
+	if kind == Null || kind == Naive || kind == Profiled {
+		env = append(env, "BENCH_PROVIDER_MODE="+string(kind))
+	}
+	env = append(env, extraEnv...)
+	return &Workspace{dir: dir, terraform: terraformPath, env: env, site: site, provider: kind}, nil
 }
 
+// Dir is the working directory.
+func (w *Workspace) Dir() string { return w.dir }
+
 var configTemplate = template.Must(template.New("main.tf").Parse(`terraform {
+{{- if .Provider }}
   required_providers {
     confluence = {
       source = "docs-as-code/confluence"
     }
   }
+{{- end }}
 }
-
+{{ if .Provider }}
 provider "confluence" {
   url                 = {{ printf "%q" .URL }}
   email               = {{ printf "%q" .Email }}
@@ -224,6 +312,12 @@ resource "confluence_page" "bench" {
   labels    = ["bench", "generated"]
 {{- end }}
   markdown  = <<-EOT
+{{- else }}
+# Terraform's own floor: the same content, no provider process.
+resource "terraform_data" "bench" {
+  count = {{ .Count }}
+  input = <<-EOT
+{{- end }}
     # Bench page ${count.index + 1}
 
     This page is generated by the **benchmark** harness. It has a list, a
@@ -250,7 +344,8 @@ resource "confluence_page" "bench" {
 func (w *Workspace) WriteConfig(set PageSet) error {
 	var buf bytes.Buffer
 	err := configTemplate.Execute(&buf, map[string]any{
-		"URL": w.site.URL(), "Email": botEmail, "Token": botToken, "RequestsPerSecond": RequestsPerSecond,
+		"Provider": w.provider != "",
+		"URL":      w.site.URL(), "Email": botEmail, "Token": botToken, "RequestsPerSecond": RequestsPerSecond,
 		"Count": set.Count, "SpaceKey": set.SpaceKey, "Labels": set.Labels,
 	})
 	if err != nil {
@@ -262,10 +357,30 @@ func (w *Workspace) WriteConfig(set PageSet) error {
 	return nil
 }
 
+// CopyFrom takes main.tf and the state of another workspace, so that a
+// bench provider plans exactly the pages the real provider created.
+func (w *Workspace) CopyFrom(other *Workspace) error {
+	for _, name := range []string{"main.tf", "terraform.tfstate"} {
+		raw, err := os.ReadFile(filepath.Join(other.dir, name))
+		if err != nil {
+			return fmt.Errorf("copying the workspace: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(w.dir, name), raw, 0o600); err != nil {
+			return fmt.Errorf("copying the workspace: %w", err)
+		}
+	}
+	return nil
+}
+
 // Terraform runs one Terraform command (e.g. "plan" or "apply
-// -auto-approve") in the workspace and returns what it cost the site.
+// -auto-approve") in the workspace and returns what it cost the site and
+// what the provider processes cost the machine.
 func (w *Workspace) Terraform(ctx context.Context, args ...string) (Cost, error) {
 	args = append(args, "-input=false", "-no-color", "-parallelism="+strconv.Itoa(TerraformParallelism))
+	rusageDir := filepath.Join(w.dir, "rusage")
+	if err := clearDir(rusageDir); err != nil {
+		return Cost{}, err
+	}
 	var output bytes.Buffer
 	cost, err := w.site.measure(func() error {
 		cmd := exec.CommandContext(ctx, w.terraform, args...)
@@ -276,7 +391,54 @@ func (w *Workspace) Terraform(ctx context.Context, args ...string) (Cost, error)
 	if err != nil {
 		return cost, fmt.Errorf("terraform %s in %s: %w\n%s", strings.Join(args, " "), w.dir, err, tail(output.String(), 4000))
 	}
+	if err := addUsage(&cost, rusageDir); err != nil {
+		return cost, err
+	}
+	if w.provider != "" && cost.ProviderProcesses == 0 {
+		return cost, fmt.Errorf("terraform %s in %s: no provider process recorded its usage in %s", strings.Join(args, " "), w.dir, rusageDir)
+	}
 	return cost, nil
+}
+
+// usage is what cmd/rusage-wrapper writes.
+type usage struct {
+	MaxRSSKiB int64         `json:"max_rss_kib"`
+	User      time.Duration `json:"user_ns"`
+	System    time.Duration `json:"system_ns"`
+}
+
+func addUsage(cost *Cost, dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("reading the provider usage: %w", err)
+	}
+	for _, e := range entries {
+		raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return fmt.Errorf("reading the provider usage: %w", err)
+		}
+		var u usage
+		if err := json.Unmarshal(raw, &u); err != nil {
+			return fmt.Errorf("parsing the provider usage in %s: %w", e.Name(), err)
+		}
+		cost.ProviderProcesses++
+		cost.ProviderCPU += u.User + u.System
+		cost.ProviderPeakRSS = max(cost.ProviderPeakRSS, u.MaxRSSKiB*1024)
+	}
+	return nil
+}
+
+func clearDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("clearing %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("clearing %s: %w", dir, err)
+		}
+	}
+	return nil
 }
 
 // tail returns at most the last n bytes of s: the end of Terraform's output
@@ -318,47 +480,6 @@ func (w *Workspace) PageIDs() ([]string, error) {
 		}
 	}
 	return ids, nil
-}
-
-// NaiveRefresh measures what a provider that reads every page by id would
-// cost: one GET /wiki/api/v2/pages/{id}?body-format=storage per page, issued
-// by TerraformParallelism workers through the same rate-limited client.
-func NaiveRefresh(ctx context.Context, site *Site, ids []string) (Cost, error) {
-	client, err := site.Client(botEmail, botToken)
-	if err != nil {
-		return Cost{}, err
-	}
-	return site.measure(func() error {
-		work := make(chan string)
-		errs := make(chan error, len(ids))
-		var wg sync.WaitGroup
-		for range TerraformParallelism {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for id := range work {
-					if _, err := client.GetPage(ctx, id, confluence.GetPageOptions{IncludeBody: true}); err != nil {
-						errs <- fmt.Errorf("naive read of page %s: %w", id, err)
-					}
-				}
-			}()
-		}
-		for _, id := range ids {
-			work <- id
-		}
-		close(work)
-		wg.Wait()
-		close(errs)
-		return errors.Join(collect(errs)...)
-	})
-}
-
-func collect(errs <-chan error) []error {
-	var all []error
-	for err := range errs {
-		all = append(all, err)
-	}
-	return all
 }
 
 // EditPages saves a new version of each page as the editor account, as a

@@ -5,6 +5,7 @@ package bench
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -61,12 +62,55 @@ func TestBenchHarnessSmoke(t *testing.T) {
 		t.Errorf("applying the unchanged configuration sent %d writes, want none: %v", noop.Writes, noop.ByRoute)
 	}
 
-	naive, err := NaiveRefresh(t.Context(), f.site, f.ids)
+	if refresh.ProviderProcesses == 0 || refresh.ProviderPeakRSS == 0 || refresh.ProviderCPU == 0 {
+		t.Errorf("the plan recorded %d provider processes, peak %d bytes, CPU %v; want the provider's usage from the rusage wrapper",
+			refresh.ProviderProcesses, refresh.ProviderPeakRSS, refresh.ProviderCPU)
+	}
+
+	// The bench providers plan the same state: the do-nothing one sends
+	// nothing, the page-by-page one reads every page by id.
+	for _, tc := range []struct {
+		kind     Provider
+		requests int
+		byID     int
+	}{{Null, 0, 0}, {Naive, pages, pages}} {
+		ws, err := NewWorkspace(filepath.Join(e.root, "smoke-"+string(tc.kind)), e.settings.TerraformPath, e.providersDir, tc.kind, f.site)
+		if err == nil {
+			err = ws.CopyFrom(f.ws)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		cost, err := ws.Terraform(t.Context(), "plan", "-detailed-exitcode")
+		if err != nil {
+			t.Fatalf("%s provider: %v", tc.kind, err) // exit code 2 (changes) is an error too
+		}
+		if cost.Requests != tc.requests || cost.Route(RouteGetPage) != tc.byID {
+			t.Errorf("the %s provider's plan cost %d requests (%d by id), want %d (%d by id): %v",
+				tc.kind, cost.Requests, cost.Route(RouteGetPage), tc.requests, tc.byID, cost.ByRoute)
+		}
+		if cost.ProviderProcesses == 0 {
+			t.Errorf("the %s provider's plan recorded no provider process", tc.kind)
+		}
+	}
+
+	// Terraform alone, on the same content.
+	tfdata, err := NewWorkspace(filepath.Join(e.root, "smoke-terraform-data"), e.settings.TerraformPath, e.providersDir, "", f.site)
+	if err == nil {
+		err = tfdata.WriteConfig(f.set)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if naive.Requests != pages || naive.Route(RouteGetPage) != pages {
-		t.Errorf("the naive path cost %d requests (%d by id), want %d by id: %v", naive.Requests, naive.Route(RouteGetPage), pages, naive.ByRoute)
+	if _, err := tfdata.Terraform(t.Context(), "apply", "-auto-approve"); err != nil {
+		t.Fatal(err)
+	}
+	floor, err := tfdata.Terraform(t.Context(), "plan", "-detailed-exitcode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if floor.Requests != 0 || floor.ProviderProcesses != 0 {
+		t.Errorf("the terraform_data plan cost %d requests and %d provider processes, want none", floor.Requests, floor.ProviderProcesses)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -275,55 +274,18 @@ func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pageProper
 		limit = int(m.Limit.ValueInt64())
 	}
 
-	authorized := map[string]bool{}
-	if spaceKey := m.SpaceKey.ValueString(); spaceKey != "" {
-		if _, ok := d.data.visibleSpace(ctx, diags, spaceKey); !ok {
-			return
-		}
-		if !d.data.readAllowed(ctx, diags, policy.SearchPages, spaceKey, "", "", query, reportSubject(spaceKey, query)) {
-			return
-		}
-		authorized[spaceKey] = true
-	}
-	hits, err := d.data.client.Search(ctx, query, limit)
-	if err != nil {
-		if apiErr, ok := confluence.AsAPIError(err); ok && apiErr.Kind == confluence.KindBadRequest {
-			diags.AddError("Invalid CQL Query",
-				fmt.Sprintf("Confluence rejected the search query: %s\n\nQuery sent: %s\n\nCheck the cql argument against https://developer.atlassian.com/cloud/confluence/advanced-searching-using-cql/.", apiErr.Message, query))
-			return
-		}
-		addAPIError(diags, "Unable to Search Pages", "While searching pages with "+query, d.data.email, err)
+	hits, ok := d.data.searchPages(ctx, diags, query, m.SpaceKey.ValueString(), limit)
+	if !ok {
 		return
 	}
-	var ids, spaceKeys []string
+	ids := make([]string, 0, len(hits))
 	spaceOf := map[string]string{}
 	for _, hit := range hits {
-		if hit.Type != "" && hit.Type != "page" {
-			continue
-		}
-		if hit.SpaceKey == "" {
-			diags.AddError("Unable to Apply Confluence Policy",
-				fmt.Sprintf("Confluence returned page %s without its space, so the search_pages policy of its space cannot be checked. Nothing was returned. Narrow the report with space_key and label, or report this if it persists.", hit.ID))
-			return
-		}
 		ids = append(ids, hit.ID)
 		spaceOf[hit.ID] = hit.SpaceKey
-		if !authorized[hit.SpaceKey] && !slices.Contains(spaceKeys, hit.SpaceKey) {
-			spaceKeys = append(spaceKeys, hit.SpaceKey)
-		}
-	}
-	slices.Sort(spaceKeys)
-	allowed := true
-	for _, key := range spaceKeys {
-		if !d.data.readAllowed(ctx, diags, policy.SearchPages, key, "", "", query, reportSubject(key, query)) {
-			allowed = false
-		}
-	}
-	if !allowed {
-		return
 	}
 
-	current, err := (&PagesDataSource{data: d.data}).readPages(ctx, ids, true, false)
+	current, err := (&PagesDataSource{data: d.data}).readPages(ctx, hits, true, false)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(ids), query), d.data.email, err)
 		return
@@ -383,8 +345,4 @@ func (d *PagePropertiesDataSource) pageModel(diags *diag.Diagnostics, page confl
 		LastModifiedBy: types.StringValue(page.Version.AuthorID),
 		Properties:     props,
 	}
-}
-
-func reportSubject(spaceKey, query string) string {
-	return fmt.Sprintf("Reading the Page Properties of the pages in space %s found by %s", spaceKey, query)
 }

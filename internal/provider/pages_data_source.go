@@ -24,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
-	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
 )
 
@@ -36,7 +35,15 @@ var (
 // Limits of the confluence_pages search.
 const (
 	defaultPagesLimit = 100
-	maxPagesLimit     = 1000
+	// maxPagesLimit bounds what one data source puts in state (about 1 KB a
+	// page without bodies) and what one read costs (40 search requests of
+	// 250 at most, plus the bulk reads).
+	maxPagesLimit = 10000
+	// labelIndexMinHits is how many results in one space make include_labels
+	// read that space's labels through the run's label index (about
+	// 2 + ⌈S/250⌉ + L requests for a space of S pages and L labels) rather
+	// than one request per page.
+	labelIndexMinHits = 20
 	// filterOrder is appended to queries built from the filters, so results
 	// (and which ones a limit cuts off) are stable between runs. Titles are
 	// unique within a space; created breaks ties across spaces.
@@ -159,18 +166,21 @@ func pagesDataSourceSchema() schema.Schema {
 				Validators:          []validator.String{digits},
 			},
 			"limit": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Maximum number of pages returned, 1 to %d. Defaults to `%d`. The search follows Confluence's cursors until it has this many.", maxPagesLimit, defaultPagesLimit),
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(1, maxPagesLimit)},
+				MarkdownDescription: fmt.Sprintf("Maximum number of pages returned, 1 to %d. Defaults to `%d`. The search follows Confluence's cursors (250 results per request) until it has this many; "+
+					"the maximum keeps the state and a single read bounded. Narrow the query to read more.", maxPagesLimit, defaultPagesLimit),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, maxPagesLimit)},
 			},
 			"include_body": schema.BoolAttribute{
 				MarkdownDescription: "Return each page's body (canonical storage format) in `pages[*].body`. Defaults to `false`. Bodies are read in bulk with the pages and add no requests, but they make the state larger.",
 				Optional:            true,
 			},
 			"include_labels": schema.BoolAttribute{
-				MarkdownDescription: "Read each page's labels fresh, by id. Defaults to `false`: `pages[*].labels` then come with the search results at no extra cost, " +
-					"as Confluence's search index has them (which may lag a label change by a few seconds). With `true` they are read from each page, one extra request per page found, " +
-					"paced by the provider's `requests_per_second`.",
+				MarkdownDescription: "Read each page's labels fresh rather than from the search index. Defaults to `false`: `pages[*].labels` then come with the search results at no extra cost, " +
+					"as Confluence's search index has them (which may lag a label change by a few seconds). " +
+					fmt.Sprintf("With `true`, in a space with at least %d results the labels come from the space's label index (the labels used in the space, then the pages carrying each: ", labelIndexMinHits) +
+					"about 2 + S/250 + L requests for a space of S pages and L labels, shared with `confluence_page` refreshes in the same run); " +
+					"in other spaces, or when the space uses more than 50 labels, they are read from each page, one request per page, paced by the provider's `requests_per_second`.",
 				Optional: true,
 			},
 			"query": schema.StringAttribute{
@@ -247,79 +257,15 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		limit = int(m.Limit.ValueInt64())
 	}
 
-	// With a known space, decide before anything is searched.
-	authorized := map[string]bool{}
-	if spaceKey := m.SpaceKey.ValueString(); spaceKey != "" {
-		if _, ok := d.data.visibleSpace(ctx, &resp.Diagnostics, spaceKey); !ok {
-			return
-		}
-		if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.SearchPages, SpaceKey: spaceKey, Content: query}) {
-			return
-		}
-		authorized[spaceKey] = true
-	}
-
-	hits, err := d.data.client.Search(ctx, query, limit)
-	if err != nil {
-		if apiErr, ok := confluence.AsAPIError(err); ok && apiErr.Kind == confluence.KindBadRequest {
-			resp.Diagnostics.AddError("Invalid CQL Query",
-				fmt.Sprintf("Confluence rejected the search query: %s\n\nQuery sent: %s\n\nCheck the cql argument against https://developer.atlassian.com/cloud/confluence/advanced-searching-using-cql/.", apiErr.Message, query))
-			return
-		}
-		addAPIError(&resp.Diagnostics, "Unable to Search Pages", "While searching pages with "+query, d.data.email, err)
+	hits, ok := d.data.searchPages(ctx, &resp.Diagnostics, query, m.SpaceKey.ValueString(), limit)
+	if !ok {
 		return
 	}
-
-	// Every space the results come from is decided before anything of it is
-	// read or returned.
-	ids := make([]string, 0, len(hits))
-	var spaceKeys []string
-	for _, hit := range hits {
-		if hit.Type != "" && hit.Type != "page" {
-			continue // the query is restricted to pages; this guards the restriction
-		}
-		if hit.SpaceKey == "" {
-			resp.Diagnostics.AddError("Unable to Apply Confluence Policy",
-				fmt.Sprintf("Confluence returned page %s without its space, so the search_pages policy of its space cannot be checked. Nothing was returned. Narrow the search with space_key, or report this if it persists.", hit.ID))
-			return
-		}
-		ids = append(ids, hit.ID)
-		if !authorized[hit.SpaceKey] && !slices.Contains(spaceKeys, hit.SpaceKey) {
-			spaceKeys = append(spaceKeys, hit.SpaceKey)
-		}
-	}
-	slices.Sort(spaceKeys)
-	// A space whose policy denies the search is left out of the answer
-	// without a word: an error or a warning would tell the configuration that
-	// the query matched something there, and the answer must be the same
-	// whether it did or not. A space that needs a confirmation code the
-	// account may search once approved, so a missing code fails the read.
-	allowed, denied := true, map[string]bool{}
-	for _, key := range spaceKeys {
-		req := policy.Request{Operation: policy.SearchPages, SpaceKey: key, Content: query}
-		res, err := d.data.decide(ctx, req)
-		switch {
-		case err != nil:
-			d.data.addPolicyEvaluationError(&resp.Diagnostics, req, atRead, err)
-			allowed = false
-		case res.Decision == policy.DecisionDenied:
-			denied[key] = true
-		case !d.data.reportDecision(&resp.Diagnostics, res, atRead):
-			allowed = false // every space is checked, so one plan reports every code
-		}
-	}
-	if !allowed {
-		return
-	}
-	hits = slices.DeleteFunc(hits, func(h confluence.SearchResult) bool { return denied[h.SpaceKey] })
-	ids = slices.DeleteFunc(ids, func(id string) bool {
-		return !slices.ContainsFunc(hits, func(h confluence.SearchResult) bool { return h.ID == id })
-	})
 
 	includeBody, includeLabels := m.IncludeBody.ValueBool(), m.IncludeLabels.ValueBool()
-	current, err := d.readPages(ctx, ids, includeBody, includeLabels)
+	current, err := d.readPages(ctx, hits, includeBody, includeLabels)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(ids), query), d.data.email, err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(hits), query), d.data.email, err)
 		return
 	}
 
@@ -361,9 +307,14 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 
 // readPages re-reads the search hits by id, because the search index lags
 // behind writes. Pages are listed in bulk (250 ids per request, with bodies
-// when asked). With includeLabels each page's labels are read fresh, one
-// request per page (GET /pages/{id}/labels), a few at a time.
-func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
+// when asked). With includeLabels, labels come from the run's label index in
+// spaces with many results (labelsFromIndex) and are read page by page
+// (GET /pages/{id}/labels, a few at a time) for the rest.
+func (d *PagesDataSource) readPages(ctx context.Context, hits []confluence.SearchResult, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
+	ids := make([]string, 0, len(hits))
+	for _, hit := range hits {
+		ids = append(ids, hit.ID)
+	}
 	byID := make(map[string]confluence.Page, len(ids))
 	if len(ids) == 0 {
 		return byID, nil
@@ -372,15 +323,54 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 	if err != nil {
 		return nil, err
 	}
-	found := make([]string, 0, len(pages))
 	for _, p := range pages {
 		byID[p.ID] = p
-		found = append(found, p.ID)
 	}
 	if !includeLabels {
 		return byID, nil
 	}
+	found := d.labelsFromIndex(ctx, hits, byID)
+	return byID, d.readLabels(ctx, found, byID)
+}
 
+// labelsFromIndex fills in the labels of the pages in byID whose space has
+// at least labelIndexMinHits results and whose labels the run's label index
+// covers (runCache.IndexedLabels), and returns the ids of the pages left to
+// read one by one, in result order.
+func (d *PagesDataSource) labelsFromIndex(ctx context.Context, hits []confluence.SearchResult, byID map[string]confluence.Page) []string {
+	perSpace := map[string]int{}
+	for _, hit := range hits {
+		if _, ok := byID[hit.ID]; ok {
+			perSpace[hit.SpaceKey]++
+		}
+	}
+	var rest []string
+	for _, hit := range hits {
+		page, ok := byID[hit.ID]
+		if !ok {
+			continue
+		}
+		if perSpace[hit.SpaceKey] >= labelIndexMinHits {
+			if names, indexed := d.data.run.IndexedLabels(ctx, hit.SpaceKey, hit.ID); indexed {
+				page.Labels = make([]confluence.Label, 0, len(names))
+				for _, name := range names {
+					page.Labels = append(page.Labels, confluence.Label{Name: name})
+				}
+				byID[hit.ID] = page
+				continue
+			}
+		}
+		rest = append(rest, hit.ID)
+	}
+	return rest
+}
+
+// readLabels reads the labels of the pages found, one request per page, a
+// few at a time.
+func (d *PagesDataSource) readLabels(ctx context.Context, found []string, byID map[string]confluence.Page) error {
+	if len(found) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan string)
@@ -418,10 +408,7 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 	}
 	close(jobs)
 	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	return byID, nil
+	return firstErr
 }
 
 // pageFilters are the structured filters of confluence_pages.

@@ -99,11 +99,46 @@ func parse(body string) (*node, error) {
 type parser struct {
 	body  string
 	stack []openElement
+
+	// nodes are allocated from slabs and qualified names interned: a large
+	// body has hundreds of thousands of nodes and few distinct names.
+	slab  []node
+	names map[xml.Name]string
+}
+
+// nodeSlab is how many nodes one allocation holds.
+const nodeSlab = 256
+
+func (p *parser) newNode() *node {
+	if len(p.slab) == 0 {
+		p.slab = make([]node, nodeSlab)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
+
+// qualifiedName returns "prefix:local" for n, allocating each distinct name
+// once per parse.
+func (p *parser) qualifiedName(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	if q, ok := p.names[n]; ok {
+		return q
+	}
+	if p.names == nil {
+		p.names = map[xml.Name]string{}
+	}
+	q := qualifiedName(n)
+	p.names[n] = q
+	return q
 }
 
 func (p *parser) run() (*node, error) {
 	root := &node{kind: elementNode, name: fragmentRoot}
-	dec := xml.NewDecoder(strings.NewReader(fragmentOpen + p.body + fragmentClose))
+	// Three readers rather than one concatenated copy of the body.
+	dec := xml.NewDecoder(io.MultiReader(strings.NewReader(fragmentOpen), strings.NewReader(p.body), strings.NewReader(fragmentClose)))
 	dec.Strict = true
 	dec.Entity = entitiesUsedIn(p.body)
 
@@ -119,21 +154,26 @@ func (p *parser) run() (*node, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			n := &node{kind: elementNode, name: qualifiedName(t.Name)}
-			seen := make(map[string]bool, len(t.Attr))
+			n := p.newNode()
+			n.kind, n.name = elementNode, p.qualifiedName(t.Name)
+			if len(t.Attr) > 0 {
+				n.attrs = make([]attribute, 0, len(t.Attr))
+			}
 			for _, a := range t.Attr {
-				name := qualifiedName(a.Name)
-				if seen[name] {
-					return nil, p.errorAt(tokenStart, n.name,
-						fmt.Sprintf("element <%s> has attribute %q more than once; keep only one", n.name, name))
+				name := p.qualifiedName(a.Name)
+				// A linear scan: elements have a handful of attributes.
+				for _, seen := range n.attrs {
+					if seen.name == name {
+						return nil, p.errorAt(tokenStart, n.name,
+							fmt.Sprintf("element <%s> has attribute %q more than once; keep only one", n.name, name))
+					}
 				}
-				seen[name] = true
 				n.attrs = append(n.attrs, attribute{name: name, value: a.Value})
 			}
 			p.appendChild(root, n)
 			p.stack = append(p.stack, openElement{node: n, offset: tokenStart})
 		case xml.EndElement:
-			done, err := p.closeElement(qualifiedName(t.Name), tokenStart)
+			done, err := p.closeElement(p.qualifiedName(t.Name), tokenStart)
 			if err != nil {
 				return nil, err
 			}
@@ -141,7 +181,7 @@ func (p *parser) run() (*node, error) {
 				return root, nil
 			}
 		case xml.CharData:
-			p.appendChild(root, &node{kind: textNode, text: string(t)})
+			p.appendText(root, t)
 		case xml.Directive:
 			return nil, p.errorAt(tokenStart, p.innermost(),
 				"declarations such as <!DOCTYPE> are not allowed inside storage format")
@@ -187,19 +227,31 @@ func (p *parser) closeElement(name string, offset int) (done bool, err error) {
 	return false, p.errorAt(offset, openName, msg)
 }
 
-// appendChild adds n under the innermost open element, merging adjacent
-// character data (text and CDATA sections arrive as separate tokens).
+// appendChild adds n under the innermost open element.
 func (p *parser) appendChild(root, n *node) {
 	parent := root
 	if len(p.stack) > 0 {
 		parent = p.stack[len(p.stack)-1].node
 	}
-	if n.kind == textNode && len(parent.children) > 0 {
+	parent.children = append(parent.children, n)
+}
+
+// appendText adds character data under the innermost open element, merging
+// it with text just before it (text and CDATA sections arrive as separate
+// tokens).
+func (p *parser) appendText(root *node, text []byte) {
+	parent := root
+	if len(p.stack) > 0 {
+		parent = p.stack[len(p.stack)-1].node
+	}
+	if len(parent.children) > 0 {
 		if last := parent.children[len(parent.children)-1]; last.kind == textNode {
-			last.text += n.text
+			last.text += string(text)
 			return
 		}
 	}
+	n := p.newNode()
+	n.kind, n.text = textNode, string(text)
 	parent.children = append(parent.children, n)
 }
 
