@@ -236,7 +236,7 @@ func TestAccPageDataSource_approvals(t *testing.T) {
 	site := newTestSite(t)
 	f := seedPagesFixture(t, site)
 	s := newSeeder(t, site)
-	s.governReader("DOCS", map[policy.Operation]policy.Level{policy.GetPage: policy.AllowedWithConfirmation})
+	s.governReaderInDocs(map[policy.Operation]policy.Level{policy.GetPage: policy.AllowedWithConfirmation})
 	value, err := policy.EncodePolicy(policy.PolicyRecord{Connection: "reader-ci",
 		Levels: map[policy.Operation]policy.Level{policy.GetPage: policy.AllowedWithConfirmation}, Approvers: []string{editorEmail}})
 	if err != nil {

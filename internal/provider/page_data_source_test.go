@@ -149,7 +149,7 @@ func TestAccPageDataSource_policy(t *testing.T) {
 	site := newTestSite(t)
 	f := seedPagesFixture(t, site)
 	admin := newSeeder(t, site)
-	admin.governReader("DOCS", map[policy.Operation]policy.Level{policy.GetPage: policy.AllowedWithConfirmation})
+	admin.governReaderInDocs(map[policy.Operation]policy.Level{policy.GetPage: policy.AllowedWithConfirmation})
 	admin.governReaderAs("OPS", "reader-ops", map[policy.Operation]policy.Level{policy.GetPage: policy.Denied})
 	code := policy.ConfirmationCode(policy.GetPage, "reader-ci", "DOCS", f.beta.ID, "")
 

@@ -244,7 +244,7 @@ func TestAccPagePropertiesDataSource_policy(t *testing.T) {
 	admin := newSeeder(t, site)
 	orders := admin.page("DOCS", "Orders API", "", accessTable("access", [2]string{"Route", "/orders"}), "api-access")
 	admin.page("OPS", "Status API", "", accessTable("access", [2]string{"Route", "/status"}), "api-access")
-	admin.governReader("DOCS", map[policy.Operation]policy.Level{policy.GetPage: policy.Denied, policy.SearchPages: policy.Allowed})
+	admin.governReaderInDocs(map[policy.Operation]policy.Level{policy.GetPage: policy.Denied, policy.SearchPages: policy.Allowed})
 	admin.governReaderAs("OPS", "reader-ops", map[policy.Operation]policy.Level{policy.SearchPages: policy.Denied})
 
 	resource.Test(t, resource.TestCase{

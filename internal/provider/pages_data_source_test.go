@@ -80,11 +80,11 @@ func (s *seeder) page(spaceKey, title, parentID, body string, labels ...string) 
 	return page
 }
 
-// governReader registers connection "reader-ci" for reader@example.com in
-// the space with the given levels, as the administrators' workspace would.
-func (s *seeder) governReader(spaceKey string, levels map[policy.Operation]policy.Level) {
+// governReaderInDocs registers connection "reader-ci" for reader@example.com in
+// DOCS with the given levels, as the administrators' workspace would.
+func (s *seeder) governReaderInDocs(levels map[policy.Operation]policy.Level) {
 	s.t.Helper()
-	s.governReaderAs(spaceKey, "reader-ci", levels)
+	s.governReaderAs("DOCS", "reader-ci", levels)
 }
 
 // governReaderAs is governReader with a chosen connection name.
@@ -432,7 +432,7 @@ data "confluence_pages" "docs" {
 func TestAccPagesDataSource_policy(t *testing.T) {
 	site := newTestSite(t)
 	seedPagesFixture(t, site)
-	newSeeder(t, site).governReader("DOCS", map[policy.Operation]policy.Level{policy.SearchPages: policy.Denied})
+	newSeeder(t, site).governReaderInDocs(map[policy.Operation]policy.Level{policy.SearchPages: policy.Denied})
 
 	// The confirmation case runs in OPS, where the search needs a code.
 	newSeeder(t, site).governReaderAs("OPS", "reader-ops", map[policy.Operation]policy.Level{policy.SearchPages: policy.AllowedWithConfirmation})
