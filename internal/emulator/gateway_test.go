@@ -132,6 +132,11 @@ func TestGateway_scopesEnforcedPerEndpoint(t *testing.T) {
 		t.Fatalf("scopes of v1 search = %v", got)
 	}
 	for _, rt := range buildRoutes() {
+		if strings.HasPrefix(rt.template, "/wiki/download/") {
+			// The site's download links are not part of the REST APIs the
+			// documents describe; they stay closed to scoped tokens.
+			continue
+		}
 		if len(OperationScopes(rt.method, rt.template)) == 0 {
 			t.Errorf("%s %s: the documents give no OAuth scopes", rt.method, rt.template)
 		}
