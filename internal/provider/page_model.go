@@ -6,9 +6,11 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"path"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	tfpath "github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
@@ -23,6 +25,10 @@ type pageModel struct {
 	ParentID         types.String `tfsdk:"parent_id"`
 	Body             types.String `tfsdk:"body"`
 	Markdown         types.String `tfsdk:"markdown"`
+	SourcePath       types.String `tfsdk:"source_path"`
+	Links            types.Map    `tfsdk:"links"`
+	DropTitleHeading types.Bool   `tfsdk:"drop_title_heading"`
+	TableOfContents  types.Bool   `tfsdk:"table_of_contents"`
 	Labels           types.Set    `tfsdk:"labels"`
 	VersionMessage   types.String `tfsdk:"version_message"`
 	OnDestroy        types.String `tfsdk:"on_destroy"`
@@ -46,10 +52,14 @@ type pageContent struct {
 	// canonical is send in canonical form; hash is canonical.Hash().
 	canonical storage.Canonical
 	hash      string
+	// warnings are what the Markdown did not render as its author meant
+	// (unresolved links, HTML that cannot be stored), by line.
+	warnings []storage.MarkdownWarning
 }
 
 // renderContent renders the content of m: body canonicalised once, or
-// Markdown rendered once (the renderer's output is canonical).
+// Markdown rendered once (the renderer's output is canonical) with the docs
+// tree options. known is false while anything it depends on is unknown.
 func renderContent(m pageModel) (pageContent, error) {
 	switch {
 	case m.Body.IsUnknown() || m.Markdown.IsUnknown():
@@ -60,13 +70,53 @@ func renderContent(m pageModel) (pageContent, error) {
 			return pageContent{}, err
 		}
 		return pageContent{known: true, send: m.Body.ValueString(), canonical: canonical, hash: canonical.Hash()}, nil
-	default:
-		canonical, err := storage.MarkdownCanonical(m.Markdown.ValueString())
-		if err != nil {
-			return pageContent{}, fmt.Errorf("rendering markdown: %w", err)
-		}
-		return pageContent{known: true, send: canonical.String(), canonical: canonical, hash: canonical.Hash()}, nil
 	}
+	opts, known := markdownOptions(m)
+	if !known {
+		return pageContent{}, nil
+	}
+	rendered, err := storage.RenderMarkdown(m.Markdown.ValueString(), opts)
+	if err != nil {
+		return pageContent{}, fmt.Errorf("rendering markdown: %w", err)
+	}
+	canonical := storage.Canonical(rendered.Storage)
+	return pageContent{known: true, send: rendered.Storage, canonical: canonical, hash: canonical.Hash(), warnings: rendered.Warnings}, nil
+}
+
+// markdownOptions are the docs-tree options of m; known is false while any
+// of them (or the title drop_title_heading compares with) is unknown.
+func markdownOptions(m pageModel) (storage.MarkdownOptions, bool) {
+	if m.SourcePath.IsUnknown() || m.Links.IsUnknown() || m.DropTitleHeading.IsUnknown() || m.TableOfContents.IsUnknown() ||
+		m.SpaceKey.IsUnknown() || (m.DropTitleHeading.ValueBool() && m.Title.IsUnknown()) {
+		return storage.MarkdownOptions{}, false
+	}
+	opts := storage.MarkdownOptions{
+		SourcePath:       cleanSourcePath(m.SourcePath.ValueString()),
+		SpaceKey:         m.SpaceKey.ValueString(),
+		Title:            m.Title.ValueString(),
+		DropTitleHeading: m.DropTitleHeading.ValueBool(),
+		TableOfContents:  m.TableOfContents.ValueBool(),
+	}
+	if !m.Links.IsNull() {
+		opts.Pages = make(map[string]storage.PageRef, len(m.Links.Elements()))
+		for key, v := range m.Links.Elements() {
+			title, ok := v.(types.String)
+			if !ok || title.IsUnknown() {
+				return storage.MarkdownOptions{}, false
+			}
+			opts.Pages[cleanSourcePath(key)] = storage.PageRef{Title: title.ValueString()}
+		}
+	}
+	return opts, true
+}
+
+// cleanSourcePath puts a source path in the one form links are looked up
+// in: slash-separated, cleaned, without a leading "./".
+func cleanSourcePath(p string) string {
+	if p == "" {
+		return ""
+	}
+	return path.Clean(strings.ReplaceAll(p, `\`, "/"))
 }
 
 // requestOverhead bounds what a page request adds to its body: title,
@@ -95,11 +145,11 @@ func (c pageContent) hashValue() types.String {
 }
 
 // contentPath is the attribute the content came from, for error locations.
-func contentPath(m pageModel) path.Path {
+func contentPath(m pageModel) tfpath.Path {
 	if !m.Markdown.IsNull() {
-		return path.Root("markdown")
+		return tfpath.Root("markdown")
 	}
-	return path.Root("body")
+	return tfpath.Root("body")
 }
 
 // setFromPage copies what Confluence reports about a page into the model.

@@ -92,10 +92,31 @@ func pageResourceSchema() schema.Schema {
 				Validators: []validator.String{validators.StorageFormat()},
 			},
 			"markdown": schema.StringAttribute{
-				MarkdownDescription: "Page content in Markdown (CommonMark with GitHub tables, task lists and strikethrough; fenced code becomes the code macro; " +
-					"`> [!INFO]`, `> [!NOTE]`, `> [!WARNING]` and `> [!TIP]` blockquotes become panels). Exactly one of `body` and `markdown`. " +
-					"Edits that render to the same storage format change nothing.",
+				MarkdownDescription: "Page content in Markdown (CommonMark with GitHub tables, task lists, strikethrough, footnotes and definition lists; fenced code becomes the code macro; " +
+					"GitHub alerts and MkDocs admonitions become panels; front matter is left out; well-formed raw HTML is kept). Exactly one of `body` and `markdown`. " +
+					"Edits that render to the same storage format change nothing. What renders and what does not is listed below.",
 				Optional: true,
+			},
+			"source_path": schema.StringAttribute{
+				MarkdownDescription: "Path of the Markdown file in its docs tree, slash-separated, in the same form as the keys of `links` (e.g. `guide/install.md`). " +
+					"Relative links and images in `markdown` are resolved against its directory. Only with `markdown`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"links": schema.MapAttribute{
+				MarkdownDescription: "Titles of the pages a docs tree publishes, by source path (the same form as `source_path`). A relative link in `markdown` to one of them becomes a Confluence page link by title " +
+					"(so pages may link to each other both ways without a dependency cycle); a link to a Markdown file not in the map keeps its text, and the plan warns naming the page and the line. " +
+					"When omitted, relative links stay plain links. Only with `markdown`.",
+				Optional:    true,
+				ElementType: types.StringType,
+			},
+			"drop_title_heading": schema.BoolAttribute{
+				MarkdownDescription: "Leave out the first level-1 heading of `markdown` when its text is the page's `title` (it would repeat the title Confluence already shows). Only with `markdown`.",
+				Optional:            true,
+			},
+			"table_of_contents": schema.BoolAttribute{
+				MarkdownDescription: "Put Confluence's table of contents macro at the top of the page, unless the Markdown places it itself with a `[TOC]` paragraph. Only with `markdown`.",
+				Optional:            true,
 			},
 			"labels": schema.SetAttribute{
 				MarkdownDescription: "Labels of the page, lowercase, without spaces. When set, labels are read back on every refresh and changed with the fewest additions and removals; labels added by people show as drift. When omitted, labels are not managed.",
@@ -150,6 +171,10 @@ func pageResourceSchema() schema.Schema {
 func (r *PageResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("body"), path.MatchRoot("markdown")),
+		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("source_path")),
+		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("links")),
+		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("drop_title_heading")),
+		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("table_of_contents")),
 	}
 }
 

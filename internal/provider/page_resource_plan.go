@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
 )
 
 // ModifyPlan makes form-only edits no-ops, plans the computed values that are
@@ -49,6 +51,9 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(contentPath(config), "Invalid Page Content", err.Error())
 		return
+	}
+	if len(content.warnings) > 0 {
+		resp.Diagnostics.AddAttributeWarning(contentPath(config), "Markdown Not Fully Rendered", markdownWarnings(config, content.warnings))
 	}
 	if size := content.requestSize(); size > confluence.MaxRequestBody {
 		resp.Diagnostics.AddAttributeError(contentPath(config), "Page Too Large",
@@ -232,6 +237,22 @@ func (r *PageResource) governTitleHolder(ctx context.Context, diags *diag.Diagno
 				"Otherwise the title is taken: choose another title, or import page %s. The policy lives in %s.",
 				holder.ID, change.title, change.spaceKey, res.Reason, holder.ID, res.PolicyLocation))
 	}
+}
+
+// markdownWarnings words what a page's Markdown did not render as meant,
+// naming the page, its source and each line.
+func markdownWarnings(config pageModel, warnings []storage.MarkdownWarning) string {
+	var b strings.Builder
+	source := ""
+	if p := config.SourcePath.ValueString(); p != "" {
+		source = " (" + p + ")"
+	}
+	fmt.Fprintf(&b, "Page %q in space %s%s:\n", config.Title.ValueString(), config.SpaceKey.ValueString(), source)
+	for _, w := range warnings {
+		fmt.Fprintf(&b, "  line %d: %s\n", w.Line, w.Message)
+	}
+	b.WriteString("\nThe rest of the page renders as usual; the page docs list what renders and what does not.")
+	return b.String()
 }
 
 // planPolicy decides the change at plan time and reports the decision. A

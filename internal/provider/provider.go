@@ -344,6 +344,7 @@ func (p *ConfluenceProvider) Functions(context.Context) []func() function.Functi
 		NewStorageCanonicalFunction,
 		NewStorageEqualFunction,
 		NewPageURLFunction,
+		NewMarkdownImagesFunction,
 		NewFrontMatterFunction,
 	}
 }
