@@ -48,6 +48,10 @@ const (
 	DefaultMaxRetryWait      = 60 * time.Second
 )
 
+// NoRetries as Config.MaxRetries disables retries (a zero MaxRetries selects
+// DefaultMaxRetries, as every zero field selects its default).
+const NoRetries = -1
+
 const (
 	// firstRetryWait is the wait before the first retry when the server gives
 	// no Retry-After; it doubles with every further attempt.
@@ -86,7 +90,7 @@ type Config struct {
 	// Version is the provider version, sent in the User-Agent.
 	Version string
 	// MaxRetries is the number of retries after the first attempt (0 selects
-	// DefaultMaxRetries; negative disables retries).
+	// DefaultMaxRetries; NoRetries disables retries).
 	MaxRetries int
 	// RequestTimeout bounds every single attempt (default 30s).
 	RequestTimeout time.Duration

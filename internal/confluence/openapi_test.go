@@ -170,13 +170,13 @@ func TestRequestsMatchOpenAPI(t *testing.T) {
 		"ListPageVersions": func() error { _, err := c.ListPageVersions(ctx, "11", 5); return err },
 		"PutSpaceProperty": func() error { _, err := c.PutSpaceProperty(ctx, "11", "DOC", map[string]any{"a": 1}); return err },
 		"CreateSpaceProperty": func() error {
-			_, err := c.CreateSpaceProperty(ctx, "11", "k", true)
+			_, err := c.createProperty(ctx, propertyOwner{"spaces", "11"}, "k", true)
 			return err
 		},
 		"DeleteSpaceProperty": func() error { return c.DeleteSpaceProperty(ctx, "11", "12") },
 		"ListSpaceProperties": func() error { _, err := c.ListSpaceProperties(ctx, "11", ""); return err },
 		"UpdateSpaceProperty": func() error {
-			_, err := c.UpdateSpaceProperty(ctx, "11", Property{ID: "12", Key: "k", Version: 2}, []string{"x"})
+			_, err := c.updateProperty(ctx, propertyOwner{"spaces", "11"}, Property{ID: "12", Key: "k", Version: 2}, []string{"x"})
 			return err
 		},
 		"ListPageProperties": func() error { _, err := c.ListPageProperties(ctx, "11", "k"); return err },

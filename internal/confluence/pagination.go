@@ -26,35 +26,45 @@ type multiEntityResult[T any] struct {
 // or, failing that, from _links.next; both are relative to the site root.
 func listAll[T any](ctx context.Context, c *Client, first *url.URL, maxResults int) ([]T, error) {
 	var all []T
-	seen := map[string]bool{}
-	for u := first; u != nil; {
-		if seen[u.String()] {
-			return all, fmt.Errorf("GET %s: the server returned the same next link twice; stopping to avoid a loop", u.EscapedPath())
-		}
-		seen[u.String()] = true
-
+	err := c.walkPages(first, func(u *url.URL) (string, error) {
 		var page multiEntityResult[T]
 		meta, err := c.do(ctx, request{method: http.MethodGet, url: u}, &page)
 		if err != nil {
-			return all, err
+			return "", err
 		}
 		all = append(all, page.Results...)
-		if maxResults > 0 && len(all) >= maxResults {
-			return all[:maxResults], nil
+		if (maxResults > 0 && len(all) >= maxResults) || len(page.Results) == 0 {
+			return "", nil
 		}
+		if next := nextLink(meta.header.Values("Link")); next != "" {
+			return next, nil
+		}
+		return linkString(page.Links, "next"), nil
+	})
+	if maxResults > 0 && len(all) > maxResults {
+		all = all[:maxResults]
+	}
+	return all, err
+}
 
-		next := nextLink(meta.header.Values("Link"))
-		if next == "" {
-			next = linkString(page.Links, "next")
+// walkPages requests first, then each next link visit returns ("" when
+// done), on the API base the client talks to. It stops rather than loop when
+// a server returns the same next link twice.
+func (c *Client) walkPages(first *url.URL, visit func(u *url.URL) (next string, err error)) error {
+	seen := map[string]bool{}
+	for u := first; ; {
+		if seen[u.String()] {
+			return fmt.Errorf("GET %s: the server returned the same next link twice; stopping to avoid a loop", u.EscapedPath())
 		}
-		if next == "" || len(page.Results) == 0 {
-			return all, nil
+		seen[u.String()] = true
+		next, err := visit(u)
+		if err != nil || next == "" {
+			return err
 		}
 		if u, err = c.onSite(next); err != nil {
-			return all, fmt.Errorf("GET %s: following the next link: %w", first.EscapedPath(), err)
+			return fmt.Errorf("GET %s: following the next link: %w", first.EscapedPath(), err)
 		}
 	}
-	return all, nil
 }
 
 // nextLink returns the rel="next" target of RFC 8288 Link header values, e.g.

@@ -129,18 +129,6 @@ func (c *Client) ListSpaceProperties(ctx context.Context, spaceID, key string) (
 	return c.listProperties(ctx, propertyOwner{"spaces", spaceID}, key)
 }
 
-// CreateSpaceProperty creates a space property; value is JSON-encoded (a
-// json.RawMessage is sent as is). Not retried.
-func (c *Client) CreateSpaceProperty(ctx context.Context, spaceID, key string, value any) (*Property, error) {
-	return c.createProperty(ctx, propertyOwner{"spaces", spaceID}, key, value)
-}
-
-// UpdateSpaceProperty replaces a space property's value; p.ID and p.Key name
-// it and p.Version is the new version number (current + 1).
-func (c *Client) UpdateSpaceProperty(ctx context.Context, spaceID string, p Property, value any) (*Property, error) {
-	return c.updateProperty(ctx, propertyOwner{"spaces", spaceID}, p, value)
-}
-
 // DeleteSpaceProperty deletes a space property by id.
 func (c *Client) DeleteSpaceProperty(ctx context.Context, spaceID, propertyID string) error {
 	return c.deleteProperty(ctx, propertyOwner{"spaces", spaceID}, propertyID)

@@ -6,7 +6,6 @@ package confluence
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -44,23 +43,52 @@ type searchContainer struct {
 }
 
 type searchResponse struct {
-	Results []struct {
-		Content *struct {
-			ID         string                     `json:"id"`
-			Type       string                     `json:"type"`
-			Status     string                     `json:"status"`
-			Title      string                     `json:"title"`
-			Space      *searchSpace               `json:"space"`
-			Metadata   *searchMetadata            `json:"metadata"`
-			Links      map[string]json.RawMessage `json:"_links"`
-			Expandable map[string]json.RawMessage `json:"_expandable"`
-		} `json:"content"`
-		Title                 string           `json:"title"`
-		URL                   string           `json:"url"`
-		LastModified          timestamp        `json:"lastModified"`
-		ResultGlobalContainer *searchContainer `json:"resultGlobalContainer"`
-	} `json:"results"`
-	Links map[string]json.RawMessage `json:"_links"`
+	Results []searchHit                `json:"results"`
+	Links   map[string]json.RawMessage `json:"_links"`
+}
+
+// searchHit is one result of GET /wiki/rest/api/search.
+type searchHit struct {
+	Content *struct {
+		ID         string                     `json:"id"`
+		Type       string                     `json:"type"`
+		Status     string                     `json:"status"`
+		Title      string                     `json:"title"`
+		Space      *searchSpace               `json:"space"`
+		Metadata   *searchMetadata            `json:"metadata"`
+		Links      map[string]json.RawMessage `json:"_links"`
+		Expandable map[string]json.RawMessage `json:"_expandable"`
+	} `json:"content"`
+	Title                 string           `json:"title"`
+	URL                   string           `json:"url"`
+	LastModified          timestamp        `json:"lastModified"`
+	ResultGlobalContainer *searchContainer `json:"resultGlobalContainer"`
+}
+
+// toResult is the hit as the provider uses it; r.Content is not nil.
+func (r searchHit) toResult() SearchResult {
+	res := SearchResult{
+		ID:           r.Content.ID,
+		Type:         r.Content.Type,
+		Status:       r.Content.Status,
+		Title:        r.Content.Title,
+		WebUI:        linkString(r.Content.Links, "webui"),
+		LastModified: time.Time(r.LastModified),
+	}
+	if res.Title == "" {
+		res.Title = r.Title
+	}
+	if res.WebUI == "" {
+		res.WebUI = r.URL
+	}
+	res.SpaceKey = searchSpaceKey(r.Content.Space, r.Content.Expandable, r.ResultGlobalContainer)
+	if m := r.Content.Metadata; m != nil && m.Labels != nil {
+		res.HasLabels = true
+		for _, l := range m.Labels.Results {
+			res.Labels = append(res.Labels, l.Name)
+		}
+	}
+	return res
 }
 
 // Search runs a CQL query with GET /wiki/rest/api/search and follows the
@@ -80,57 +108,27 @@ func (c *Client) Search(ctx context.Context, cql string, limit int) ([]SearchRes
 	})
 
 	var results []SearchResult
-	seen := map[string]bool{}
-	for {
-		if seen[u.String()] {
-			return results, fmt.Errorf("GET %s: the server returned the same next link twice; stopping to avoid a loop", u.EscapedPath())
-		}
-		seen[u.String()] = true
-
+	err := c.walkPages(u, func(u *url.URL) (string, error) {
 		var page searchResponse
 		if _, err := c.do(ctx, request{method: http.MethodGet, url: u}, &page); err != nil {
-			return results, err
+			return "", err
 		}
 		for _, r := range page.Results {
 			if r.Content == nil || r.Content.ID == "" {
 				continue
 			}
-			res := SearchResult{
-				ID:           r.Content.ID,
-				Type:         r.Content.Type,
-				Status:       r.Content.Status,
-				Title:        r.Content.Title,
-				WebUI:        linkString(r.Content.Links, "webui"),
-				LastModified: time.Time(r.LastModified),
-			}
-			if res.Title == "" {
-				res.Title = r.Title
-			}
-			if res.WebUI == "" {
-				res.WebUI = r.URL
-			}
-			res.SpaceKey = searchSpaceKey(r.Content.Space, r.Content.Expandable, r.ResultGlobalContainer)
-			if m := r.Content.Metadata; m != nil && m.Labels != nil {
-				res.HasLabels = true
-				for _, l := range m.Labels.Results {
-					res.Labels = append(res.Labels, l.Name)
-				}
-			}
-			results = append(results, res)
+			results = append(results, r.toResult())
 			if limit > 0 && len(results) >= limit {
-				return results, nil
+				return "", nil
 			}
 		}
-
 		next := linkString(page.Links, "next")
 		if next == "" || len(page.Results) == 0 {
-			return results, nil
+			return "", nil
 		}
-		var err error
-		if u, err = c.onSite(joinV1Next(linkString(page.Links, "base"), next)); err != nil {
-			return results, fmt.Errorf("GET %s: following the next link: %w", v1Prefix+"/search", err)
-		}
-	}
+		return joinV1Next(linkString(page.Links, "base"), next), nil
+	})
+	return results, err
 }
 
 // searchSpaceKey finds a hit's space key: from the expanded content.space,

@@ -287,7 +287,7 @@ func withAuditRecord(current json.RawMessage, filename string, rec attachmentAud
 // page lock); a failure is a warning, since the file itself is saved.
 func (r *AttachmentResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, pg *attachmentPage, rec attachmentAuditRecord, filename string, decision policy.Result) {
 	rec.Decision, rec.ConfirmationCode, rec.Connection = string(decision.Decision), decision.ConfirmationCode, decision.Connection
-	rec.ChangeReference, rec.At = r.data.changeReference, time.Now().UTC().Format(time.RFC3339)
+	rec.ChangeReference, rec.At = r.data.changeReference, r.data.now().UTC().Format(time.RFC3339)
 	if user, err := r.data.run.CurrentUser(ctx); err == nil {
 		rec.AccountID = user.AccountID
 	}

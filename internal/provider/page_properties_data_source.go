@@ -260,7 +260,7 @@ func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertie
 func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pagePropertiesModel, diags *diag.Diagnostics) {
 	var query string
 	if !m.CQL.IsNull() {
-		wrapped, err := restrictToPages(m.CQL.ValueString())
+		wrapped, err := confluence.RestrictToPages(m.CQL.ValueString())
 		if err != nil {
 			diags.AddAttributeError(path.Root("cql"), "Invalid CQL Query", err.Error())
 			return

@@ -505,36 +505,6 @@ data "confluence_pages" "everywhere" {
 	})
 }
 
-func TestPagesDataSource_restrictToPages(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		cql, want, wantErr string
-	}{
-		{cql: "space = DOCS", want: "type = page AND (space = DOCS)"},
-		{cql: "space = DOCS OR label = x ORDER BY title DESC", want: "type = page AND (space = DOCS OR label = x) ORDER BY title DESC"},
-		{cql: "order by created", want: "type = page order by created"},
-		{cql: `title = "order by x" and (label = a)`, want: `type = page AND (title = "order by x" and (label = a))`},
-		{cql: `title = "a \" ) OR (type = blogpost"`, want: `type = page AND (title = "a \" ) OR (type = blogpost")`},
-		{cql: "recorder = x", want: "type = page AND (recorder = x)"},
-		{cql: "space = DOCS) OR (type = blogpost", wantErr: "closes one that was never opened"},
-		{cql: "(space = DOCS", wantErr: "not closed"},
-		{cql: `title = "open`, wantErr: "not terminated"},
-		{cql: "   ", wantErr: "empty"},
-	} {
-		got, err := restrictToPages(tc.cql)
-		switch {
-		case tc.wantErr != "":
-			if err == nil || !regexp.MustCompile(regexp.QuoteMeta(tc.wantErr)).MatchString(err.Error()) {
-				t.Errorf("restrictToPages(%q) error = %v, want one containing %q", tc.cql, err, tc.wantErr)
-			}
-		case err != nil:
-			t.Errorf("restrictToPages(%q): %v", tc.cql, err)
-		case got != tc.want:
-			t.Errorf("restrictToPages(%q) = %q, want %q", tc.cql, got, tc.want)
-		}
-	}
-}
-
 func TestPagesDataSource_filterCQLQuotesEveryValue(t *testing.T) {
 	t.Parallel()
 	got := filterCQL(pageFilters{

@@ -50,13 +50,6 @@ const (
 	envRequirePolicy   = "CONFLUENCE_REQUIRE_POLICY"
 )
 
-// Client defaults: safe for Confluence Cloud's rate limits.
-const (
-	defaultMaxRetries        = 4
-	defaultRequestTimeout    = 30 * time.Second
-	defaultRequestsPerSecond = 10.0
-)
-
 // ConfluenceProvider is the provider implementation.
 type ConfluenceProvider struct {
 	version string
@@ -209,14 +202,14 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 		ClientID:          auth.clientID,
 		ClientSecret:      auth.clientSecret,
 		Version:           p.version,
-		MaxRetries:        defaultMaxRetries,
-		RequestTimeout:    defaultRequestTimeout,
-		RequestsPerSecond: defaultRequestsPerSecond,
+		MaxRetries:        confluence.DefaultMaxRetries,
+		RequestTimeout:    confluence.DefaultRequestTimeout,
+		RequestsPerSecond: confluence.DefaultRequestsPerSecond,
 	}
 	if !cfg.MaxRetries.IsNull() {
 		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 		if clientCfg.MaxRetries == 0 {
-			clientCfg.MaxRetries = -1 // the client reads 0 as "default"; the user means none
+			clientCfg.MaxRetries = confluence.NoRetries // max_retries = 0 means none
 		}
 	}
 	if !cfg.RequestTimeout.IsNull() {

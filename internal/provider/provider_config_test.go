@@ -187,7 +187,7 @@ func TestConfigureClientSettings(t *testing.T) {
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}
-	if cfg.MaxRetries != defaultMaxRetries || cfg.RequestTimeout != defaultRequestTimeout || cfg.RequestsPerSecond != defaultRequestsPerSecond || cfg.Version != "1.2.3" {
+	if cfg.MaxRetries != confluence.DefaultMaxRetries || cfg.RequestTimeout != confluence.DefaultRequestTimeout || cfg.RequestsPerSecond != confluence.DefaultRequestsPerSecond || cfg.Version != "1.2.3" {
 		t.Errorf("defaults: %+v", cfg)
 	}
 

@@ -50,7 +50,7 @@ func approveSite(t *testing.T) (*emulator.Emulator, func(email, token string) *c
 	pol, _ := policy.EncodePolicy(policy.PolicyRecord{Connection: "docs-bot", Levels: map[policy.Operation]policy.Level{policy.UpdatePage: policy.AllowedWithConfirmation},
 		Approvers: []string{"editor@example.com", "admin@example.com"}})
 	for key, value := range map[string][]byte{policy.ConnectionPropertyKey("docs-bot"): conn, policy.PolicyPropertyKey("docs-bot"): pol} {
-		if _, err := admin.CreateSpaceProperty(ctx, space.ID, key, json.RawMessage(value)); err != nil {
+		if _, err := admin.PutSpaceProperty(ctx, space.ID, key, json.RawMessage(value)); err != nil {
 			t.Fatal(err)
 		}
 	}
