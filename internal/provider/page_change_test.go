@@ -47,6 +47,7 @@ func changeTestState(t *testing.T) pageModel {
 	return pageModel{
 		ID: types.StringValue("65601"), SpaceKey: types.StringValue("DOCS"), Title: types.StringValue("Runbook"),
 		ParentID: types.StringValue("100"), Body: types.StringValue(changeTestBody), Markdown: types.StringNull(),
+		SourcePath: types.StringNull(), Links: types.MapNull(types.StringType), DropTitleHeading: types.BoolNull(), TableOfContents: types.BoolNull(),
 		Labels: labelSet("ops", "runbook"), VersionMessage: types.StringNull(), OnDestroy: types.StringValue("trash"),
 		Version: types.Int64Value(3), URL: types.StringValue("https://x/wiki/spaces/DOCS/pages/65601/Runbook"),
 		LastModifiedAt: types.StringValue("2026-11-01T10:00:00Z"), LastModifiedBy: types.StringValue("557058:bot"),

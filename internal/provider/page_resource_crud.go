@@ -87,7 +87,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf("Page %s (%q) was created in space %s, but while adding its labels", page.ID, change.title, change.spaceKey), r.data.account(), err)
 		}
 	}
-	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString())
+	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString(), resp.Private)
 }
 
 // createAttempt is a create that Confluence refused or whose answer was
@@ -526,7 +526,7 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 				return
 			}
 			setFromPage(&plan, page, spaceKey, r.data.client.PageURL(page.WebUI))
-			r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, message)
+			r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, message, resp.Private)
 		}
 		if change.writesLabels() {
 			r.markLabelsWritten(ctx, resp.Private)
@@ -639,17 +639,58 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 // writeAudit records the write on the page itself. A failure is a warning:
 // the page is saved and its version message records the decision; failing
 // here would taint a good page and replace it next time.
-func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, change pageChange, page *confluence.Page, decision policy.Result, message string) {
+//
+// Private state remembers the property's id and version, so an update writes
+// it in one request instead of reading it first; a stale memory (someone else
+// wrote the property) falls back to reading it.
+func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, change pageChange, page *confluence.Page, decision policy.Result, message string, private privateState) {
 	record := change.auditRecordFor(page.Version.Number, page.Version.AuthorID, decision, r.data.changeReference, message, r.data.now())
+	var prop *confluence.Property
 	var err error
-	if page.Version.Number == 1 {
+	ref := auditPropertyRefOf(ctx, private)
+	switch {
+	case page.Version.Number == 1:
 		// A page created by this apply has no properties yet: skip the lookup.
-		_, err = r.data.client.CreatePageProperty(ctx, page.ID, auditPropertyKey, record)
-	} else {
-		_, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
+		prop, err = r.data.client.CreatePageProperty(ctx, page.ID, auditPropertyKey, record)
+	case ref.ID != "":
+		prop, err = r.data.client.UpdatePageProperty(ctx, page.ID, confluence.Property{ID: ref.ID, Key: auditPropertyKey, Version: ref.Version + 1}, record)
+		if confluence.IsConflict(err) || confluence.IsNotFound(err) {
+			prop, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
+		}
+	default:
+		prop, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
 	}
 	if err != nil {
 		addAPIWarning(diags, "Audit Property Not Written",
 			fmt.Sprintf("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property", page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
+		return
 	}
+	if raw, err := json.Marshal(auditPropertyRef{ID: prop.ID, Version: prop.Version}); err == nil {
+		diags.Append(private.SetKey(ctx, auditPropertyPrivateKey, raw)...)
+	}
+}
+
+// privateState is the framework's private state of a resource, as requests
+// and responses carry it.
+type privateState interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}
+
+// auditPropertyPrivateKey holds where the page's terraform.change property
+// stands. It saves a request per update and grants nothing: a wrong value
+// only makes the update fall back to reading the property.
+const auditPropertyPrivateKey = "audit_property"
+
+type auditPropertyRef struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+}
+
+func auditPropertyRefOf(ctx context.Context, private privateState) auditPropertyRef {
+	var ref auditPropertyRef
+	if raw, _ := private.GetKey(ctx, auditPropertyPrivateKey); len(raw) > 0 {
+		_ = json.Unmarshal(raw, &ref)
+	}
+	return ref
 }

@@ -27,6 +27,12 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if r.data == nil {
 		return // validate only: the provider is not configured
 	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !r.data.configUnknown && r.parentSettled(ctx, req) {
+		// Terraform proposes exactly the prior state: nothing changed in the
+		// configuration or in Confluence, nothing is sent, nothing is governed.
+		// Most pages of a large tree take this path on every plan.
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		var state pageModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -253,6 +259,25 @@ func markdownWarnings(config pageModel, warnings []storage.MarkdownWarning) stri
 	}
 	b.WriteString("\nThe rest of the page renders as usual; the page docs list what renders and what does not.")
 	return b.String()
+}
+
+// parentSettled reports whether the page's parent is what the configuration
+// asks: a configured parent_id is in the proposed plan already; without one
+// the page belongs under the space homepage, which the proposal (keeping the
+// prior parent) does not say.
+func (r *PageResource) parentSettled(ctx context.Context, req resource.ModifyPlanRequest) bool {
+	var configured, spaceKey, parent types.String
+	if req.Config.GetAttribute(ctx, path.Root("parent_id"), &configured).HasError() {
+		return false
+	}
+	if !configured.IsNull() {
+		return true
+	}
+	if req.State.GetAttribute(ctx, path.Root("space_key"), &spaceKey).HasError() || req.State.GetAttribute(ctx, path.Root("parent_id"), &parent).HasError() {
+		return false
+	}
+	space, err := r.data.run.Space(ctx, spaceKey.ValueString())
+	return err == nil && parent.ValueString() == space.HomepageID
 }
 
 // planPolicy decides the change at plan time and reports the decision. A

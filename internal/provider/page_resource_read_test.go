@@ -63,6 +63,7 @@ func botPage(t *testing.T, site *testSite, title, body string) pageModel {
 	return pageModel{
 		ID: types.StringValue(page.ID), SpaceKey: types.StringValue("DOCS"), Title: types.StringValue(title),
 		ParentID: types.StringValue(page.ParentID), Body: types.StringValue(body), Markdown: types.StringNull(),
+		SourcePath: types.StringNull(), Links: types.MapNull(types.StringType), DropTitleHeading: types.BoolNull(), TableOfContents: types.BoolNull(),
 		Labels: types.SetNull(types.StringType), VersionMessage: types.StringNull(), OnDestroy: types.StringValue(onDestroyTrash),
 		Version: types.Int64Value(1), URL: types.StringValue(""), LastModifiedAt: types.StringValue(""), LastModifiedBy: types.StringValue(""),
 		BodyHash: types.StringValue(hash), PolicyDecision: types.StringValue("unmanaged"), ConfirmationCode: types.StringValue(""),

@@ -657,3 +657,50 @@ resource "confluence_page" "many" {
 		}},
 	})
 }
+
+// An update costs two writes per page (the page and its terraform.change
+// record, whose id and version private state remembers) and no read of the
+// record; where the pages are is checked one by one for the first few pages
+// of a space, then from one listing of the space.
+func TestAccPageResource_updateCostsTwoWritesPerPage(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	pages := func(body string) string {
+		return site.providerBlock(botEmail, botToken) + fmt.Sprintf(`
+resource "confluence_page" "p" {
+  count     = 12
+  space_key = "DOCS"
+  title     = "Cost ${count.index}"
+  body      = "<p>%s ${count.index}</p>"
+}
+`, body)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: pages("one")},
+			{
+				PreConfig: func() { site.emu.ResetStats() },
+				Config:    pages("two"),
+			},
+			{
+				PreConfig: func() {
+					stats := site.emu.Stats()
+					if n := stats.ByRoute["PUT /wiki/api/v2/pages/{id}"]; n != 12 {
+						t.Errorf("%d page writes, want 12", n)
+					}
+					if n := stats.ByRoute["PUT /wiki/api/v2/pages/{page-id}/properties/{property-id}"]; n != 12 {
+						t.Errorf("%d record writes, want 12: %v", n, stats.ByRoute)
+					}
+					if n := stats.ByRoute["GET /wiki/api/v2/pages/{page-id}/properties"]; n != 0 {
+						t.Errorf("the records were read %d times before being written", n)
+					}
+					if n := stats.ByRoute["GET /wiki/api/v2/pages/{id}"]; n > 2*locateIndexAfterPages {
+						t.Errorf("%d single page reads; the space should be listed instead", n)
+					}
+				},
+				Config: pages("two"),
+			},
+		},
+	})
+}

@@ -148,6 +148,8 @@ type runCache struct {
 	// labelReads counts label reads per space id, to build the label index
 	// only for spaces with enough managed pages.
 	labelReads map[string]int
+	// locateReads counts LocatePage calls per space id (see LocatePage).
+	locateReads map[string]int
 	// approvals holds each space's approval records, listed once per run
 	// and only for gated changes under a policy with approvers (approvals.go).
 	approvals map[string]*onceValue[[]confluence.Property]
@@ -155,16 +157,17 @@ type runCache struct {
 
 func newRunCache(client *confluence.Client) *runCache {
 	return &runCache{
-		client:     client,
-		user:       &onceValue[*confluence.User]{},
-		users:      map[string]*onceValue[*confluence.User]{},
-		spaces:     map[string]*onceValue[*confluence.Space]{},
-		records:    map[string]*onceValue[policy.SpaceRecords]{},
-		index:      map[string]*onceValue[map[string]confluence.Page]{},
-		labels:     map[string]*onceValue[map[string][]string]{},
-		located:    map[string]*onceValue[pageLocation]{},
-		spaceByID:  map[string]*onceValue[*confluence.Space]{},
-		labelReads: map[string]int{},
+		client:      client,
+		user:        &onceValue[*confluence.User]{},
+		users:       map[string]*onceValue[*confluence.User]{},
+		spaces:      map[string]*onceValue[*confluence.Space]{},
+		records:     map[string]*onceValue[policy.SpaceRecords]{},
+		index:       map[string]*onceValue[map[string]confluence.Page]{},
+		labels:      map[string]*onceValue[map[string][]string]{},
+		located:     map[string]*onceValue[pageLocation]{},
+		spaceByID:   map[string]*onceValue[*confluence.Space]{},
+		labelReads:  map[string]int{},
+		locateReads: map[string]int{},
 	}
 }
 
@@ -237,14 +240,18 @@ type pageLocation struct {
 // LocatePage says which space Confluence holds a page in. The policy decides
 // on that space, never on the one a state file claims: a state can be edited
 // and a person can move a page. The space's version index answers when this
-// run has already listed it (a refresh does); otherwise the page is asked for
-// once, without its body.
+// run has already listed it (a refresh does) or once more than
+// locateIndexAfterPages pages of the space were asked about (an apply of many
+// pages: one bulk listing costs less than a read per page); otherwise the
+// page is asked for once, without its body.
 func (c *runCache) LocatePage(ctx context.Context, spaceKey, id string) (pageLocation, error) {
 	if space, err := c.Space(ctx, spaceKey); err == nil {
 		c.mu.Lock()
 		_, listed := c.index[space.ID]
+		c.locateReads[space.ID]++
+		many := c.locateReads[space.ID] > locateIndexAfterPages
 		c.mu.Unlock()
-		if listed {
+		if listed || many {
 			if page, ok := c.IndexedPage(ctx, spaceKey, id); ok {
 				return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}, nil
 			}
@@ -261,6 +268,10 @@ func (c *runCache) LocatePage(ctx context.Context, spaceKey, id string) (pageLoc
 		return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}, nil
 	})
 }
+
+// locateIndexAfterPages is how many pages of a space LocatePage reads one
+// by one before it lists the space instead.
+const locateIndexAfterPages = 5
 
 // forgetRecords drops the cached policy records of a space after the provider
 // itself wrote them, so later decisions in the same run see the new ones.
