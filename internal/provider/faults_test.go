@@ -180,3 +180,52 @@ func TestAccFaultUnrecordedOwnWrite(t *testing.T) {
 		t.Fatalf("%d versions, want 2: the lost write was not repeated", n)
 	}
 }
+
+// Two workspaces with the same page, as the same bot: the second does not
+// take over the first one's page (its terraform.change record proves someone
+// else wrote it); it fails with the import hint, and the page is untouched.
+func TestAccFaultTwoWorkspacesOneTitle(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	config := pageConfig(site, `body = "<p>same text</p>"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			PostApplyFunc: func() {
+				// The second workspace: its own (empty) state, the same page.
+				resource.Test(t, resource.TestCase{
+					ProtoV6ProviderFactories: protoV6ProviderFactories(),
+					Steps: []resource.TestStep{{
+						Config:      config,
+						ExpectError: regexp.MustCompile(`(?s)Page Already Exists.*terraform import`),
+					}},
+				})
+			},
+		}},
+	})
+}
+
+// A trashed page cannot be imported as it is; the error says exactly what
+// to do instead of "Cannot import non-existent remote object".
+func TestAccFaultImportOfATrashedPage(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	admin := newSeeder(t, site)
+	p := admin.page("DOCS", "Binned", "", "<p>x</p>")
+	if err := admin.client.DeletePage(context.Background(), p.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: pageConfig(site, `body = "<p>x</p>"`) + fmt.Sprintf(`
+import {
+  to = confluence_page.test
+  id = %q
+}
+`, p.ID),
+			ExpectError: wrappedError(`Page Not Current.*trashed.*restore it in Confluence`),
+		}},
+	})
+}

@@ -237,6 +237,12 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "Unable to Read Page", "While reading page "+id, r.data.account(), err)
 		return
 	}
+	if page.Status != "current" && imported {
+		resp.Diagnostics.AddError("Page Not Current",
+			fmt.Sprintf("Page %s (%q) is %s in Confluence, so it cannot be imported as it is. Either restore it in Confluence (the space's trash, in Space settings) and import it again, "+
+				"or remove the import and configure the page with the same space and title: if this account wrote it, the apply restores it with the configured content under the create_page policy, keeping its history.", id, page.Title, page.Status))
+		return
+	}
 	if page.Status != "current" {
 		resp.Diagnostics.AddWarning("Page Not Current",
 			fmt.Sprintf("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy.", id, page.Title, page.Status))
