@@ -115,7 +115,7 @@ func contentPropertyResourceSchema() schema.Schema {
 				Computed:            true,
 			},
 			"confirmation_code": schema.StringAttribute{
-				MarkdownDescription: "The confirmation code the change needs when `policy_decision` is `allowed_with_confirmation`, else empty. Grant it with the provider's `confirmations`.",
+				MarkdownDescription: "The confirmation code the change needs when `policy_decision` is `allowed_with_confirmation`, else empty. Grant it with `CONFLUENCE_CONFIRMATIONS` in the environment of the apply.",
 				Computed:            true,
 			},
 		},

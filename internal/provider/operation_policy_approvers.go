@@ -36,9 +36,9 @@ func approverAttributes() map[string]schema.Attribute {
 		"approvers": schema.SetAttribute{
 			MarkdownDescription: "Who may approve changes this policy sets to `allowed_with_confirmation`: Atlassian account e-mail addresses or account ids (use the id for accounts that do not share their e-mail address). " +
 				"When set, a gated change is applied only once its confirmation code is approved by `required_approvals` of these people, each with their own credentials (`confluence-plan-report approve CODE --space KEY --reason …`), as a space property whose author Confluence records. " +
-				"The connection's own account never counts, even if listed, and the provider's `confirmations` (`CONFLUENCE_CONFIRMATIONS`) are refused for such changes. " +
+				"The connection's own account never counts, even if listed, and `CONFLUENCE_CONFIRMATIONS` is refused for such changes. " +
 				"Approvers need space admin in the spaces of the connection's scope (Confluence requires it to write space properties). " +
-				"Unset: codes are granted through the provider's `confirmations` by whoever runs the apply (the weaker mode).",
+				"Unset: codes are granted through `CONFLUENCE_CONFIRMATIONS` by whoever runs the apply (the weaker mode).",
 			Optional:    true,
 			ElementType: types.StringType,
 			Validators: []validator.Set{

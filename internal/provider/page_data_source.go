@@ -66,7 +66,7 @@ func pageDataSourceSchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Reads one Confluence page, by `id` or by `space_key` and `title`: its body in canonical storage format, labels, version, place in the page tree and web address.\n\n" +
 			"Reading is governed by the `get_page` operation of the policy of the page's space. Data sources are read while planning, so an " +
-			"`allowed_with_confirmation` level needs its code (bound to the page id) granted before `terraform plan`, with the provider's `confirmations` or " +
+			"`allowed_with_confirmation` level needs its code (bound to the page id) granted before `terraform plan`, in " +
 			"`CONFLUENCE_CONFIRMATIONS`. The page's metadata is looked up first and its body only read once the policy allows it.\n\n" +
 			"A page or space the authenticated account cannot view is reported as not found, as Confluence hides it. " +
 			"Pages Terraform manages with the `confluence_page` resource need no data source: refer to the resource's attributes instead.",

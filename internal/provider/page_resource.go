@@ -161,7 +161,7 @@ func pageResourceSchema() schema.Schema {
 				Computed:            true,
 			},
 			"confirmation_code": schema.StringAttribute{
-				MarkdownDescription: "Confirmation code of the planned change when the decision is `allowed_with_confirmation`, bound to the exact change; the apply needs it in `confirmations` or `CONFLUENCE_CONFIRMATIONS`. Empty otherwise.",
+				MarkdownDescription: "Confirmation code of the planned change when the decision is `allowed_with_confirmation`, bound to the exact change; the apply needs it granted in `CONFLUENCE_CONFIRMATIONS` (or, under a policy naming approvers, approved by them). Empty otherwise.",
 				Computed:            true,
 			},
 		},

@@ -114,9 +114,10 @@ func pagesDataSourceSchema() schema.Schema {
 			"Queries built from filters are ordered by title, then creation date (`" + filterOrder + "`), so the results and the ones `limit` cuts off are stable; " +
 			"a `cql` query keeps its own `ORDER BY` (add one for stable results).\n\n" +
 			"The search is governed by the `search_pages` operation of the policy. With `space_key` the policy of that space is checked before searching; " +
-			"otherwise every space that appears in the results is checked, and the read fails, returning nothing, if any of them is denied. " +
+			"otherwise every space that appears in the results is checked: results from a space where the search is denied are left out without a word " +
+			"(an error would tell the configuration that the query matched something there), and a space that needs a confirmation code fails the read until it is granted. " +
 			"Data sources are read while planning, so an `allowed_with_confirmation` level needs its code granted before `terraform plan` " +
-			"(provider `confirmations` or `CONFLUENCE_CONFIRMATIONS`); the code is bound to the space and the exact query sent (`query`).\n\n" +
+			"(in `CONFLUENCE_CONFIRMATIONS`); the code is bound to the space and the exact query sent (`query`).\n\n" +
 			"Pages are read again by id after the search (in bulk, 250 per request), because Confluence's search index lags behind recent edits: " +
 			"versions, titles and bodies are current, and pages deleted since they were indexed are left out.",
 		Attributes: map[string]schema.Attribute{
