@@ -229,6 +229,10 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.data != nil && r.data.run != nil && !plan.Name.IsUnknown() {
+		// A policy planned later in this run may name the record this apply writes.
+		r.data.run.notePlannedConnection(plan.Name.ValueString())
+	}
 
 	var rotatedAt *time.Time
 	if state != nil {
