@@ -55,20 +55,26 @@ func (s *stableRefreshServer) ReadResource(ctx context.Context, req *tfprotov6.R
 	if err != nil || resp == nil || resp.NewState == nil || len(resp.NewState.MsgPack) == 0 {
 		return resp, err
 	}
-	typ := s.stateType(ctx, req.TypeName)
-	if typ == nil {
-		return resp, nil
+	if typ := s.stateType(ctx, req.TypeName); typ != nil {
+		if encoded, ok := asJSON(resp.NewState, typ); ok {
+			resp.NewState = encoded
+		}
 	}
-	value, uerr := resp.NewState.Unmarshal(typ)
-	if uerr != nil {
-		return resp, nil
-	}
-	encoded, jerr := ValueJSON(value)
-	if jerr != nil {
-		return resp, nil
-	}
-	resp.NewState = &tfprotov6.DynamicValue{JSON: encoded}
 	return resp, nil
+}
+
+// asJSON re-encodes a MessagePack state as JSON; ok is false when it cannot
+// (the original then goes to Terraform unchanged).
+func asJSON(state *tfprotov6.DynamicValue, typ tftypes.Type) (*tfprotov6.DynamicValue, bool) {
+	value, err := state.Unmarshal(typ)
+	if err != nil {
+		return nil, false
+	}
+	encoded, err := ValueJSON(value)
+	if err != nil {
+		return nil, false
+	}
+	return &tfprotov6.DynamicValue{JSON: encoded}, true
 }
 
 // stateType returns the state type of a resource type, or nil when its state
@@ -76,7 +82,7 @@ func (s *stableRefreshServer) ReadResource(ctx context.Context, req *tfprotov6.R
 func (s *stableRefreshServer) stateType(ctx context.Context, typeName string) tftypes.Type {
 	s.once.Do(func() {
 		s.types = map[string]tftypes.Type{}
-		schemas, err := s.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 		if err != nil || schemas == nil {
 			return
 		}

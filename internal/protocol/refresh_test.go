@@ -70,7 +70,7 @@ func TestValueJSON(t *testing.T) {
 			if tc.want != "" && string(raw) != tc.want {
 				t.Errorf("ValueJSON = %s, want %s", raw, tc.want)
 			}
-			back, err := tftypes.ValueFromJSON(raw, pageType)
+			back, err := (&tfprotov6.DynamicValue{JSON: raw}).Unmarshal(pageType)
 			if err != nil {
 				t.Fatalf("%s does not decode: %v", raw, err)
 			}
