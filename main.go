@@ -4,14 +4,15 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/docs-as-code/terraform-provider-confluence/internal/protocol"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/provider"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/quietlogs"
 )
@@ -32,12 +33,15 @@ func main() {
 			log.Fatal(err.Error())
 		}
 	}
-	opts := providerserver.ServeOpts{
-		Address: "registry.terraform.io/docs-as-code/confluence",
-		Debug:   debugMode,
+	// What providerserver.Serve does, with the server wrapped so that an
+	// unchanged refresh is no change to Terraform (see protocol.StableRefresh).
+	var opts []tf6server.ServeOpt
+	if debugMode {
+		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	info, _ := debug.ReadBuildInfo()
-	if err := providerserver.Serve(context.Background(), provider.New(providerVersion(version, info)), opts); err != nil {
+	server := protocol.StableRefresh(providerserver.NewProtocol6(provider.New(providerVersion(version, info))()))
+	if err := tf6server.Serve("registry.terraform.io/docs-as-code/confluence", server, opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

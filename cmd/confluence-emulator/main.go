@@ -204,16 +204,18 @@ func printBanner(w io.Writer, baseURL string, emu *emulator.Emulator, faults []e
 		if a.SiteAdmin {
 			role = "site admin"
 		}
+		// No credential is ever printed, seeded or loaded from -data: banners end
+		// up in CI logs. The demo seed's tokens are in the README.
 		switch {
 		case a.Token != "":
-			fmt.Fprintf(w, "  %-22s token %-14s %s\n", a.Email, a.Token, role)
+			fmt.Fprintf(w, "  %-22s API token (not shown) %s\n", a.Email, role)
 		case len(a.OAuthClients) > 0:
-			// Service account secrets are never printed: see README.
 			fmt.Fprintf(w, "  %s OAuth client %s (secret not shown) %s\n", a.Email, a.OAuthClients[0].ClientID, role)
 		default:
 			fmt.Fprintf(w, "  %s scoped token (not shown) %s\n", a.Email, role)
 		}
 	}
+	fmt.Fprintln(w, "credentials are not shown: the demo seed's are listed in the README (\"The Confluence emulator\")")
 	fmt.Fprintf(w, "gateway: %s/ex/confluence/%s, OAuth token URL: %s/oauth/token, cloud id at %s/_edge/tenant_info\n", baseURL, emu.CloudID(), baseURL, baseURL)
 	fmt.Fprintf(w, "stats: GET %s/__emulator/stats, reset: POST %s/__emulator/reset-stats\n", baseURL, baseURL)
 	for _, f := range faults {

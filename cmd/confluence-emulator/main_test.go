@@ -130,7 +130,7 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 
-	for _, want := range []string{base, "bot@example.com", "token bot-token", "DOCS: edit, OPS: edit", "reader@example.com", "DOCS: view, OPS: view", "site admin"} {
+	for _, want := range []string{base, "bot@example.com", "API token (not shown)", "DOCS: edit, OPS: edit", "reader@example.com", "DOCS: view, OPS: view", "site admin"} {
 		if !strings.Contains(running.out.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, running.out.String())
 		}
@@ -141,9 +141,9 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 			t.Errorf("banner lacks %q:\n%s", want, running.out.String())
 		}
 	}
-	for _, secret := range []string{emulator.DemoScopedToken, emulator.DemoOAuthSecret} {
+	for _, secret := range []string{emulator.DemoScopedToken, emulator.DemoOAuthSecret, "admin-token", "bot-token", "editor-token", "reader-token", "approver-token"} {
 		if strings.Contains(running.out.String(), secret) {
-			t.Errorf("banner prints a service account secret:\n%s", running.out.String())
+			t.Errorf("banner prints the credential %q:\n%s", secret, running.out.String())
 		}
 	}
 	loaded, err := emulator.Load(data, emulator.Options{})
@@ -153,6 +153,31 @@ func TestRunServesAndFlushesDataFileOnCancel(t *testing.T) {
 	p, ok := loaded.PageByTitle("DOCS", "Saved page")
 	if !ok || p.Body != "<p>kept</p>" {
 		t.Errorf("saved page = %+v, %v", p, ok)
+	}
+}
+
+// TestRunBannerHidesTokensFromDataFile: a site loaded from -data may hold real-looking
+// tokens someone added; the banner lists the account and never its token.
+func TestRunBannerHidesTokensFromDataFile(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "site.json")
+	site := emulator.New(emulator.Options{})
+	site.AddSpace("TEAM", "Team")
+	const secret = "ATATT3xFfGF0-loaded-from-data-file"
+	site.AddAccount(emulator.Account{Email: "ci@example.com", DisplayName: "CI", Token: secret})
+	site.Grant("ci@example.com", "TEAM", emulator.PermEdit)
+	if err := site.Save(data); err != nil {
+		t.Fatal(err)
+	}
+	running := startRun(t, "-data", data)
+	if err := running.stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	out := running.out.String()
+	if !strings.Contains(out, "ci@example.com") || !strings.Contains(out, "TEAM: edit") {
+		t.Errorf("banner does not list the loaded account:\n%s", out)
+	}
+	if strings.Contains(out, secret) || strings.Contains(out, "loaded-from-data") {
+		t.Errorf("banner prints the token loaded from -data:\n%s", out)
 	}
 }
 

@@ -229,6 +229,10 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.data != nil && r.data.run != nil && !plan.Name.IsUnknown() {
+		// A policy planned later in this run may name the record this apply writes.
+		r.data.run.notePlannedConnection(plan.Name.ValueString())
+	}
 
 	var rotatedAt *time.Time
 	if state != nil {
@@ -458,14 +462,11 @@ func (r *ConnectionResource) writeRecords(ctx context.Context, diags *diag.Diagn
 		return false
 	}
 	value := json.RawMessage(encoded)
-	var policyValue json.RawMessage
-	for _, spaceKey := range previous {
-		if rec.InScope(spaceKey) && policyValue == nil {
-			policyValue = r.readPolicyValue(ctx, rec.Name, spaceKey)
-		}
+	policyValue, ok := r.policyToCopy(ctx, diags, rec, previous)
+	if !ok {
+		return false
 	}
 
-	ok := true
 	for _, spaceKey := range rec.Spaces {
 		if !r.data.putSpaceRecord(ctx, diags, spaceKey, policy.ConnectionPropertyKey(rec.Name), value, fmt.Sprintf("connection %q", rec.Name)) {
 			ok = false
@@ -485,24 +486,57 @@ func (r *ConnectionResource) writeRecords(ctx context.Context, diags *diag.Diagn
 	return ok
 }
 
+// policyToCopy reads the operation policy that spaces joining the scope must
+// get, from a space that stays in it. nil means there is nothing to copy: no
+// space joins, or the connection has no policy yet. A failed read is an error
+// and nothing is written, so a joining space never runs on default levels
+// because a read failed.
+func (r *ConnectionResource) policyToCopy(ctx context.Context, diags *diag.Diagnostics, rec policy.ConnectionRecord, previous []string) (json.RawMessage, bool) {
+	var joining []string
+	for _, k := range rec.Spaces {
+		if !slices.Contains(previous, k) {
+			joining = append(joining, k)
+		}
+	}
+	if previous == nil || len(joining) == 0 {
+		return nil, true
+	}
+	for _, spaceKey := range previous {
+		if !rec.InScope(spaceKey) {
+			continue
+		}
+		value, err := r.readPolicyValue(ctx, rec.Name, spaceKey)
+		if err != nil {
+			diags.AddError("Unable to Read Operation Policy",
+				fmt.Sprintf("While copying the operation policy of connection %q from space %s to %s, which join its scope, %s "+
+					"Nothing was written, so no joining space runs on the default levels: run the apply again once the policy can be read.\n\nError: %s",
+					rec.Name, spaceKey, strings.Join(joining, ", "), explainAPIError(r.data.account(), err), err))
+			return nil, false
+		}
+		if value != nil {
+			return value, true
+		}
+	}
+	return nil, true
+}
+
 // readPolicyValue returns the stored operation policy of the connection in a
-// space, or nil when there is none (or it cannot be read: the policy resource
-// then reports the gap as drift).
-func (r *ConnectionResource) readPolicyValue(ctx context.Context, name, spaceKey string) json.RawMessage {
+// space, or nil when there is none. Any failure to read it is an error.
+func (r *ConnectionResource) readPolicyValue(ctx context.Context, name, spaceKey string) (json.RawMessage, error) {
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	props, err := r.data.client.ListSpaceProperties(ctx, space.ID, policy.PolicyPropertyKey(name))
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	for _, p := range props {
 		if p.Key == policy.PolicyPropertyKey(name) {
-			return p.Value
+			return p.Value, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // Read checks the record in every space of the scope. A space whose record is

@@ -95,8 +95,8 @@ func operationPolicyResourceSchema() schema.Schema {
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		"connection_name": schema.StringAttribute{
-			MarkdownDescription: "Name of the connection the policy governs (`connection` is a name Terraform reserves). Reference `confluence_connection.<x>.id` when the connection is managed in the same configuration, so the policy waits for it. " +
-				"The plan fails when the connection does not exist or when the account running the plan is the connection's own account: no identity edits its own policy.",
+			MarkdownDescription: "Name of the connection the policy governs (`connection` is a name Terraform reserves). Reference `confluence_connection.<x>.name` (or `.id`) when the connection is managed in the same configuration, so Terraform creates the connection first; its checks then run at apply, once the connection exists. " +
+				"The plan fails when the connection neither exists nor is created by the same apply, or when the account running the plan is the connection's own account: no identity edits its own policy.",
 			Required:      true,
 			Validators:    []validator.String{connectionNameValidator{}},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -181,6 +181,14 @@ func (r *OperationPolicyResource) ModifyPlan(ctx context.Context, req resource.M
 	if state != nil {
 		anchors = setStrings(ctx, state.Spaces, &resp.Diagnostics)
 	}
+	if r.createdByThisApply(ctx, state, plan, anchors) {
+		// The connection's record is written by this same apply: nothing to
+		// check against yet. The apply plans this again once the connection
+		// exists and checks everything then (Create too), before writing.
+		plan.ID, plan.Spaces = plan.Connection, types.SetUnknown(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
 	rec, ok := r.connectionRecord(ctx, &resp.Diagnostics, plan.Connection.ValueString(), anchors)
 	if !ok || !r.checkNotSelfRecord(ctx, &resp.Diagnostics, rec) || !checkApprovers(ctx, &resp.Diagnostics, plan, rec) {
 		return
@@ -198,6 +206,19 @@ func (r *OperationPolicyResource) ModifyPlan(ctx context.Context, req resource.M
 		plan.Spaces = state.Spaces
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// createdByThisApply reports whether a new policy names a connection that
+// does not exist in Confluence yet but whose record this run's plan creates
+// (a confluence_connection planned earlier in the same plan). Any error
+// finding the record is left for connectionRecord to report.
+func (r *OperationPolicyResource) createdByThisApply(ctx context.Context, state *operationPolicyModel, plan operationPolicyModel, anchors []string) bool {
+	name := plan.Connection.ValueString()
+	if state != nil || !r.data.run.connectionPlanned(name) {
+		return false
+	}
+	_, found, err := r.findConnection(ctx, name, anchors)
+	return err == nil && !found
 }
 
 // storedEverywhere reports whether every space of the connection's scope
@@ -266,8 +287,8 @@ func (r *OperationPolicyResource) connectionRecord(ctx context.Context, diags *d
 	}
 	if !found {
 		diags.AddAttributeError(path.Root("connection_name"), "Connection Not Found",
-			fmt.Sprintf("No space visible to %s holds a record of connection %q (space property %q). Create the connection with a confluence_connection resource first. "+
-				"If it is created in this same configuration, set connection_name = confluence_connection.<name>.id so the policy waits for it.",
+			fmt.Sprintf("No space visible to %s holds a record of connection %q (space property %q), so its operation policy was not written. Create the connection with a confluence_connection resource first. "+
+				"If it is created in this same configuration, set connection_name = confluence_connection.<name>.name (or .id) so Terraform creates the connection before the policy.",
 				r.data.email, name, policy.ConnectionPropertyKey(name)))
 		return rec, false
 	}

@@ -153,6 +153,9 @@ type runCache struct {
 	// approvals holds each space's approval records, listed once per run
 	// and only for gated changes under a policy with approvers (approvals.go).
 	approvals map[string]*onceValue[[]confluence.Property]
+	// planned names the connections this run's plan creates or changes
+	// (planned_connections.go); nil until the first one.
+	planned map[string]bool
 }
 
 func newRunCache(client *confluence.Client) *runCache {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/emulator"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/protocol"
 )
 
 // Demo accounts seeded by emulator.NewDemo.
@@ -68,10 +69,12 @@ provider "confluence" {
 `, s.URL(), email, token, strings.Join(extra, "\n  "))
 }
 
-// protoV6ProviderFactories serves the provider in-process to the Terraform CLI.
+// protoV6ProviderFactories serves the provider in-process to the Terraform CLI,
+// wrapped as main.go serves it.
 func protoV6ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+	server := protocol.StableRefresh(providerserver.NewProtocol6(New("test")()))
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"confluence": providerserver.NewProtocol6WithError(New("test")()),
+		"confluence": func() (tfprotov6.ProviderServer, error) { return server(), nil },
 	}
 }
 
