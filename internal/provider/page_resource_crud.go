@@ -32,12 +32,12 @@ func (r *PageResource) applyChange(diags *diag.Diagnostics, plan pageModel, stat
 		diags.AddAttributeError(contentPath(plan), "Invalid Page Content", err.Error())
 		return pageChange{}, false
 	}
-	return newPageChange(plan, state, content), true
+	return newPageChange(plan, state, content).of(r.kind()), true
 }
 
 func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan pageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Plan.Raw, &plan)...)
 	change, ok := r.applyChange(&resp.Diagnostics, plan, nil)
 	if !ok {
 		return
@@ -47,7 +47,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !ok {
 		return
 	}
-	doing := fmt.Sprintf("While creating page %q in space %s", change.title, change.spaceKey)
+	doing := fmt.Sprintf("While creating %s %q in space %s", r.kind().noun, change.title, change.spaceKey)
 	space, err := r.data.run.Space(ctx, change.spaceKey)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Space", doing+" the space could not be read", r.data.account(), err)
@@ -55,6 +55,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	started := r.data.now()
 	page, err := r.data.client.CreatePage(ctx, confluence.CreatePageRequest{
+		Kind:     r.kind().api,
 		SpaceID:  space.ID,
 		Title:    change.title,
 		ParentID: change.parentID,
@@ -76,7 +77,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	plan.BodyHash = types.StringValue(content.hash)
 	plan.PolicyDecision = types.StringValue(string(decision.Decision))
 	plan.ConfirmationCode = types.StringValue(decision.ConfirmationCode)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, plan)...)
 
 	if len(change.labels.add) > 0 {
 		r.markLabelsWritten(ctx, resp.Private)
@@ -84,7 +85,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 			// A warning, not an error: an error would taint the new page and the
 			// next apply would replace it. The next refresh reads the labels
 			// back and plans the missing ones.
-			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf("Page %s (%q) was created in space %s, but while adding its labels", page.ID, change.title, change.spaceKey), r.data.account(), err)
+			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf(r.kind().title+" %s (%q) was created in space %s, but while adding its labels", page.ID, change.title, change.spaceKey), r.data.account(), err)
 		}
 	}
 	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString())
@@ -120,10 +121,10 @@ const createClockSkew = 2 * time.Minute
 // It returns the page, or nil after adding an error.
 func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt) *confluence.Page {
 	change := attempt.change
-	doing := fmt.Sprintf("While creating page %q in space %s", change.title, attempt.space.Key)
+	doing := fmt.Sprintf("While creating %s %q in space %s", r.kind().noun, change.title, attempt.space.Key)
 	apiErr, isAPIErr := confluence.AsAPIError(attempt.err)
 	if isAPIErr && apiErr.Kind != confluence.KindBadRequest && apiErr.Kind != confluence.KindServer {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
+		addAPIError(diags, "Unable to Create "+r.kind().title, doing, r.data.account(), attempt.err)
 		return nil
 	}
 	user, err := r.data.run.CurrentUser(ctx)
@@ -131,12 +132,12 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
 		return nil
 	}
-	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
+	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: r.kind().api, SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
 	if err != nil || len(found) == 0 {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
+		addAPIError(diags, "Unable to Create "+r.kind().title, doing, r.data.account(), attempt.err)
 		return nil
 	}
-	existing := found[0]
+	existing := latestCreated(found)
 	record, hasRecord, err := r.auditRecordOf(ctx, existing.ID)
 	if confluence.IsNotFound(err) && existing.Status != "current" {
 		// Confluence may not serve the properties of a page in the trash;
@@ -150,7 +151,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 	switch {
 	case existing.Status == "current" && !hasRecord && existing.AuthorID == user.AccountID && existing.Version.Number == 1 &&
 		!existing.CreatedAt.Before(attempt.started.Add(-createClockSkew)):
-		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{IncludeBody: true})
+		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 		if err == nil {
 			if canonical, err := storage.CanonicalOf(full.Body); err == nil && canonical.Hash() == change.content.hash {
 				tflog.Info(ctx, "adopted the page a failed create had written", map[string]any{"page_id": full.ID})
@@ -159,6 +160,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		}
 	case existing.Status == "trashed" && existing.Version.AuthorID == user.AccountID && (!hasRecord || record.AccountID == user.AccountID):
 		restored, err := r.data.client.UpdatePage(ctx, confluence.UpdatePageRequest{
+			Kind:           r.kind().api,
 			ID:             existing.ID,
 			Status:         "current",
 			Title:          change.title,
@@ -176,22 +178,23 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 				change.title, attempt.space.Key, existing.ID, restored.Version.Number))
 		return restored
 	}
-	hint := fmt.Sprintf("To manage that page with Terraform, import it:\n  terraform import 'confluence_page.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.", existing.ID, existing.ID)
+	k := r.kind()
+	hint := fmt.Sprintf("To manage that %s with Terraform, import it:\n  terraform import '%s.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.", k.noun, k.resourceType(), existing.ID, existing.ID)
 	if existing.Status == "trashed" {
-		hint = "It is in the space's trash, which keeps its title reserved. Restore it from the trash in Confluence (Space settings → Trash) and then import it with terraform import 'confluence_page.<name>' " + existing.ID +
+		hint = "It is in the space's trash, which keeps its title reserved. Restore it from the trash in Confluence (Space settings → Trash) and then import it with terraform import '" + k.resourceType() + ".<name>' " + existing.ID +
 			", or purge it from the trash, or choose another title."
 	}
-	diags.AddError("Page Already Exists",
-		fmt.Sprintf("%s, Confluence reported %s, and a page with that title already exists in the space (id %s, status %s, version %d). "+
-			"It is not the page this apply wrote, so it was left untouched.\n\n%s",
-			doing, summarize(attempt.err), existing.ID, existing.Status, existing.Version.Number, hint))
+	diags.AddError(k.title+" Already Exists",
+		fmt.Sprintf("%s, Confluence reported %s, and a %s with that title already exists in the space (id %s, status %s, version %d). "+
+			"It is not the %s this apply wrote, so it was left untouched.\n\n%s",
+			doing, summarize(attempt.err), k.noun, existing.ID, existing.Status, existing.Version.Number, k.noun, hint))
 	return nil
 }
 
 // auditRecordOf reads a page's terraform.change record. ok is false when the
 // page has none.
 func (r *PageResource) auditRecordOf(ctx context.Context, pageID string) (auditRecord, bool, error) {
-	props, err := r.data.client.ListPageProperties(ctx, pageID, auditPropertyKey)
+	props, err := r.data.client.ListContentProperties(ctx, r.kind().api, pageID, auditPropertyKey)
 	if err != nil || len(props) == 0 {
 		return auditRecord{}, false, err
 	}
@@ -204,7 +207,7 @@ func (r *PageResource) auditRecordOf(ctx context.Context, pageID string) (auditR
 
 func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pageModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() || r.data == nil || r.data.configUnknown {
 		// Without a known provider configuration there is nothing to compare
 		// with; keep the state as it is.
@@ -216,20 +219,20 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var err error
 	if imported {
 		// Nothing of the page's content is read before get_page allows it.
-		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{})
+		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, })
 	} else {
 		page, err = r.lookup(ctx, state)
 		if confluence.IsNotFound(err) && r.recentlyWritten(state) {
 			// Confluence Cloud is eventually consistent: a page written a
 			// moment ago may answer 404 for a while. Gone is decided only
 			// after a bounded wait, never on the first 404.
-			page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{IncludeBody: true}, 0)
+			page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true}, 0)
 		}
 	}
 	if confluence.IsNotFound(err) {
 		tflog.Warn(ctx, "page no longer exists; removing it from state", map[string]any{"page_id": id})
-		resp.Diagnostics.AddWarning("Page Gone From Confluence",
-			fmt.Sprintf("Page %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again.", id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
+		resp.Diagnostics.AddWarning(r.kind().title+" Gone From Confluence",
+			fmt.Sprintf(r.kind().title+" %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again.", id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -251,7 +254,7 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		ok = r.readManaged(ctx, &resp.Diagnostics, &state, page, labelsWrittenAt(ctx, req.Private))
 	}
 	if ok {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, state)...)
 	}
 }
 
@@ -267,7 +270,7 @@ func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics
 		addAPIError(diags, "Unable to Read Space", "While importing page "+id+" its space could not be read", r.data.account(), err)
 		return false
 	}
-	if !r.data.authorizeRead(ctx, diags, policy.Request{Operation: policy.GetPage, SpaceKey: space.Key, PageID: id, PageTitle: page.Title}) {
+	if !r.data.authorizeRead(ctx, diags, policy.Request{Operation: policy.GetPage, SpaceKey: space.Key, PageID: id, PageTitle: page.Title, Noun: r.kind().policyNoun()}) {
 		return false
 	}
 	if page, err = r.withBody(ctx, page); err != nil {
@@ -279,7 +282,7 @@ func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics
 		diags.AddError("Unreadable Page Body", fmt.Sprintf("While importing page %s, its storage format could not be parsed: %s", id, err))
 		return false
 	}
-	labels, err := r.data.client.GetPageLabels(ctx, id)
+	labels, err := r.data.client.GetContentLabels(ctx, r.kind().api, id)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Labels", "While importing page "+id, r.data.account(), err)
 		return false
@@ -326,15 +329,15 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 	// added. A label it lacks is confirmed on the page itself before it is
 	// shown as removed: the index is a list, not the page's own answer.
 	managed, _ := setValues(state.Labels)
-	if names, ok := r.data.run.IndexedLabels(ctx, spaceKey, id); ok && containsAll(names, managed) {
+	if names, ok := r.data.run.IndexedContentLabels(ctx, r.kind().api, spaceKey, id); ok && containsAll(names, managed) {
 		state.Labels = stringSetValue(diags, names)
 		return true
 	}
-	labels, err := r.data.client.GetPageLabels(ctx, id)
+	labels, err := r.data.client.GetContentLabels(ctx, r.kind().api, id)
 	if err == nil && !hasLabels(labels, managed) && r.data.now().Sub(labelsWritten) < recentWrite {
 		// Labels just written show up late; wait for them a bounded time
 		// before showing them as removed.
-		labels, err = r.data.client.GetPageLabelsFresh(ctx, id, managed, 0)
+		labels, err = r.data.client.GetContentLabelsFresh(ctx, r.kind().api, id, managed, 0)
 	}
 	if err != nil {
 		addAPIError(diags, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
@@ -448,12 +451,12 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 	if page.Title != state.Title.ValueString() {
 		changed = append(changed, "title")
 	}
-	if page.ParentID != state.ParentID.ValueString() {
+	if r.kind().hasParent() && page.ParentID != state.ParentID.ValueString() {
 		changed = append(changed, "parent")
 	}
 	if len(changed) > 0 {
-		diags.AddWarning("Page Edited Outside Terraform",
-			fmt.Sprintf("Page %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n"+
+		diags.AddWarning(r.kind().title+" Edited Outside Terraform",
+			fmt.Sprintf(r.kind().title+" %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n"+
 				"The plan shows their change as the current value. Applying replaces it with the configuration; their text stays in the page history as version %d and can be restored from there. "+
 				"To keep their edit instead, copy it into the configuration before applying.",
 				id, page.Title, state.SpaceKey.ValueString(), r.data.run.describeAccount(ctx, page.Version.AuthorID), page.Version.CreatedAt.Format(time.RFC3339), strings.Join(changed, ", "),
@@ -476,11 +479,11 @@ func (r *PageResource) isUnrecordedOwnWrite(ctx context.Context, page *confluenc
 func (r *PageResource) lookup(ctx context.Context, state pageModel) (*confluence.Page, error) {
 	id := state.ID.ValueString()
 	if !state.Version.IsNull() && state.SpaceKey.ValueString() != "" {
-		if page, ok := r.data.run.IndexedPage(ctx, state.SpaceKey.ValueString(), id); ok && int64(page.Version.Number) >= state.Version.ValueInt64() {
+		if page, ok := r.data.run.IndexedContent(ctx, r.kind().api, state.SpaceKey.ValueString(), id); ok && int64(page.Version.Number) >= state.Version.ValueInt64() {
 			return &page, nil
 		}
 	}
-	return r.data.client.GetPage(ctx, id, confluence.GetPageOptions{IncludeBody: true})
+	return r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 }
 
 // withBody returns page with its body, fetching it when the page came from
@@ -489,13 +492,13 @@ func (r *PageResource) withBody(ctx context.Context, page *confluence.Page) (*co
 	if page.HasBody {
 		return page, nil
 	}
-	return r.data.client.GetPage(ctx, page.ID, confluence.GetPageOptions{IncludeBody: true})
+	return r.data.client.GetPage(ctx, page.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 }
 
 func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state pageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 	change, ok := r.applyChange(&resp.Diagnostics, plan, &state)
 	if !ok {
 		return
@@ -542,7 +545,7 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			}
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, plan)...)
 }
 
 // writePage sends the new page version. A 409 means the page moved on after
@@ -555,6 +558,7 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 	// reconciled) is retried a bounded number of times; a 409 because the
 	// version moved is a person's edit and is never retried.
 	page, err := r.data.client.UpdatePageRetryingTransient(ctx, confluence.UpdatePageRequest{
+		Kind:           r.kind().api,
 		ID:             change.pageID,
 		Status:         "current",
 		Title:          change.title,
@@ -570,7 +574,7 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 		// A 502/504 or a lost answer: the write may be saved. Read it back
 		// and decide on what Confluence holds, so a saved write is neither
 		// reported as a failure nor blamed on a person at the next refresh.
-		if current, readErr := r.data.client.GetPageFresh(ctx, change.pageID, confluence.GetPageOptions{IncludeBody: true}, 0); readErr == nil &&
+		if current, readErr := r.data.client.GetPageFresh(ctx, change.pageID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true}, 0); readErr == nil &&
 			current.Version.Number == next && r.isOwnWrite(ctx, change, current) {
 			tflog.Info(ctx, "the update was saved although its answer was lost", map[string]any{"page_id": change.pageID, "version": next})
 			return current, true
@@ -580,18 +584,18 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 		addAPIError(diags, "Unable to Update Page", fmt.Sprintf("While updating page %s (%q) in space %s to version %d", change.pageID, change.title, change.spaceKey, next), r.data.account(), err)
 		return nil, false
 	}
-	current, readErr := r.data.client.GetPage(ctx, change.pageID, confluence.GetPageOptions{IncludeBody: true})
+	current, readErr := r.data.client.GetPage(ctx, change.pageID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 	if readErr == nil && current.Version.Number == next && r.isOwnWrite(ctx, change, current) {
 		return current, true
 	}
-	detail := fmt.Sprintf("Page %s (%q) in space %s changed after the plan was made: the plan was based on version %d, ",
+	detail := fmt.Sprintf(r.kind().title+" %s (%q) in space %s changed after the plan was made: the plan was based on version %d, ",
 		change.pageID, change.title, change.spaceKey, change.baseVersion)
 	if readErr == nil {
 		detail += fmt.Sprintf("and Confluence now has version %d, saved by %s at %s. ", current.Version.Number, r.data.run.describeAccount(ctx, current.Version.AuthorID), current.Version.CreatedAt.Format(time.RFC3339))
 	} else {
 		detail += "and Confluence has a newer version. "
 	}
-	diags.AddError("Page Changed Since the Plan",
+	diags.AddError(r.kind().title+" Changed Since the Plan",
 		detail+"Nothing was written, so their version is intact.\n\nRun terraform plan again: it shows their change next to yours. Then apply, or copy their edit into the configuration first.")
 	return nil, false
 }
@@ -609,7 +613,7 @@ func (r *PageResource) isOwnWrite(ctx context.Context, change pageChange, page *
 
 func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state pageModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
@@ -621,15 +625,15 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if !r.checkLocation(ctx, &resp.Diagnostics, state) {
 		return
 	}
-	if _, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, newDeleteChange(state).policyRequest(), atApply); !ok {
+	if _, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, newDeleteChange(state).of(r.kind()).policyRequest(), atApply); !ok {
 		return
 	}
-	if err := r.data.client.DeletePage(ctx, id, false); err != nil && !confluence.IsNotFound(err) {
+	if err := r.data.client.DeleteContent(ctx, r.kind().api, id, false); err != nil && !confluence.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to Delete Page", "While moving page "+id+" to the trash", r.data.account(), err)
 		return
 	}
 	if mode == onDestroyPurge {
-		if err := r.data.client.DeletePage(ctx, id, true); err != nil {
+		if err := r.data.client.DeleteContent(ctx, r.kind().api, id, true); err != nil {
 			addAPIError(&resp.Diagnostics, "Unable to Purge Page", "While purging page "+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
 			return
 		}
@@ -644,9 +648,9 @@ func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, 
 	var err error
 	if page.Version.Number == 1 {
 		// A page created by this apply has no properties yet: skip the lookup.
-		_, err = r.data.client.CreatePageProperty(ctx, page.ID, auditPropertyKey, record)
+		_, err = r.data.client.CreateContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	} else {
-		_, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
+		_, err = r.data.client.PutContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	}
 	if err != nil {
 		addAPIWarning(diags, "Audit Property Not Written",

@@ -27,19 +27,19 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	if req.Plan.Raw.IsNull() {
 		var state pageModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 		if !resp.Diagnostics.HasError() {
 			r.governDelete(ctx, &resp.Diagnostics, state)
 		}
 		return
 	}
 	var plan, config pageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Config.Raw, &config)...)
 	var state *pageModel
 	if !req.State.Raw.IsNull() {
 		state = &pageModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -59,7 +59,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if state != nil {
 		plan = keepEquivalentForm(plan, config, *state, content)
 	}
-	if config.ParentID.IsNull() {
+	if config.ParentID.IsNull() && r.kind().hasParent() {
 		// The space homepage, so removing parent_id moves the page back there.
 		plan.ParentID = r.homepageID(ctx, &resp.Diagnostics, plan)
 		if resp.Diagnostics.HasError() {
@@ -74,7 +74,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 
-	change := newPageChange(plan, state, content)
+	change := newPageChange(plan, state, content).of(r.kind())
 	plan = change.planComputed(plan, state)
 	if change.reachesConfluence() {
 		if r.data.configUnknown || plan.SpaceKey.IsUnknown() {
@@ -94,7 +94,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			}
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().setPlan(ctx, &resp.Plan, plan)...)
 }
 
 // checkWhere makes sure the policy decides on the space Confluence holds the
@@ -123,7 +123,7 @@ func (r *PageResource) checkWhere(ctx context.Context, diags *diag.Diagnostics, 
 // planRestore plans the version of a create that restores this account's
 // trashed page, and tells the reviewer.
 func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics, change pageChange, plan pageModel) pageModel {
-	if _, held := r.data.run.PageTitled(ctx, change.spaceKey, "current", change.title); held {
+	if _, held := r.data.run.ContentTitled(ctx, r.kind().api, change.spaceKey, "current", change.title); held {
 		// A replacement: its delete trashes the page holding the title first,
 		// and the create may then restore it, so the version is not known.
 		plan.Version = types.Int64Unknown()
@@ -134,8 +134,8 @@ func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics,
 		return plan
 	}
 	plan.Version = types.Int64Value(int64(trashed.Version.Number) + 1)
-	diags.AddWarning("Trashed Page Will Be Restored",
-		fmt.Sprintf("Page %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it.",
+	diags.AddWarning("Trashed "+r.kind().title+" Will Be Restored",
+		fmt.Sprintf(r.kind().title+" %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it.",
 			trashed.ID, trashed.Title, change.spaceKey, trashed.Version.Number+1))
 	return plan
 }
@@ -145,7 +145,7 @@ func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics,
 // restores it instead of creating a page (Confluence keeps titles reserved
 // in the trash).
 func (r *PageResource) trashedOwnPage(ctx context.Context, change pageChange) (confluence.Page, bool) {
-	holder, ok := r.data.run.PageTitled(ctx, change.spaceKey, "trashed", change.title)
+	holder, ok := r.data.run.ContentTitled(ctx, r.kind().api, change.spaceKey, "trashed", change.title)
 	if !ok {
 		return confluence.Page{}, false
 	}
@@ -160,7 +160,7 @@ func (r *PageResource) trashedOwnPage(ctx context.Context, change pageChange) (c
 // the state says.
 func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostics, state pageModel) bool {
 	id, spaceKey := state.ID.ValueString(), state.SpaceKey.ValueString()
-	loc, err := r.data.run.LocatePage(ctx, spaceKey, id)
+	loc, err := r.data.run.LocateContent(ctx, r.kind().api, spaceKey, id)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Page", "While checking which space holds page "+id, r.data.account(), err)
 		return false
@@ -187,7 +187,7 @@ func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostic
 
 // checkParent fails when the configured parent is not a page of the space.
 func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics, spaceKey, parentID string) bool {
-	loc, err := r.data.run.LocatePage(ctx, spaceKey, parentID)
+	loc, err := r.data.run.LocateContent(ctx, confluence.KindPage, spaceKey, parentID) // a parent is a page
 	if err != nil {
 		addAPIError(diags, "Unable to Read Parent Page", "While checking parent page "+parentID, r.data.account(), err)
 		return false
@@ -216,11 +216,11 @@ func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics,
 // without this, the plan would say "allowed" for a replacement whose delete
 // the apply refuses.
 func (r *PageResource) governTitleHolder(ctx context.Context, diags *diag.Diagnostics, change pageChange) {
-	holder, ok := r.data.run.PageTitled(ctx, change.spaceKey, "current", change.title)
+	holder, ok := r.data.run.ContentTitled(ctx, r.kind().api, change.spaceKey, "current", change.title)
 	if !ok {
 		return
 	}
-	req := policy.Request{Operation: policy.DeletePage, SpaceKey: change.spaceKey, PageID: holder.ID, PageTitle: holder.Title, Content: fmt.Sprintf("base=%d", holder.Version.Number)}
+	req := policy.Request{Operation: policy.DeletePage, SpaceKey: change.spaceKey, PageID: holder.ID, PageTitle: holder.Title, Noun: r.kind().policyNoun(), Content: newDeleteChange(pageModel{Version: types.Int64Value(int64(holder.Version.Number))}).of(r.kind()).boundContent()}
 	res, err := r.data.decide(ctx, req)
 	if err != nil {
 		r.data.addPolicyEvaluationError(diags, req, atPlan, err)
@@ -263,7 +263,7 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 		return
 	}
 	if r.checkLocation(ctx, diags, state) {
-		r.data.decideAndReport(ctx, diags, newDeleteChange(state).policyRequest(), atPlan)
+		r.data.decideAndReport(ctx, diags, newDeleteChange(state).of(r.kind()).policyRequest(), atPlan)
 	}
 }
 

@@ -298,6 +298,7 @@ func stringOrEnv(v types.String, env string) string {
 func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewPageResource,
+		NewBlogPostResource,
 		NewConnectionResource, NewOperationPolicyResource,
 		NewAttachmentResource,
 	}
