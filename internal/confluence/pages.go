@@ -125,9 +125,9 @@ var pageReadStatuses = []string{"current", "archived", "trashed"}
 // GetPageOptions selects what GetPage returns.
 type GetPageOptions struct {
 	Kind          ContentKind // KindPage (default) or KindBlogPost
-	IncludeBody   bool // the storage body
-	Version       int  // a historical version; 0 = the latest
-	IncludeLabels bool // all labels (fetched separately when the page has many)
+	IncludeBody   bool        // the storage body
+	Version       int         // a historical version; 0 = the latest
+	IncludeLabels bool        // all labels (fetched separately when the page has many)
 }
 
 // GetPage reads a page by id: GET /wiki/api/v2/pages/{id}, or with

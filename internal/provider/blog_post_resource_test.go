@@ -105,12 +105,12 @@ func TestAccBlogPostResource_releaseNotes(t *testing.T) {
 					statecheck.ExpectKnownValue(v110, tfjsonpath.New("url"), knownvalue.StringRegexp(regexp.MustCompile(`/wiki/spaces/DOCS/blog/\d{4}/\d{2}/\d{2}/\d+/Release`))),
 					statecheck.ExpectKnownValue(v100, tfjsonpath.New("labels"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("release-notes")})),
 					stateCheckFunc(func() error {
-					if n := site.emu.Count(http.MethodPost, "/wiki/api/v2/blogposts"); n != 2 {
-						return fmt.Errorf("%d blog post creates, want 2", n)
-					}
-					if n := site.emu.Count(http.MethodPost, "/wiki/api/v2/pages"); n != 0 {
-						return fmt.Errorf("%d page creates, want none", n)
-					}
+						if n := site.emu.Count(http.MethodPost, "/wiki/api/v2/blogposts"); n != 2 {
+							return fmt.Errorf("%d blog post creates, want 2", n)
+						}
+						if n := site.emu.Count(http.MethodPost, "/wiki/api/v2/pages"); n != 0 {
+							return fmt.Errorf("%d page creates, want none", n)
+						}
 						post := site.blogPost(t, id110)
 						if post.Title != "Release 1.1.0" || !strings.Contains(post.Body, "Blog posts") {
 							return fmt.Errorf("blog post not as configured: %+v", post)

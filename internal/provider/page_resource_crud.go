@@ -219,7 +219,7 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var err error
 	if imported {
 		// Nothing of the page's content is read before get_page allows it.
-		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, })
+		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api})
 	} else {
 		page, err = r.lookup(ctx, state)
 		if confluence.IsNotFound(err) && r.recentlyWritten(state) {
