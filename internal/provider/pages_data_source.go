@@ -57,6 +57,7 @@ type PagesDataSource struct {
 // pagesModel maps the confluence_pages data source.
 type pagesModel struct {
 	CQL           types.String      `tfsdk:"cql"`
+	Type          types.String      `tfsdk:"type"`
 	SpaceKey      types.String      `tfsdk:"space_key"`
 	Title         types.String      `tfsdk:"title"`
 	TitleContains types.String      `tfsdk:"title_contains"`
@@ -104,7 +105,7 @@ func pagesDataSourceSchema() schema.Schema {
 	digits := stringvalidator.RegexMatches(pageIDPattern, "must be a page id (digits)")
 	return schema.Schema{
 		MarkdownDescription: "Searches Confluence pages, with a CQL query (`cql`) or with structured filters that are combined with `AND`. " +
-			"Only pages are returned (the query is always restricted to `type = page`), and only pages the authenticated account may view.\n\n" +
+			"Only pages are returned (the query is always restricted to `type = page`), or with `type = \"blogpost\"` only blog posts, and only content the authenticated account may view.\n\n" +
 			"Filter values are quoted and escaped, never spliced into the query, so a title such as `a\" OR space = \"OPS` matches literally. " +
 			"Queries built from filters are ordered by title, then creation date (`" + filterOrder + "`), so the results and the ones `limit` cuts off are stable; " +
 			"a `cql` query keeps its own `ORDER BY` (add one for stable results).\n\n" +
@@ -115,6 +116,12 @@ func pagesDataSourceSchema() schema.Schema {
 			"Pages are read again by id after the search (in bulk, 250 per request), because Confluence's search index lags behind recent edits: " +
 			"versions, titles and bodies are current, and pages deleted since they were indexed are left out.",
 		Attributes: map[string]schema.Attribute{
+			"type": schema.StringAttribute{
+				MarkdownDescription: "What to search: `page` (default) or `blogpost` (blog posts, e.g. release notes). The query is restricted to `type = <type>` either way. " +
+					"Blog post results have an empty `parent_id`. The search is governed by `search_pages` for both.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf("page", "blogpost")},
+			},
 			"cql": schema.StringAttribute{
 				MarkdownDescription: "A CQL query, e.g. `space = DOCS AND label = \"runbook\" ORDER BY lastmodified DESC`. It is wrapped as `type = page AND (<query>)`, keeping its `ORDER BY`. " +
 					"Conflicts with the filters. When Confluence rejects the query the error quotes its message.",
@@ -219,9 +226,13 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
+	kind := confluence.KindPage
+	if m.Type.ValueString() == confluence.KindBlogPost.CQLType() {
+		kind = confluence.KindBlogPost
+	}
 	var query string
 	if !m.CQL.IsNull() {
-		wrapped, err := restrictToPages(m.CQL.ValueString())
+		wrapped, err := restrictTo(kind, m.CQL.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("cql"), "Invalid CQL Query", err.Error())
 			return
@@ -234,6 +245,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			return
 		}
 		query = filterCQL(pageFilters{
+			kind:          kind,
 			spaceKey:      m.SpaceKey.ValueString(),
 			title:         m.Title.ValueString(),
 			titleContains: m.TitleContains.ValueString(),
@@ -275,8 +287,8 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	ids := make([]string, 0, len(hits))
 	var spaceKeys []string
 	for _, hit := range hits {
-		if hit.Type != "" && hit.Type != "page" {
-			continue // the query is restricted to pages; this guards the restriction
+		if hit.Type != "" && hit.Type != kind.CQLType() {
+			continue // the query is restricted to the type; this guards the restriction
 		}
 		if hit.SpaceKey == "" {
 			resp.Diagnostics.AddError("Unable to Apply Confluence Policy",
@@ -317,7 +329,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	})
 
 	includeBody, includeLabels := m.IncludeBody.ValueBool(), m.IncludeLabels.ValueBool()
-	current, err := d.readPages(ctx, ids, includeBody, includeLabels)
+	current, err := d.readPages(ctx, kind, ids, includeBody, includeLabels)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(ids), query), d.data.email, err)
 		return
@@ -363,12 +375,12 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 // behind writes. Pages are listed in bulk (250 ids per request, with bodies
 // when asked). With includeLabels each page's labels are read fresh, one
 // request per page (GET /pages/{id}/labels), a few at a time.
-func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
+func (d *PagesDataSource) readPages(ctx context.Context, kind confluence.ContentKind, ids []string, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
 	byID := make(map[string]confluence.Page, len(ids))
 	if len(ids) == 0 {
 		return byID, nil
 	}
-	pages, err := d.data.client.ListPages(ctx, confluence.ListPagesOptions{IDs: ids, IncludeBody: includeBody})
+	pages, err := d.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind, IDs: ids, IncludeBody: includeBody})
 	if err != nil {
 		return nil, err
 	}
@@ -394,7 +406,7 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 		go func() {
 			defer wg.Done()
 			for id := range jobs {
-				labels, err := d.data.client.GetPageLabels(ctx, id)
+				labels, err := d.data.client.GetContentLabels(ctx, kind, id)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = fmt.Errorf("reading the labels of page %s: %w", id, err)
@@ -426,6 +438,7 @@ func (d *PagesDataSource) readPages(ctx context.Context, ids []string, includeBo
 
 // pageFilters are the structured filters of confluence_pages.
 type pageFilters struct {
+	kind                                             confluence.ContentKind // page (the zero value) or blog post
 	spaceKey, title, titleContains, text, ancestorID string
 	labels                                           []string
 }
@@ -433,7 +446,7 @@ type pageFilters struct {
 // filterCQL builds the query for the filters. Every user value goes through
 // confluence.QuoteCQL, so no value can change the query's structure.
 func filterCQL(f pageFilters) string {
-	clauses := []string{"type = page"}
+	clauses := []string{"type = " + f.kind.CQLType()}
 	add := func(field, op, value string) {
 		if value != "" {
 			clauses = append(clauses, field+" "+op+" "+confluence.QuoteCQL(value))
@@ -456,12 +469,16 @@ func filterCQL(f pageFilters) string {
 // its ORDER BY clause last. It refuses queries whose parentheses or quotes do
 // not balance: such a query could close the wrapping parenthesis and escape
 // the restriction (e.g. `x = 1) OR (type = blogpost`).
-func restrictToPages(cql string) (string, error) {
+func restrictToPages(cql string) (string, error) { return restrictTo(confluence.KindPage, cql) }
+
+// restrictTo is restrictToPages for content of any kind: "type = blogpost
+// AND (<where>)" for blog posts.
+func restrictTo(kind confluence.ContentKind, cql string) (string, error) {
 	where, orderBy, err := splitOrderBy(cql)
 	if err != nil {
 		return "", err
 	}
-	query := "type = page"
+	query := "type = " + kind.CQLType()
 	if strings.TrimSpace(where) != "" {
 		query += " AND (" + strings.TrimSpace(where) + ")"
 	}

@@ -308,6 +308,7 @@ func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		NewPagesDataSource,
 		NewPageDataSource,
+		NewBlogPostDataSource,
 		NewSpaceDataSource,
 	}
 }
