@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -82,7 +83,7 @@ func (k contentKind) schema() schema.Schema {
 	attrs := make(map[string]schema.Attribute, len(s.Attributes))
 	for name, a := range s.Attributes {
 		if name != "parent_id" {
-			attrs[name] = a
+			attrs[name] = describedAs(a, k.describe(name, a.GetMarkdownDescription()))
 		}
 	}
 	s.Attributes = attrs
@@ -90,6 +91,38 @@ func (k contentKind) schema() schema.Schema {
 		"It is the page resource without a parent: edits made in Confluence by people are detected and shown in the plan, never silently overwritten; " +
 		"every change is checked at plan time against the operation policy's page operations (`create_page`, `update_page`, `delete_page`)."
 	return s
+}
+
+// blogPostDescriptions replace the page schema's descriptions where more than
+// the noun differs.
+var blogPostDescriptions = map[string]string{
+	"title": "Blog post title, 1 to 255 characters. Confluence keeps blog post titles unique per space and posting day (trashed blog posts included), not per space as for pages.",
+	"url":   "Web address of the blog post (it contains the posting date and the title, so it changes with the title).",
+}
+
+// describe is the description of attribute name for the kind: the page
+// schema's, naming the kind's noun.
+func (k contentKind) describe(name, page string) string {
+	if text, ok := blogPostDescriptions[name]; ok && k.api == confluence.KindBlogPost {
+		return text
+	}
+	return strings.NewReplacer("Page ", strings.ToUpper(k.noun[:1])+k.noun[1:]+" ", "page", k.noun).Replace(page)
+}
+
+// describedAs returns a with its MarkdownDescription set to text.
+func describedAs(a schema.Attribute, text string) schema.Attribute {
+	switch a := a.(type) {
+	case schema.StringAttribute:
+		a.MarkdownDescription = text
+		return a
+	case schema.SetAttribute:
+		a.MarkdownDescription = text
+		return a
+	case schema.Int64Attribute:
+		a.MarkdownDescription = text
+		return a
+	}
+	return a
 }
 
 // The shared code reads and writes pageModel. A kind without a parent has
