@@ -101,7 +101,7 @@ func TestAccBlogPostDataSource_policy(t *testing.T) {
 	site := newTestSite(t)
 	admin := newSeeder(t, site)
 	post := admin.blogPost("DOCS", "Incident report", "<p>secret</p>")
-	admin.governReader("DOCS", map[policy.Operation]policy.Level{policy.GetPage: policy.Denied})
+	admin.governReaderAs("DOCS", "reader-ci", map[policy.Operation]policy.Level{policy.GetPage: policy.Denied})
 	site.emu.ResetStats()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories(),
