@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -339,4 +342,160 @@ type stateCheckFunc func() error
 
 func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f()
+}
+
+// settableClock is the emulator's clock in tests that move Confluence's
+// days; the provider keeps the real clock.
+type settableClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *settableClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *settableClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// A post trashed on an earlier day does not hold the title today
+// (Confluence keeps blog post titles unique per posting day): adding the
+// post back creates a new one instead of planning to restore the old one.
+func TestAccBlogPostResource_trashedOnAnotherDayIsNotRestored(t *testing.T) {
+	t.Parallel()
+	clock := &settableClock{now: time.Now().UTC().Add(-72 * time.Hour)}
+	site := newTestSiteWith(t, emulator.Options{Now: clock.Now})
+	config := site.providerBlock(botEmail, botToken) + `
+resource "confluence_blog_post" "weekly" {
+  space_key = "DOCS"
+  title     = "Weekly update"
+  markdown  = "All good."
+}
+`
+	var first, second string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  func(s *terraform.State) error { first = stateID(s, "confluence_blog_post.weekly"); return nil },
+			},
+			{Config: site.providerBlock(botEmail, botToken)},
+			{
+				PreConfig: func() { clock.Set(time.Now().UTC()) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectKnownValue("confluence_blog_post.weekly", tfjsonpath.New("version"), knownvalue.Int64Exact(1))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					second = stateID(s, "confluence_blog_post.weekly")
+					if second == first {
+						return fmt.Errorf("the post trashed days ago (%s) was restored instead of a new post", first)
+					}
+					if snap, _ := site.emu.Page(first); snap.Status != "trashed" {
+						return fmt.Errorf("the old post is %s, want it left in the trash", snap.Status)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// The same day, the trashed post holds the title: adding it back restores
+// it (history kept), as for pages.
+func TestAccBlogPostResource_trashedTodayIsRestored(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	config := site.providerBlock(botEmail, botToken) + `
+resource "confluence_blog_post" "weekly" {
+  space_key = "DOCS"
+  title     = "Weekly update"
+  markdown  = "All good."
+}
+`
+	var first string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  func(s *terraform.State) error { first = stateID(s, "confluence_blog_post.weekly"); return nil },
+			},
+			{Config: site.providerBlock(botEmail, botToken)},
+			{
+				Config:           config,
+				ConfigPlanChecks: emptyPlanAfterApply,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("confluence_blog_post.weekly", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
+				},
+				Check: func(s *terraform.State) error {
+					if id := stateID(s, "confluence_blog_post.weekly"); id != first {
+						return fmt.Errorf("a new post %s was created; want %s restored", id, first)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A person saving the blog post between plan and apply makes Confluence
+// refuse the write (409): the apply fails without writing, and the next plan
+// shows their version.
+func TestAccBlogPostResource_editBetweenPlanAndApplyFails(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	var id string
+	var armed atomic.Bool
+	emu := site.emu
+	site.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && r.URL.Path == "/wiki/api/v2/blogposts/"+id && armed.CompareAndSwap(true, false) {
+			site.humanEditBlogPost(t, id, "<p>Edited during the apply.</p>")
+		}
+		emu.ServeHTTP(w, r)
+	})
+	config := func(body string) string {
+		return site.providerBlock(botEmail, botToken) + fmt.Sprintf(`
+resource "confluence_blog_post" "test" {
+  space_key = "DOCS"
+  title     = "Announcement"
+  body      = %q
+}
+`, body)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config("<p>One</p>"),
+				Check:  func(s *terraform.State) error { id = stateID(s, "confluence_blog_post.test"); return nil },
+			},
+			{
+				PreConfig:   func() { armed.Store(true) },
+				Config:      config("<p>Two</p>"),
+				ExpectError: regexp.MustCompile(`(?s)Blog Post Changed Since the Plan.*version 2.*Nothing was written`),
+			},
+			{
+				Config: config("<p>Two</p>"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectBefore{"confluence_blog_post.test", "body", "Edited during the apply."}},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					versions := site.emu.PageVersions(id)
+					if len(versions) != 3 || !strings.Contains(versions[1].Body, "Edited during the apply.") {
+						return fmt.Errorf("unexpected history: %+v", versions)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

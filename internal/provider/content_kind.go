@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -68,6 +69,26 @@ func latestCreated(found []confluence.Page) confluence.Page {
 		}
 	}
 	return latest
+}
+
+// titleHolder returns the content of the resource's kind, in the given
+// status, that holds title in the space, i.e. that a create of that title
+// clashes with. For a blog post that is only a post of the posting day: a
+// create posts today (by the provider's clock, in UTC as Confluence dates
+// posts), and posts of other days may share the title.
+func (r *PageResource) titleHolder(ctx context.Context, spaceKey, status, title string) (confluence.Page, bool) {
+	holder, ok := r.data.run.ContentTitled(ctx, r.kind().api, spaceKey, status, title)
+	if ok && r.kind().api == confluence.KindBlogPost && !sameDay(holder.CreatedAt, r.data.now()) {
+		return confluence.Page{}, false
+	}
+	return holder, ok
+}
+
+// sameDay reports whether a and b fall on the same UTC day.
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.UTC().Date()
+	by, bm, bd := b.UTC().Date()
+	return ay == by && am == bm && ad == bd
 }
 
 // resourceType is the full resource type name, e.g. confluence_blog_post.

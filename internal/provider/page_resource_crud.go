@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,6 +134,10 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		return nil
 	}
 	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: r.kind().api, SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
+	if r.kind().api == confluence.KindBlogPost {
+		// Only a post of the posting day can hold a blog post's title.
+		found = slices.DeleteFunc(found, func(p confluence.Page) bool { return !sameDay(p.CreatedAt, attempt.started) })
+	}
 	if err != nil || len(found) == 0 {
 		addAPIError(diags, "Unable to Create "+r.kind().title, doing, r.data.account(), attempt.err)
 		return nil

@@ -123,7 +123,7 @@ func (r *PageResource) checkWhere(ctx context.Context, diags *diag.Diagnostics, 
 // planRestore plans the version of a create that restores this account's
 // trashed page, and tells the reviewer.
 func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics, change pageChange, plan pageModel) pageModel {
-	if _, held := r.data.run.ContentTitled(ctx, r.kind().api, change.spaceKey, "current", change.title); held {
+	if _, held := r.titleHolder(ctx, change.spaceKey, "current", change.title); held {
 		// A replacement: its delete trashes the page holding the title first,
 		// and the create may then restore it, so the version is not known.
 		plan.Version = types.Int64Unknown()
@@ -145,7 +145,7 @@ func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics,
 // restores it instead of creating a page (Confluence keeps titles reserved
 // in the trash).
 func (r *PageResource) trashedOwnPage(ctx context.Context, change pageChange) (confluence.Page, bool) {
-	holder, ok := r.data.run.ContentTitled(ctx, r.kind().api, change.spaceKey, "trashed", change.title)
+	holder, ok := r.titleHolder(ctx, change.spaceKey, "trashed", change.title)
 	if !ok {
 		return confluence.Page{}, false
 	}
@@ -216,7 +216,7 @@ func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics,
 // without this, the plan would say "allowed" for a replacement whose delete
 // the apply refuses.
 func (r *PageResource) governTitleHolder(ctx context.Context, diags *diag.Diagnostics, change pageChange) {
-	holder, ok := r.data.run.ContentTitled(ctx, r.kind().api, change.spaceKey, "current", change.title)
+	holder, ok := r.titleHolder(ctx, change.spaceKey, "current", change.title)
 	if !ok {
 		return
 	}
