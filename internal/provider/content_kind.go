@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"time"
 
@@ -114,6 +115,39 @@ func (k contentKind) schema() schema.Schema {
 	return s
 }
 
+// Messages are written for pages; for another kind, summary and text name
+// it instead. Only the word page is replaced, never part of another word,
+// so operation names (create_page, update_page) stay as they are.
+var (
+	pageWord  = regexp.MustCompile(`\b([Pp])age(s?)\b`)
+	titleWord = regexp.MustCompile(`\bPage\b`)
+)
+
+// summary is a Title Case diagnostic summary for the kind.
+func (k contentKind) summary(page string) string {
+	if k.api == confluence.KindPage {
+		return page
+	}
+	return k.text(titleWord.ReplaceAllString(page, k.title))
+}
+
+// text is a message for the kind.
+func (k contentKind) text(page string) string {
+	if k.api == confluence.KindPage {
+		return page
+	}
+	return pageWord.ReplaceAllStringFunc(page, func(w string) string {
+		noun := k.noun
+		if w[0] == 'P' {
+			noun = strings.ToUpper(noun[:1]) + noun[1:]
+		}
+		if strings.HasSuffix(w, "s") {
+			noun += "s"
+		}
+		return noun
+	})
+}
+
 // blogPostDescriptions replace the page schema's descriptions where more than
 // the noun differs.
 var blogPostDescriptions = map[string]string{
@@ -127,7 +161,7 @@ func (k contentKind) describe(name, page string) string {
 	if text, ok := blogPostDescriptions[name]; ok && k.api == confluence.KindBlogPost {
 		return text
 	}
-	return strings.NewReplacer("Page ", strings.ToUpper(k.noun[:1])+k.noun[1:]+" ", "page", k.noun).Replace(page)
+	return k.text(page)
 }
 
 // describedAs returns a with its MarkdownDescription set to text.

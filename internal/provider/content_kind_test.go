@@ -111,3 +111,20 @@ func TestLatestCreated(t *testing.T) {
 		t.Errorf("latestCreated = %s, want 3", got.ID)
 	}
 }
+
+func TestContentKindMessages(t *testing.T) {
+	for _, tc := range []struct {
+		k             contentKind
+		summary, text string
+	}{
+		{pageKind, "Page Changed Since the Plan", "Page 7 is in the trash; the create_page policy restores pages (page 7)."},
+		{blogPostKind, "Blog Post Changed Since the Plan", "Blog post 7 is in the trash; the create_page policy restores blog posts (blog post 7)."},
+	} {
+		if got := tc.k.summary("Page Changed Since the Plan"); got != tc.summary {
+			t.Errorf("%s summary = %q, want %q", tc.k.noun, got, tc.summary)
+		}
+		if got := tc.k.text("Page 7 is in the trash; the create_page policy restores pages (page 7)."); got != tc.text {
+			t.Errorf("%s text = %q, want %q", tc.k.noun, got, tc.text)
+		}
+	}
+}

@@ -30,7 +30,7 @@ func (r *PageResource) applyChange(diags *diag.Diagnostics, plan pageModel, stat
 	}
 	content, err := renderContent(plan)
 	if err != nil {
-		diags.AddAttributeError(contentPath(plan), "Invalid Page Content", err.Error())
+		diags.AddAttributeError(contentPath(plan), r.kind().summary("Invalid Page Content"), err.Error())
 		return pageChange{}, false
 	}
 	return newPageChange(plan, state, content).of(r.kind()), true
@@ -48,7 +48,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !ok {
 		return
 	}
-	doing := fmt.Sprintf("While creating %s %q in space %s", r.kind().noun, change.title, change.spaceKey)
+	doing := fmt.Sprintf(r.kind().text("While creating page %q in space %s"), change.title, change.spaceKey)
 	space, err := r.data.run.Space(ctx, change.spaceKey)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Space", doing+" the space could not be read", r.data.account(), err)
@@ -86,7 +86,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 			// A warning, not an error: an error would taint the new page and the
 			// next apply would replace it. The next refresh reads the labels
 			// back and plans the missing ones.
-			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf(r.kind().title+" %s (%q) was created in space %s, but while adding its labels", page.ID, change.title, change.spaceKey), r.data.account(), err)
+			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf(r.kind().text("Page %s (%q) was created in space %s, but while adding its labels"), page.ID, change.title, change.spaceKey), r.data.account(), err)
 		}
 	}
 	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString())
@@ -122,15 +122,15 @@ const createClockSkew = 2 * time.Minute
 // It returns the page, or nil after adding an error.
 func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt) *confluence.Page {
 	change := attempt.change
-	doing := fmt.Sprintf("While creating %s %q in space %s", r.kind().noun, change.title, attempt.space.Key)
+	doing := fmt.Sprintf(r.kind().text("While creating page %q in space %s"), change.title, attempt.space.Key)
 	apiErr, isAPIErr := confluence.AsAPIError(attempt.err)
 	if isAPIErr && apiErr.Kind != confluence.KindBadRequest && apiErr.Kind != confluence.KindServer {
-		addAPIError(diags, "Unable to Create "+r.kind().title, doing, r.data.account(), attempt.err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil
 	}
 	user, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil
 	}
 	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: r.kind().api, SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
@@ -139,7 +139,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		found = slices.DeleteFunc(found, func(p confluence.Page) bool { return !sameDay(p.CreatedAt, attempt.started) })
 	}
 	if err != nil || len(found) == 0 {
-		addAPIError(diags, "Unable to Create "+r.kind().title, doing, r.data.account(), attempt.err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil
 	}
 	existing := latestCreated(found)
@@ -150,7 +150,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		err = nil
 	}
 	if err != nil {
-		addAPIError(diags, "Unable to Create Page", doing+", Confluence reported "+summarize(attempt.err)+", and while reading the change record of page "+existing.ID+" that holds the title", r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing+", Confluence reported "+summarize(attempt.err)+r.kind().text(", and while reading the change record of page ")+existing.ID+" that holds the title", r.data.account(), err)
 		return nil
 	}
 	switch {
@@ -175,11 +175,11 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 			VersionMessage: versionMessage(change.message, r.data.changeReference, attempt.decision),
 		})
 		if err != nil {
-			addAPIError(diags, "Unable to Restore Page", fmt.Sprintf("%s, the title is held by page %s in the trash, which Terraform wrote; while restoring it with the new content", doing, existing.ID), r.data.account(), err)
+			addAPIError(diags, r.kind().summary("Unable to Restore Page"), fmt.Sprintf(r.kind().text("%s, the title is held by page %s in the trash, which Terraform wrote; while restoring it with the new content"), doing, existing.ID), r.data.account(), err)
 			return nil
 		}
-		diags.AddWarning("Trashed Page Restored",
-			fmt.Sprintf("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored with the configured content as version %d instead of creating a new page; its history is kept.",
+		diags.AddWarning(r.kind().summary("Trashed Page Restored"),
+			fmt.Sprintf(r.kind().text("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored with the configured content as version %d instead of creating a new page; its history is kept."),
 				change.title, attempt.space.Key, existing.ID, restored.Version.Number))
 		return restored
 	}
@@ -189,7 +189,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		hint = "It is in the space's trash, which keeps its title reserved. Restore it from the trash in Confluence (Space settings → Trash) and then import it with terraform import '" + k.resourceType() + ".<name>' " + existing.ID +
 			", or purge it from the trash, or choose another title."
 	}
-	diags.AddError(k.title+" Already Exists",
+	diags.AddError(k.summary("Page Already Exists"),
 		fmt.Sprintf("%s, Confluence reported %s, and a %s with that title already exists in the space (id %s, status %s, version %d). "+
 			"It is not the %s this apply wrote, so it was left untouched.\n\n%s",
 			doing, summarize(attempt.err), k.noun, existing.ID, existing.Status, existing.Version.Number, k.noun, hint))
@@ -236,18 +236,18 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	if confluence.IsNotFound(err) {
 		tflog.Warn(ctx, "page no longer exists; removing it from state", map[string]any{"page_id": id})
-		resp.Diagnostics.AddWarning(r.kind().title+" Gone From Confluence",
-			fmt.Sprintf(r.kind().title+" %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again.", id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
+		resp.Diagnostics.AddWarning(r.kind().summary("Page Gone From Confluence"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again."), id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Page", "While reading page "+id, r.data.account(), err)
+		addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Read Page"), r.kind().text("While reading page ")+id, r.data.account(), err)
 		return
 	}
 	if page.Status != "current" {
-		resp.Diagnostics.AddWarning("Page Not Current",
-			fmt.Sprintf("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy.", id, page.Title, page.Status))
+		resp.Diagnostics.AddWarning(r.kind().summary("Page Not Current"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy."), id, page.Title, page.Status))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -272,24 +272,24 @@ func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics
 	id := page.ID
 	space, err := r.data.run.SpaceByID(ctx, page.SpaceID)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While importing page "+id+" its space could not be read", r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While importing page ")+id+" its space could not be read", r.data.account(), err)
 		return false
 	}
 	if !r.data.authorizeRead(ctx, diags, policy.Request{Operation: policy.GetPage, SpaceKey: space.Key, PageID: id, PageTitle: page.Title, Noun: r.kind().policyNoun()}) {
 		return false
 	}
 	if page, err = r.withBody(ctx, page); err != nil {
-		addAPIError(diags, "Unable to Read Page", "While importing page "+id, r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Read Page"), r.kind().text("While importing page ")+id, r.data.account(), err)
 		return false
 	}
 	canonical, err := storage.CanonicalOf(page.Body)
 	if err != nil {
-		diags.AddError("Unreadable Page Body", fmt.Sprintf("While importing page %s, its storage format could not be parsed: %s", id, err))
+		diags.AddError(r.kind().summary("Unreadable Page Body"), fmt.Sprintf(r.kind().text("While importing page %s, its storage format could not be parsed: %s"), id, err))
 		return false
 	}
 	labels, err := r.data.client.GetContentLabels(ctx, r.kind().api, id)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Labels", "While importing page "+id, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Labels", r.kind().text("While importing page ")+id, r.data.account(), err)
 		return false
 	}
 	state.Body, state.Markdown, state.BodyHash = types.StringValue(canonical.String()), types.StringNull(), types.StringValue(canonical.Hash())
@@ -313,9 +313,9 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 	if moved, ok := r.actualSpace(ctx, diags, spaceKey, page); !ok {
 		return false
 	} else if moved != "" {
-		diags.AddWarning("Page Is in Another Space",
-			fmt.Sprintf("The state said page %s (%q) is in space %s, but Confluence holds it in space %s: someone moved it, or the state was edited. "+
-				"The state now says %s, and the plan governs the page there; a configuration that still says %s plans to replace it.",
+		diags.AddWarning(r.kind().summary("Page Is in Another Space"),
+			fmt.Sprintf(r.kind().text("The state said page %s (%q) is in space %s, but Confluence holds it in space %s: someone moved it, or the state was edited. ")+
+				r.kind().text("The state now says %s, and the plan governs the page there; a configuration that still says %s plans to replace it."),
 				id, page.Title, spaceKey, moved, moved, spaceKey))
 		spaceKey = moved
 		state.SpaceKey = types.StringValue(moved)
@@ -345,7 +345,7 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 		labels, err = r.data.client.GetContentLabelsFresh(ctx, r.kind().api, id, managed, 0)
 	}
 	if err != nil {
-		addAPIError(diags, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Labels", r.kind().text("While reading the labels of page ")+id, r.data.account(), err)
 		return false
 	}
 	state.Labels = labelNamesValue(diags, labels)
@@ -405,7 +405,7 @@ func (r *PageResource) recentlyWritten(state pageModel) bool {
 func (r *PageResource) actualSpace(ctx context.Context, diags *diag.Diagnostics, spaceKey string, page *confluence.Page) (string, bool) {
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While reading page "+page.ID+" in space "+spaceKey, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While reading page ")+page.ID+" in space "+spaceKey, r.data.account(), err)
 		return "", false
 	}
 	if page.SpaceID == "" || page.SpaceID == space.ID {
@@ -413,7 +413,7 @@ func (r *PageResource) actualSpace(ctx context.Context, diags *diag.Diagnostics,
 	}
 	actual, err := r.data.run.SpaceByID(ctx, page.SpaceID)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While reading page "+page.ID+", the space Confluence holds it in", r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While reading page ")+page.ID+", the space Confluence holds it in", r.data.account(), err)
 		return "", false
 	}
 	return actual.Key, true
@@ -425,12 +425,12 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 	id := state.ID.ValueString()
 	page, err := r.withBody(ctx, page)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Page", "While reading page "+id+" after it was edited in Confluence", r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Read Page"), r.kind().text("While reading page ")+id+" after it was edited in Confluence", r.data.account(), err)
 		return false
 	}
 	canonical, err := storage.CanonicalOf(page.Body)
 	if err != nil {
-		diags.AddError("Unreadable Page Body", fmt.Sprintf("While reading page %s, its storage format could not be parsed: %s", id, err))
+		diags.AddError(r.kind().summary("Unreadable Page Body"), fmt.Sprintf(r.kind().text("While reading page %s, its storage format could not be parsed: %s"), id, err))
 		return false
 	}
 	if r.isUnrecordedOwnWrite(ctx, page) {
@@ -439,7 +439,7 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 		// person's edit, and the plan writes only if the configuration now
 		// says something else.
 		diags.AddWarning("Unrecorded Write by This Provider",
-			fmt.Sprintf("Page %s (%q) is at version %d, saved by this account through Terraform (its version message says so) after the version %d the state records: "+
+			fmt.Sprintf(r.kind().text("Page %s (%q) is at version %d, saved by this account through Terraform (its version message says so) after the version %d the state records: ")+
 				"most likely an apply whose answer was lost. The state now records version %d; nothing is written unless the configuration differs from it.",
 				id, page.Title, page.Version.Number, state.Version.ValueInt64(), page.Version.Number))
 		state.BodyHash = types.StringValue(canonical.Hash())
@@ -460,9 +460,9 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 		changed = append(changed, "parent")
 	}
 	if len(changed) > 0 {
-		diags.AddWarning(r.kind().title+" Edited Outside Terraform",
-			fmt.Sprintf(r.kind().title+" %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n"+
-				"The plan shows their change as the current value. Applying replaces it with the configuration; their text stays in the page history as version %d and can be restored from there. "+
+		diags.AddWarning(r.kind().summary("Page Edited Outside Terraform"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n")+
+				r.kind().text("The plan shows their change as the current value. Applying replaces it with the configuration; their text stays in the page history as version %d and can be restored from there. ")+
 				"To keep their edit instead, copy it into the configuration before applying.",
 				id, page.Title, state.SpaceKey.ValueString(), r.data.run.describeAccount(ctx, page.Version.AuthorID), page.Version.CreatedAt.Format(time.RFC3339), strings.Join(changed, ", "),
 				state.Version.ValueInt64(), page.Version.Number, page.Version.Number))
@@ -541,12 +541,12 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		}
 		if len(change.labels.add) > 0 {
 			if err := r.data.client.AddPageLabels(ctx, id, change.labels.add); err != nil {
-				addAPIError(&resp.Diagnostics, "Unable to Label Page", "While adding labels "+strings.Join(change.labels.add, ", ")+" to page "+id, r.data.account(), err)
+				addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Label Page"), "While adding labels "+strings.Join(change.labels.add, ", ")+r.kind().text(" to page ")+id, r.data.account(), err)
 			}
 		}
 		for _, name := range change.labels.remove {
 			if err := r.data.client.RemovePageLabel(ctx, id, name); err != nil && !confluence.IsNotFound(err) {
-				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+" from page "+id, r.data.account(), err)
+				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+r.kind().text(" from page ")+id, r.data.account(), err)
 			}
 		}
 	}
@@ -586,21 +586,21 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 		}
 	}
 	if !confluence.IsConflict(err) {
-		addAPIError(diags, "Unable to Update Page", fmt.Sprintf("While updating page %s (%q) in space %s to version %d", change.pageID, change.title, change.spaceKey, next), r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Update Page"), fmt.Sprintf(r.kind().text("While updating page %s (%q) in space %s to version %d"), change.pageID, change.title, change.spaceKey, next), r.data.account(), err)
 		return nil, false
 	}
 	current, readErr := r.data.client.GetPage(ctx, change.pageID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 	if readErr == nil && current.Version.Number == next && r.isOwnWrite(ctx, change, current) {
 		return current, true
 	}
-	detail := fmt.Sprintf(r.kind().title+" %s (%q) in space %s changed after the plan was made: the plan was based on version %d, ",
+	detail := fmt.Sprintf(r.kind().text("Page %s (%q) in space %s changed after the plan was made: the plan was based on version %d, "),
 		change.pageID, change.title, change.spaceKey, change.baseVersion)
 	if readErr == nil {
 		detail += fmt.Sprintf("and Confluence now has version %d, saved by %s at %s. ", current.Version.Number, r.data.run.describeAccount(ctx, current.Version.AuthorID), current.Version.CreatedAt.Format(time.RFC3339))
 	} else {
 		detail += "and Confluence has a newer version. "
 	}
-	diags.AddError(r.kind().title+" Changed Since the Plan",
+	diags.AddError(r.kind().summary("Page Changed Since the Plan"),
 		detail+"Nothing was written, so their version is intact.\n\nRun terraform plan again: it shows their change next to yours. Then apply, or copy their edit into the configuration first.")
 	return nil, false
 }
@@ -634,12 +634,12 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	if err := r.data.client.DeleteContent(ctx, r.kind().api, id, false); err != nil && !confluence.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete Page", "While moving page "+id+" to the trash", r.data.account(), err)
+		addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Delete Page"), r.kind().text("While moving page ")+id+" to the trash", r.data.account(), err)
 		return
 	}
 	if mode == onDestroyPurge {
 		if err := r.data.client.DeleteContent(ctx, r.kind().api, id, true); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Purge Page", "While purging page "+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
+			addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Purge Page"), r.kind().text("While purging page ")+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
 			return
 		}
 	}
@@ -659,6 +659,6 @@ func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, 
 	}
 	if err != nil {
 		addAPIWarning(diags, "Audit Property Not Written",
-			fmt.Sprintf("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property", page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
+			fmt.Sprintf(r.kind().text("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property"), page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
 	}
 }

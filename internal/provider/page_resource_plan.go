@@ -47,12 +47,12 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 
 	content, err := renderContent(config)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(contentPath(config), "Invalid Page Content", err.Error())
+		resp.Diagnostics.AddAttributeError(contentPath(config), r.kind().summary("Invalid Page Content"), err.Error())
 		return
 	}
 	if size := content.requestSize(); size > confluence.MaxRequestBody {
-		resp.Diagnostics.AddAttributeError(contentPath(config), "Page Too Large",
-			fmt.Sprintf("The page's storage format makes a request of %d bytes, over Confluence's limit of 5 MB (%d bytes), so Confluence would refuse it. Nothing was sent. Split the page, or move large content (images, data) into attachments.",
+		resp.Diagnostics.AddAttributeError(contentPath(config), r.kind().summary("Page Too Large"),
+			fmt.Sprintf(r.kind().text("The page's storage format makes a request of %d bytes, over Confluence's limit of 5 MB (%d bytes), so Confluence would refuse it. Nothing was sent. Split the page, or move large content (images, data) into attachments."),
 				size, confluence.MaxRequestBody))
 		return
 	}
@@ -134,8 +134,8 @@ func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics,
 		return plan
 	}
 	plan.Version = types.Int64Value(int64(trashed.Version.Number) + 1)
-	diags.AddWarning("Trashed "+r.kind().title+" Will Be Restored",
-		fmt.Sprintf(r.kind().title+" %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it.",
+	diags.AddWarning(r.kind().summary("Trashed Page Will Be Restored"),
+		fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it."),
 			trashed.ID, trashed.Title, change.spaceKey, trashed.Version.Number+1))
 	return plan
 }
@@ -162,12 +162,12 @@ func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostic
 	id, spaceKey := state.ID.ValueString(), state.SpaceKey.ValueString()
 	loc, err := r.data.run.LocateContent(ctx, r.kind().api, spaceKey, id)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Page", "While checking which space holds page "+id, r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Read Page"), r.kind().text("While checking which space holds page ")+id, r.data.account(), err)
 		return false
 	}
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While checking which space holds page "+id, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While checking which space holds page ")+id, r.data.account(), err)
 		return false
 	}
 	if !loc.found || loc.spaceID == space.ID {
@@ -177,10 +177,10 @@ func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostic
 	if other, err := r.data.run.SpaceByID(ctx, loc.spaceID); err == nil {
 		actual = other.Key
 	}
-	diags.AddError("Page Is Not in the Space the State Says",
-		fmt.Sprintf("The state says page %s (%q) is in space %s, but Confluence holds it in space %s. Someone moved it, or the state was edited. "+
+	diags.AddError(r.kind().summary("Page Is Not in the Space the State Says"),
+		fmt.Sprintf(r.kind().text("The state says page %s (%q) is in space %s, but Confluence holds it in space %s. Someone moved it, or the state was edited. ")+
 			"The policy decides on the space Confluence reports, so nothing was planned for it.\n\n"+
-			"Run terraform plan with refresh (the default): the state then follows Confluence and the plan shows the page's real space.",
+			r.kind().text("Run terraform plan with refresh (the default): the state then follows Confluence and the plan shows the page's real space."),
 			id, state.Title.ValueString(), spaceKey, actual))
 	return false
 }
@@ -228,8 +228,8 @@ func (r *PageResource) governTitleHolder(ctx context.Context, diags *diag.Diagno
 	}
 	if res.Decision == policy.DecisionDenied {
 		diags.AddError("Operation Denied by Confluence Policy",
-			fmt.Sprintf("Page %s already holds the title %q in space %s. If this plan replaces it (taint or -replace), the old page is deleted first, and %s\n\n"+
-				"Otherwise the title is taken: choose another title, or import page %s. The policy lives in %s.",
+			fmt.Sprintf(r.kind().text("Page %s already holds the title %q in space %s. If this plan replaces it (taint or -replace), the old page is deleted first, and %s\n\n")+
+				r.kind().text("Otherwise the title is taken: choose another title, or import page %s. The policy lives in %s."),
 				holder.ID, change.title, change.spaceKey, res.Reason, holder.ID, res.PolicyLocation))
 	}
 }
@@ -275,7 +275,7 @@ func (r *PageResource) homepageID(ctx context.Context, diags *diag.Diagnostics, 
 	}
 	space, err := r.data.run.Space(ctx, plan.SpaceKey.ValueString())
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While planning page "+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While planning page ")+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.data.account(), err)
 		return types.StringUnknown()
 	}
 	return types.StringValue(space.HomepageID)
