@@ -176,8 +176,23 @@ func describedAs(a schema.Attribute, text string) schema.Attribute {
 	case schema.Int64Attribute:
 		a.MarkdownDescription = text
 		return a
+	case schema.BoolAttribute:
+		a.MarkdownDescription = text
+		return a
+	case schema.MapAttribute:
+		a.MarkdownDescription = text
+		return a
+	case schema.ListAttribute:
+		a.MarkdownDescription = text
+		return a
+	case schema.Float64Attribute:
+		a.MarkdownDescription = text
+		return a
+	case schema.ObjectAttribute:
+		a.MarkdownDescription = text
+		return a
 	}
-	return a
+	return a // a kind of attribute the page schema does not use yet: the test of the blog post schema names it
 }
 
 // The shared code reads and writes pageModel. A kind without a parent has
