@@ -78,12 +78,17 @@ func (c *Client) GetPageFresh(ctx context.Context, id string, opts GetPageOption
 // show up late on Confluence Cloud; without this, a refresh right after an apply
 // would plan to add them again.
 func (c *Client) GetPageLabelsFresh(ctx context.Context, pageID string, want []string, budget time.Duration) ([]Label, error) {
+	return c.GetContentLabelsFresh(ctx, KindPage, pageID, want, budget)
+}
+
+// GetContentLabelsFresh is GetPageLabelsFresh for content of any kind.
+func (c *Client) GetContentLabelsFresh(ctx context.Context, kind ContentKind, pageID string, want []string, budget time.Duration) ([]Label, error) {
 	if budget <= 0 {
 		budget = DefaultFreshReadBudget
 	}
 	wait, waited := freshReadFirstWait, time.Duration(0)
 	for {
-		labels, err := c.GetPageLabels(ctx, pageID)
+		labels, err := c.GetContentLabels(ctx, kind, pageID)
 		if err != nil || hasAllLabels(labels, want) || waited+wait > budget {
 			return labels, err
 		}

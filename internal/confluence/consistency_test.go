@@ -229,7 +229,7 @@ func TestDocumentedStatuses(t *testing.T) {
 		{[]string{"deleted", "deleted"}, []string{"deleted"}, true},
 		{[]string{"draft", "historical"}, nil, false},
 	} {
-		got, ok := documentedStatuses(tc.in)
+		got, ok := documentedStatuses(KindPage, tc.in)
 		if !slices.Equal(got, tc.want) || ok != tc.ok {
 			t.Errorf("documentedStatuses(%v) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 		}

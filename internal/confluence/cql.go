@@ -17,12 +17,16 @@ import (
 // its ORDER BY clause last. It refuses queries whose parentheses or quotes do
 // not balance: such a query could close the wrapping parenthesis and escape
 // the restriction (e.g. `x = 1) OR (type = blogpost`).
-func RestrictToPages(cql string) (string, error) {
+func RestrictToPages(cql string) (string, error) { return RestrictTo(KindPage, cql) }
+
+// RestrictTo is RestrictToPages for content of any kind: "type = blogpost
+// AND (<where>)" for blog posts.
+func RestrictTo(kind ContentKind, cql string) (string, error) {
 	where, orderBy, err := splitOrderBy(cql)
 	if err != nil {
 		return "", err
 	}
-	query := "type = page"
+	query := "type = " + kind.CQLType()
 	if strings.TrimSpace(where) != "" {
 		query += " AND (" + strings.TrimSpace(where) + ")"
 	}

@@ -26,8 +26,15 @@ func (l labelJSON) toLabel() Label { return Label(l) }
 // GetPageLabels returns all labels of a page: GET /wiki/api/v2/pages/{id}/labels,
 // following cursors.
 func (c *Client) GetPageLabels(ctx context.Context, pageID string) ([]Label, error) {
+	return c.GetContentLabels(ctx, KindPage, pageID)
+}
+
+// GetContentLabels is GetPageLabels for content of any kind:
+// GET /wiki/api/v2/blogposts/{id}/labels for a blog post. (Label writes go
+// through v1 /content/{id}/label, which serves every kind.)
+func (c *Client) GetContentLabels(ctx context.Context, kind ContentKind, id string) ([]Label, error) {
 	q := url.Values{"limit": {strconv.Itoa(maxPageSize)}}
-	results, err := listAll[labelJSON](ctx, c, c.v2(escapeSegments("pages", pageID, "labels"), q), 0)
+	results, err := listAll[labelJSON](ctx, c, c.v2(escapeSegments(kind.collection(), id, "labels"), q), 0)
 	labels := make([]Label, 0, len(results))
 	for _, l := range results {
 		labels = append(labels, l.toLabel())

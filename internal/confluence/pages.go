@@ -124,15 +124,17 @@ var pageReadStatuses = []string{"current", "archived", "trashed"}
 
 // GetPageOptions selects what GetPage returns.
 type GetPageOptions struct {
-	IncludeBody   bool // the storage body
-	Version       int  // a historical version; 0 = the latest
-	IncludeLabels bool // all labels (fetched separately when the page has many)
+	Kind          ContentKind // KindPage (default) or KindBlogPost
+	IncludeBody   bool        // the storage body
+	Version       int         // a historical version; 0 = the latest
+	IncludeLabels bool        // all labels (fetched separately when the page has many)
 }
 
-// GetPage reads a page by id: GET /wiki/api/v2/pages/{id}. Current, archived
+// GetPage reads a page by id: GET /wiki/api/v2/pages/{id}, or with
+// opts.Kind a blog post: GET /wiki/api/v2/blogposts/{id}. Current, archived
 // and trashed pages are returned (see Page.Status).
 func (c *Client) GetPage(ctx context.Context, id string, opts GetPageOptions) (*Page, error) {
-	q := url.Values{"status": pageReadStatuses}
+	q := url.Values{"status": opts.Kind.readStatuses()}
 	if opts.IncludeBody {
 		q.Set("body-format", "storage")
 	}
@@ -143,13 +145,13 @@ func (c *Client) GetPage(ctx context.Context, id string, opts GetPageOptions) (*
 		q.Set("include-labels", "true")
 	}
 	var out pageJSON
-	if _, err := c.do(ctx, request{method: http.MethodGet, url: c.v2(escapeSegments("pages", id), q)}, &out); err != nil {
+	if _, err := c.do(ctx, request{method: http.MethodGet, url: c.v2(escapeSegments(opts.Kind.collection(), id), q)}, &out); err != nil {
 		return nil, err
 	}
 	page := out.toPage()
 	if opts.IncludeLabels && (out.Labels == nil || out.Labels.Meta.HasMore) {
 		// include-labels returns only the first labels; read them all.
-		labels, err := c.GetPageLabels(ctx, id)
+		labels, err := c.GetContentLabels(ctx, opts.Kind, id)
 		if err != nil {
 			return nil, err
 		}
@@ -160,6 +162,7 @@ func (c *Client) GetPage(ctx context.Context, id string, opts GetPageOptions) (*
 
 // ListPagesOptions filters ListPages. Empty fields do not filter.
 type ListPagesOptions struct {
+	Kind          ContentKind // KindPage (default) or KindBlogPost (GET /blogposts)
 	IDs, SpaceIDs []string
 	Title         string
 	Statuses      []string // of ListableStatuses; Confluence's default is current
@@ -178,9 +181,9 @@ var ListableStatuses = []string{"current", "archived", "deleted", "trashed"}
 // Others are not sent (Confluence refuses undocumented enum values with 400);
 // ok is false when statuses were asked for and none of them can be listed,
 // so that nothing can match.
-func documentedStatuses(statuses []string) (kept []string, ok bool) {
+func documentedStatuses(kind ContentKind, statuses []string) (kept []string, ok bool) {
 	for _, s := range statuses {
-		if slices.Contains(ListableStatuses, s) && !slices.Contains(kept, s) {
+		if slices.Contains(kind.listableStatuses(), s) && !slices.Contains(kept, s) {
 			kept = append(kept, s)
 		}
 	}
@@ -194,7 +197,7 @@ func documentedStatuses(statuses []string) (kept []string, ok bool) {
 // pages, and asking only for them returns nothing without a request.
 func (c *Client) ListPages(ctx context.Context, opts ListPagesOptions) ([]Page, error) {
 	const maxSpaceIDs = 100 // the endpoint's limit on space-id values
-	statuses, listable := documentedStatuses(opts.Statuses)
+	statuses, listable := documentedStatuses(opts.Kind, opts.Statuses)
 	if !listable {
 		return nil, nil
 	}
@@ -223,7 +226,7 @@ func (c *Client) ListPages(ctx context.Context, opts ListPagesOptions) ([]Page, 
 			if opts.MaxResults > 0 {
 				remaining = opts.MaxResults - len(pages)
 			}
-			results, err := listAll[pageJSON](ctx, c, c.v2("/pages", q), remaining)
+			results, err := listAll[pageJSON](ctx, c, c.v2(escapeSegments(opts.Kind.collection()), q), remaining)
 			for _, p := range results {
 				pages = append(pages, p.toPage())
 			}
@@ -256,18 +259,23 @@ func storageBody(value string) bodyWrite { return bodyWrite{Representation: "sto
 
 // CreatePageRequest is the input of CreatePage.
 type CreatePageRequest struct {
+	Kind           ContentKind // KindPage (default) or KindBlogPost
 	SpaceID, Title string
 	ParentID       string // empty: under the space homepage
 	Body           string // storage XHTML
 	Status         string // current (default) or draft
 }
 
-// CreatePage creates a page: POST /wiki/api/v2/pages. It is never retried:
+// CreatePage creates a page: POST /wiki/api/v2/pages, or with req.Kind a blog
+// post: POST /wiki/api/v2/blogposts (which takes no parent). It is never retried:
 // after a lost response the page may exist, and only the caller can tell
 // whether it is the one it meant to create.
 func (c *Client) CreatePage(ctx context.Context, req CreatePageRequest) (*Page, error) {
 	if req.SpaceID == "" {
-		return nil, errors.New("creating a page: the space id is empty")
+		return nil, errors.New("creating a " + req.Kind.String() + ": the space id is empty")
+	}
+	if req.ParentID != "" && !req.Kind.HasParent() {
+		return nil, errors.New("creating a " + req.Kind.String() + ": it cannot have a parent")
 	}
 	status := req.Status
 	if status == "" {
@@ -282,7 +290,7 @@ func (c *Client) CreatePage(ctx context.Context, req CreatePageRequest) (*Page, 
 	}{req.SpaceID, status, req.Title, req.ParentID, storageBody(req.Body)}
 
 	var out pageJSON
-	if _, err := c.do(ctx, request{method: http.MethodPost, url: c.v2("/pages", nil), body: body}, &out); err != nil {
+	if _, err := c.do(ctx, request{method: http.MethodPost, url: c.v2(escapeSegments(req.Kind.collection()), nil), body: body}, &out); err != nil {
 		return nil, err
 	}
 	page := out.toPage()
@@ -291,6 +299,7 @@ func (c *Client) CreatePage(ctx context.Context, req CreatePageRequest) (*Page, 
 
 // UpdatePageRequest is the input of UpdatePage.
 type UpdatePageRequest struct {
+	Kind              ContentKind // KindPage (default) or KindBlogPost
 	ID, Status, Title string
 	SpaceID           string // optional; Confluence cannot move pages between spaces
 	ParentID          string // optional; moves the page under another parent
@@ -299,14 +308,18 @@ type UpdatePageRequest struct {
 	VersionMessage    string
 }
 
-// UpdatePage replaces a page: PUT /wiki/api/v2/pages/{id}. A stale
+// UpdatePage replaces a page: PUT /wiki/api/v2/pages/{id}, or with req.Kind
+// a blog post: PUT /wiki/api/v2/blogposts/{id}. A stale
 // VersionNumber fails with an *APIError of KindConflict whose CurrentVersion
 // is the page's version. A PUT retried after a lost response may also answer
 // 409 although the first attempt was applied; the caller resolves that by
 // re-reading the page.
 func (c *Client) UpdatePage(ctx context.Context, req UpdatePageRequest) (*Page, error) {
 	if req.ID == "" {
-		return nil, errors.New("updating a page: the page id is empty")
+		return nil, errors.New("updating a " + req.Kind.String() + ": the id is empty")
+	}
+	if req.ParentID != "" && !req.Kind.HasParent() {
+		return nil, errors.New("updating a " + req.Kind.String() + ": it cannot have a parent")
 	}
 	status := req.Status
 	if status == "" {
@@ -327,7 +340,7 @@ func (c *Client) UpdatePage(ctx context.Context, req UpdatePageRequest) (*Page, 
 	}{req.ID, status, req.Title, req.SpaceID, req.ParentID, storageBody(req.Body), version{req.VersionNumber, req.VersionMessage}}
 
 	var out pageJSON
-	u := c.v2(escapeSegments("pages", req.ID), nil)
+	u := c.v2(escapeSegments(req.Kind.collection(), req.ID), nil)
 	if _, err := c.do(ctx, request{method: http.MethodPut, url: u, body: body}, &out); err != nil {
 		return nil, err
 	}
@@ -343,11 +356,17 @@ func (c *Client) UpdatePage(ctx context.Context, req UpdatePageRequest) (*Page, 
 // this very call lost its response: then the first attempt most likely did
 // the work and the 404 counts as success.
 func (c *Client) DeletePage(ctx context.Context, id string, purge bool) error {
+	return c.DeleteContent(ctx, KindPage, id, purge)
+}
+
+// DeleteContent is DeletePage for content of any kind: DELETE
+// /wiki/api/v2/blogposts/{id}[?purge=true] for a blog post.
+func (c *Client) DeleteContent(ctx context.Context, kind ContentKind, id string, purge bool) error {
 	var q url.Values
 	if purge {
 		q = url.Values{"purge": {"true"}}
 	}
-	meta, err := c.do(ctx, request{method: http.MethodDelete, url: c.v2(escapeSegments("pages", id), q)}, nil)
+	meta, err := c.do(ctx, request{method: http.MethodDelete, url: c.v2(escapeSegments(kind.collection(), id), q)}, nil)
 	if IsNotFound(err) && meta != nil && meta.retriedAfterLostResponse {
 		return nil
 	}
@@ -357,9 +376,15 @@ func (c *Client) DeletePage(ctx context.Context, id string, purge bool) error {
 // ListPageVersions returns a page's versions, newest first, at most limit
 // (0 = all): GET /wiki/api/v2/pages/{id}/versions.
 func (c *Client) ListPageVersions(ctx context.Context, id string, limit int) ([]PageVersion, error) {
+	return c.ListContentVersions(ctx, KindPage, id, limit)
+}
+
+// ListContentVersions is ListPageVersions for content of any kind:
+// GET /wiki/api/v2/blogposts/{id}/versions for a blog post.
+func (c *Client) ListContentVersions(ctx context.Context, kind ContentKind, id string, limit int) ([]PageVersion, error) {
 	size := pageSize(limit)
 	q := url.Values{"limit": {strconv.Itoa(size)}, "sort": {"-modified-date"}}
-	results, err := listAll[versionJSON](ctx, c, c.v2(escapeSegments("pages", id, "versions"), q), max(limit, 0))
+	results, err := listAll[versionJSON](ctx, c, c.v2(escapeSegments(kind.collection(), id, "versions"), q), max(limit, 0))
 	versions := make([]PageVersion, 0, len(results))
 	for _, v := range results {
 		versions = append(versions, v.toVersion())

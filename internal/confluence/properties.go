@@ -168,3 +168,24 @@ func (c *Client) DeletePageProperty(ctx context.Context, pageID, propertyID stri
 func (c *Client) PutPageProperty(ctx context.Context, pageID, key string, value any) (*Property, error) {
 	return c.putProperty(ctx, propertyOwner{"pages", pageID}, key, value)
 }
+
+// ListContentProperties is ListPageProperties for content of any kind:
+// GET /wiki/api/v2/blogposts/{blogpost-id}/properties for a blog post.
+func (c *Client) ListContentProperties(ctx context.Context, kind ContentKind, id, key string) ([]Property, error) {
+	return c.listProperties(ctx, propertyOwner{kind.collection(), id}, key)
+}
+
+// CreateContentProperty is CreatePageProperty for content of any kind. Not retried.
+func (c *Client) CreateContentProperty(ctx context.Context, kind ContentKind, id, key string, value any) (*Property, error) {
+	return c.createProperty(ctx, propertyOwner{kind.collection(), id}, key, value)
+}
+
+// UpdateContentProperty is UpdatePageProperty for content of any kind.
+func (c *Client) UpdateContentProperty(ctx context.Context, kind ContentKind, id string, p Property, value any) (*Property, error) {
+	return c.updateProperty(ctx, propertyOwner{kind.collection(), id}, p, value)
+}
+
+// PutContentProperty is PutPageProperty for content of any kind.
+func (c *Client) PutContentProperty(ctx context.Context, kind ContentKind, id, key string, value any) (*Property, error) {
+	return c.putProperty(ctx, propertyOwner{kind.collection(), id}, key, value)
+}

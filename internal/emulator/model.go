@@ -52,6 +52,13 @@ const (
 	statusTrashed = "trashed"
 )
 
+// Content types: the v2 API serves pages under /pages and blog posts under
+// /blogposts; CQL and v1 name them page and blogpost.
+const (
+	typePage     = "page"
+	typeBlogPost = "blogpost"
+)
+
 // site is everything the emulator stores; it is what Save writes as JSON.
 type site struct {
 	NextID   int64                            `json:"next_id"`
@@ -89,6 +96,7 @@ type property struct {
 
 type page struct {
 	ID         string         `json:"id"`
+	Type       string         `json:"type,omitempty"` // typePage ("" in older files) or typeBlogPost
 	SpaceID    string         `json:"space_id"`
 	ParentID   string         `json:"parent_id,omitempty"`
 	Status     string         `json:"status"`
@@ -118,6 +126,24 @@ type label struct {
 	ID     string `json:"id"`
 	Prefix string `json:"prefix"`
 	Name   string `json:"name"`
+}
+
+// contentType is typePage or typeBlogPost.
+func (p *page) contentType() string {
+	if p.Type == "" {
+		return typePage
+	}
+	return p.Type
+}
+
+func (p *page) isBlogPost() bool { return p.Type == typeBlogPost }
+
+// collection is the v2 path segment of the content's kind.
+func (p *page) collection() string {
+	if p.isBlogPost() {
+		return "blogposts"
+	}
+	return "pages"
 }
 
 func (p *page) current() *pageVersion { return p.Versions[len(p.Versions)-1] }

@@ -23,6 +23,17 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 const titleClashMessage = "A page with this title already exists: A page already exists with the same TITLE in this space"
 
+const blogTitleClashMessage = "A blog post with this title already exists: A blog post with the same TITLE was already posted on this day in this space"
+
+// contentIDParam is the content id of a /pages/{page-id}/… or
+// /blogposts/{blogpost-id}/… route.
+func (c *call) contentIDParam() string {
+	if id := c.param("blogpost-id"); id != "" {
+		return id
+	}
+	return c.param("page-id")
+}
+
 type v2Version struct {
 	CreatedAt string `json:"createdAt"`
 	Message   string `json:"message"`
@@ -85,7 +96,7 @@ func (e *Emulator) renderPage(p *page, s *space, v pageView) v2Page {
 		AuthorID: p.AuthorID, OwnerID: p.AuthorID, CreatedAt: formatTime(p.CreatedAt),
 		Body: map[string]v2BodyType{},
 		Links: map[string]string{
-			"webui":  pageWebUI(s, p.ID, ver.Title),
+			"webui":  contentWebUI(s, p, ver.Title),
 			"editui": "/pages/resumedraft.action?draftId=" + p.ID,
 			"tinyui": "/x/" + p.ID,
 		},
@@ -106,14 +117,14 @@ func (e *Emulator) renderPage(p *page, s *space, v pageView) v2Page {
 		for _, l := range visible {
 			labels = append(labels, toV2Label(l))
 		}
-		out.Labels = &v2Optional[v2Label]{Results: labels, Meta: map[string]any{"hasMore": false}, Links: map[string]string{"self": "/wiki/api/v2/pages/" + p.ID + "/labels"}}
+		out.Labels = &v2Optional[v2Label]{Results: labels, Meta: map[string]any{"hasMore": false}, Links: map[string]string{"self": "/wiki/api/v2/" + p.collection() + "/" + p.ID + "/labels"}}
 	}
 	if v.includeProperties {
 		props := make([]v2ContentProp, 0, len(p.Properties))
 		for _, pr := range p.Properties {
 			props = append(props, toV2ContentProp(pr))
 		}
-		out.Properties = &v2Optional[v2ContentProp]{Results: props, Meta: map[string]any{"hasMore": false}, Links: map[string]string{"self": "/wiki/api/v2/pages/" + p.ID + "/properties"}}
+		out.Properties = &v2Optional[v2ContentProp]{Results: props, Meta: map[string]any{"hasMore": false}, Links: map[string]string{"self": "/wiki/api/v2/" + p.collection() + "/" + p.ID + "/properties"}}
 	}
 	if v.base != "" {
 		out.Links["base"] = v.base
@@ -121,15 +132,27 @@ func (e *Emulator) renderPage(p *page, s *space, v pageView) v2Page {
 	return out
 }
 
+// contentWebUI is a page's or blog post's web address. Blog post addresses
+// carry the posting date, as Confluence Cloud's do
+// (/spaces/KEY/blog/2024/01/15/123/Title).
+func contentWebUI(s *space, p *page, title string) string {
+	if p.isBlogPost() {
+		return "/spaces/" + s.Key + "/blog/" + p.CreatedAt.UTC().Format("2006/01/02") + "/" + p.ID + "/" + url.QueryEscape(title)
+	}
+	return pageWebUI(s, p.ID, title)
+}
+
 func pageWebUI(s *space, id, title string) string {
 	return "/spaces/" + s.Key + "/pages/" + id + "/" + url.QueryEscape(title)
 }
 
 // visiblePage finds a page the caller may see; pages in spaces they cannot view, and
-// pages whose view restrictions leave them out, answer 404.
+// pages whose view restrictions leave them out, answer 404. On a route of one
+// kind, content of the other kind answers 404 too (a blog post is not found
+// under /pages/{id}, nor a page under /blogposts/{id}).
 func (c *call) visiblePage(id string) (*page, *space, Permission, *apiError) {
 	p := c.e.site.Pages[id]
-	if p == nil {
+	if p == nil || (c.contentType != "" && p.contentType() != c.contentType) {
 		return nil, nil, PermNone, notFound()
 	}
 	s := c.e.spaceByIDLocked(p.SpaceID)
@@ -248,11 +271,47 @@ func (e *Emulator) newMacroIDLocked() string {
 // titleTakenLocked reports whether another page in the space, current or trashed, has the title.
 func (e *Emulator) titleTakenLocked(spaceID, title, exceptID string) bool {
 	for _, p := range e.site.Pages {
-		if p.SpaceID == spaceID && p.ID != exceptID && p.title() == title {
+		if p.SpaceID == spaceID && p.ID != exceptID && !p.isBlogPost() && p.title() == title {
 			return true
 		}
 	}
 	return false
+}
+
+// blogTitleTakenLocked reports whether another blog post of the space,
+// current or trashed, posted on the same day (UTC) has the title. Blog post
+// titles are unique per space per posting day, not per space: Confluence
+// addresses a blog post by space, date and title (/display/KEY/2024/01/15/Title;
+// the remote API's getBlogEntryByDateAndTitle(spaceKey, year, month, day,
+// title)). The v2 OpenAPI document does not state the rule; its 400 for a
+// clash is documented for POST /blogposts ("Returned if an invalid request is
+// provided").
+func (e *Emulator) blogTitleTakenLocked(spaceID, title string, day time.Time, exceptID string) bool {
+	y, m, d := day.UTC().Date()
+	for _, p := range e.site.Pages {
+		if p.SpaceID != spaceID || p.ID == exceptID || !p.isBlogPost() || p.title() != title {
+			continue
+		}
+		if py, pm, pd := p.CreatedAt.UTC().Date(); py == y && pm == m && pd == d {
+			return true
+		}
+	}
+	return false
+}
+
+// titleClashLocked is the title rule of p's kind: unique in the space for
+// pages, unique in the space per posting day for blog posts.
+func (e *Emulator) titleClashLocked(p *page, title string) *apiError {
+	if p.isBlogPost() {
+		if e.blogTitleTakenLocked(p.SpaceID, title, p.CreatedAt, p.ID) {
+			return badRequest(blogTitleClashMessage)
+		}
+		return nil
+	}
+	if e.titleTakenLocked(p.SpaceID, title, p.ID) {
+		return badRequest(titleClashMessage)
+	}
+	return nil
 }
 
 func handleCreatePage(c *call) *apiError {
@@ -266,7 +325,7 @@ func handleCreatePage(c *call) *apiError {
 		return notFound()
 	}
 	if perm < PermEdit {
-		return forbidden("Could not create content: %s may not add pages in space %s", c.acct.DisplayName, s.Key)
+		return forbidden("Could not create content: %s may not add %ss in space %s", c.acct.DisplayName, c.contentType, s.Key)
 	}
 	if req.Status != "" && req.Status != statusCurrent {
 		return badRequest("status %q is not supported by the emulator; only current pages are created", req.Status)
@@ -278,14 +337,25 @@ func handleCreatePage(c *call) *apiError {
 	if len(title) > 255 {
 		return badRequest("Title cannot be longer than 255 characters")
 	}
-	if c.e.titleTakenLocked(s.ID, title, "") {
-		return badRequest(titleClashMessage)
+	now := c.e.now().UTC()
+	p := &page{ID: "", Type: c.contentType, SpaceID: s.ID, CreatedAt: now}
+	if p.Type == typePage {
+		p.Type = "" // pages are stored as before
 	}
-	parentID := req.ParentID
-	if parentID == "" {
-		parentID = s.HomepageID
-	} else if err := c.e.checkParentLocked(s, parentID, ""); err != nil {
+	if err := c.e.titleClashLocked(p, title); err != nil {
 		return err
+	}
+	parentID := ""
+	switch {
+	case p.isBlogPost():
+		// Blog posts have no parent: BlogPostCreateRequest has no parentId.
+	case req.ParentID == "":
+		parentID = s.HomepageID
+	default:
+		if err := c.e.checkParentLocked(s, req.ParentID, ""); err != nil {
+			return err
+		}
+		parentID = req.ParentID
 	}
 	raw, err := req.Body.storage()
 	if err != nil {
@@ -295,12 +365,8 @@ func handleCreatePage(c *call) *apiError {
 	if err != nil {
 		return err
 	}
-	now := c.e.now().UTC()
-	p := &page{
-		ID: c.e.nextIDLocked(), SpaceID: s.ID, ParentID: parentID, Status: statusCurrent,
-		AuthorID: c.acct.AccountID, CreatedAt: now,
-		Versions: []*pageVersion{{Number: 1, Title: title, Body: body, AuthorID: c.acct.AccountID, CreatedAt: now}},
-	}
+	p.ID, p.ParentID, p.Status, p.AuthorID = c.e.nextIDLocked(), parentID, statusCurrent, c.acct.AccountID
+	p.Versions = []*pageVersion{{Number: 1, Title: title, Body: body, AuthorID: c.acct.AccountID, CreatedAt: now}}
 	c.e.site.Pages[p.ID] = p
 	c.e.startLagLocked(c.e.hiddenPages, p.ID, c.e.pageLag)
 	return c.json(http.StatusOK, c.e.renderPage(p, s, pageView{bodyFormat: "storage", includeVersion: true, base: c.baseURL()}))
@@ -371,7 +437,7 @@ func handleUpdatePage(c *call) *apiError {
 	if p.Status == statusTrashed {
 		// Restoring from the trash changes only the status; the new version keeps the content.
 		p.Status = statusCurrent
-		if parent := c.e.site.Pages[p.ParentID]; parent == nil || parent.Status != statusCurrent {
+		if parent := c.e.site.Pages[p.ParentID]; !p.isBlogPost() && (parent == nil || parent.Status != statusCurrent) {
 			p.ParentID = s.HomepageID
 		}
 		p.Versions = append(p.Versions, &pageVersion{Number: cur.Number + 1, Title: cur.Title, Body: cur.Body, Message: req.Version.Message, AuthorID: c.acct.AccountID, CreatedAt: now})
@@ -387,11 +453,11 @@ func handleUpdatePage(c *call) *apiError {
 	if len(title) > 255 {
 		return badRequest("Title cannot be longer than 255 characters")
 	}
-	if c.e.titleTakenLocked(s.ID, title, p.ID) {
-		return badRequest(titleClashMessage)
+	if err := c.e.titleClashLocked(p, title); err != nil {
+		return err
 	}
 	parentID := p.ParentID
-	if req.ParentID != "" && req.ParentID != p.ParentID {
+	if req.ParentID != "" && req.ParentID != p.ParentID && !p.isBlogPost() {
 		if err := c.e.checkParentLocked(s, req.ParentID, p.ID); err != nil {
 			return err
 		}
@@ -499,6 +565,9 @@ func (c *call) listPages(f pageFilter) *apiError {
 	}
 	var matched []*page
 	for _, p := range c.e.site.Pages {
+		if c.contentType != "" && p.contentType() != c.contentType {
+			continue
+		}
 		if len(f.ids) > 0 && !slices.Contains(f.ids, p.ID) {
 			continue
 		}
@@ -606,7 +675,7 @@ type v2DetailedVersion struct {
 }
 
 func handleGetPageVersion(c *call) *apiError {
-	p, _, _, err := c.visiblePage(c.param("page-id"))
+	p, _, _, err := c.visiblePage(c.contentIDParam())
 	if err != nil {
 		return err
 	}

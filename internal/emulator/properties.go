@@ -203,14 +203,14 @@ var spacePropertyAPI = propertyAPI{
 // Page properties: reading needs view, writing needs edit; trashed pages have none to show.
 
 func (c *call) pageProperties() (propertyStore, *apiError) {
-	p, _, perm, err := c.visiblePage(c.param("page-id"))
+	p, _, perm, err := c.visiblePage(c.contentIDParam())
 	if err != nil {
 		return propertyStore{}, err
 	}
 	if p.Status != statusCurrent {
 		return propertyStore{}, notFound()
 	}
-	return propertyStore{props: &p.Properties, canWrite: perm >= PermEdit, ownerName: "page " + p.ID}, nil
+	return propertyStore{props: &p.Properties, canWrite: perm >= PermEdit, ownerName: p.contentType() + " " + p.ID}, nil
 }
 
 // pagePropertyAPI serves /pages/{page-id}/properties: create answers 200.

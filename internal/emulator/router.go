@@ -17,14 +17,26 @@ import (
 type handlerFunc func(c *call) *apiError
 
 type route struct {
-	method   string
-	template string   // as in the OpenAPI documents, e.g. /wiki/api/v2/pages/{id}
-	segments []string // template split on "/"
-	handle   handlerFunc
+	contentType string // typePage or typeBlogPost for v2 routes of one kind; "" serves any
+	method      string
+	template    string   // as in the OpenAPI documents, e.g. /wiki/api/v2/pages/{id}
+	segments    []string // template split on "/"
+	handle      handlerFunc
 }
 
 func newRoute(method, template string, h handlerFunc) route {
-	return route{method: method, template: template, segments: strings.Split(template, "/"), handle: h}
+	rt := route{method: method, template: template, segments: strings.Split(template, "/"), handle: h}
+	// A v2 path names the kind it serves (/pages/…, /blogposts/…, /labels/{id}/pages);
+	// v1 /content/{id}/… serves every kind.
+	for _, seg := range rt.segments {
+		switch seg {
+		case "pages":
+			rt.contentType = typePage
+		case "blogposts":
+			rt.contentType = typeBlogPost
+		}
+	}
+	return rt
 }
 
 // match reports whether path fits the template and returns its path parameters.
@@ -99,6 +111,23 @@ func buildRoutes() []route {
 		newRoute(http.MethodGet, v1+"/group/by-id", handleGetGroupByID),
 		newRoute(http.MethodGet, v1+"/user/memberof", handleMemberOf),
 		newRoute(http.MethodGet, v1+"/search/user", handleSearchUsers),
+		// Blog posts: the v2 blog post API, served by the page handlers
+		// (BlogPostSingle is PageSingle without a parent).
+		newRoute(http.MethodGet, v2+"/spaces/{id}/blogposts", handleListSpacePages),
+		newRoute(http.MethodGet, v2+"/blogposts", handleListPages),
+		newRoute(http.MethodPost, v2+"/blogposts", handleCreatePage),
+		newRoute(http.MethodGet, v2+"/blogposts/{id}", handleGetPage),
+		newRoute(http.MethodPut, v2+"/blogposts/{id}", handleUpdatePage),
+		newRoute(http.MethodDelete, v2+"/blogposts/{id}", handleDeletePage),
+		newRoute(http.MethodGet, v2+"/blogposts/{id}/versions", handleListPageVersions),
+		newRoute(http.MethodGet, v2+"/blogposts/{blogpost-id}/versions/{version-number}", handleGetPageVersion),
+		newRoute(http.MethodGet, v2+"/blogposts/{id}/labels", handleListPageLabels),
+		newRoute(http.MethodGet, v2+"/labels/{id}/blogposts", handleListLabelPages),
+		newRoute(http.MethodGet, v2+"/blogposts/{blogpost-id}/properties", pagePropertyAPI.list),
+		newRoute(http.MethodPost, v2+"/blogposts/{blogpost-id}/properties", pagePropertyAPI.create),
+		newRoute(http.MethodGet, v2+"/blogposts/{blogpost-id}/properties/{property-id}", pagePropertyAPI.get),
+		newRoute(http.MethodPut, v2+"/blogposts/{blogpost-id}/properties/{property-id}", pagePropertyAPI.update),
+		newRoute(http.MethodDelete, v2+"/blogposts/{blogpost-id}/properties/{property-id}", pagePropertyAPI.remove),
 		newRoute(http.MethodGet, v1+"/search", handleSearch),
 		newRoute(http.MethodGet, v1+"/content/search", handleContentSearch),
 	}
@@ -106,11 +135,15 @@ func buildRoutes() []route {
 
 // call is one request being served.
 type call struct {
-	e      *Emulator
-	w      http.ResponseWriter
-	r      *http.Request
-	acct   *Account
-	params map[string]string
+	// contentType is the kind of content the route serves (its route's
+	// contentType): content of another kind answers 404, as GET
+	// /pages/{id} does for a blog post's id.
+	contentType string
+	e           *Emulator
+	w           http.ResponseWriter
+	r           *http.Request
+	acct        *Account
+	params      map[string]string
 }
 
 func (c *call) param(name string) string { return c.params[name] }
@@ -260,7 +293,7 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, rt route, params map[string]string, acct *Account) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c := &call{e: e, w: w, r: r, acct: acct, params: params}
+	c := &call{e: e, w: w, r: r, acct: acct, params: params, contentType: rt.contentType}
 	if err := rt.handle(c); err != nil {
 		writeAPIError(w, err)
 	}

@@ -195,7 +195,7 @@ func (sr *searchRequest) window() []*page {
 func docOf(pages map[string]*page, p *page, s *space) cql.Doc {
 	cur := p.current()
 	d := cql.Doc{
-		ID: p.ID, Type: "page", Status: p.Status, SpaceKey: s.Key, Title: cur.Title,
+		ID: p.ID, Type: p.contentType(), Status: p.Status, SpaceKey: s.Key, Title: cur.Title,
 		Text: storagefmt.PlainText(cur.Body), ParentID: p.ParentID, Labels: p.labelNames(),
 		Created: p.CreatedAt, LastModified: cur.CreatedAt,
 	}
@@ -263,13 +263,13 @@ func (e *Emulator) accountByIDLocked(id string) v1User {
 func (e *Emulator) renderV1Content(pages map[string]*page, p *page, s *space, expand map[string]bool) v1Content {
 	cur := p.current()
 	out := v1Content{
-		ID: p.ID, Type: "page", Status: p.Status, Title: cur.Title,
+		ID: p.ID, Type: p.contentType(), Status: p.Status, Title: cur.Title,
 		Space: v1Space{ID: idNum(s.ID), Key: s.Key, Name: s.Name, Type: "global", Status: "current",
 			Expandable: map[string]string{"settings": "", "metadata": "", "operations": "", "lookAndFeel": "", "permissions": "", "icon": "", "description": "", "theme": "", "history": "", "homepage": ""},
 			Links:      map[string]string{"webui": "/spaces/" + s.Key, "self": "/wiki/rest/api/space/" + s.Key}},
 		Expandable: map[string]string{},
 		Links: map[string]string{
-			"webui":  pageWebUI(s, p.ID, cur.Title),
+			"webui":  contentWebUI(s, p, cur.Title),
 			"tinyui": "/x/" + p.ID,
 			"self":   "/wiki/rest/api/content/" + p.ID,
 		},

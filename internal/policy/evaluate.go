@@ -19,6 +19,10 @@ type Request struct {
 	// code: create_page is bound to the title (the page has no id yet), every
 	// other operation to the id. Both are empty for search_pages.
 	PageID, PageTitle string
+	// Noun names the content in messages: "" for a page, "blog post" for a
+	// blog post. Blog posts are governed by the page operations; the
+	// provider binds their codes to the kind through Content.
+	Noun string
 	// AccountID is the account the provider is authenticated as.
 	AccountID string
 	// Connection is the provider's configured connection name, "" for none.
@@ -307,13 +311,17 @@ func validateInput(req Request, records SpaceRecords) error {
 // about a decision starts from it, so a request is described one way.
 func (req Request) Subject() string {
 	var page string
+	noun := "page"
+	if req.Noun != "" {
+		noun = req.Noun
+	}
 	switch {
 	case req.PageTitle != "" && req.PageID != "":
-		page = fmt.Sprintf(" on page %q (id %s)", req.PageTitle, req.PageID)
+		page = fmt.Sprintf(" on %s %q (id %s)", noun, req.PageTitle, req.PageID)
 	case req.PageTitle != "":
-		page = fmt.Sprintf(" on page %q", req.PageTitle)
+		page = fmt.Sprintf(" on %s %q", noun, req.PageTitle)
 	case req.PageID != "":
-		page = fmt.Sprintf(" on page id %s", req.PageID)
+		page = fmt.Sprintf(" on %s id %s", noun, req.PageID)
 	}
 	subject := fmt.Sprintf("%s%s in space %s", req.Operation, page, req.SpaceKey)
 	if req.Operation == SearchPages && req.Content != "" {

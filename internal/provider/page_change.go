@@ -22,6 +22,7 @@ import (
 // lives in one function here and is tested without Terraform
 // (page_change_test.go).
 type pageChange struct {
+	kind     contentKind      // page (the zero value) or blog post
 	op       policy.Operation // create_page, update_page or delete_page
 	pageID   string           // "" for a create
 	spaceKey string
@@ -100,6 +101,12 @@ func newDeleteChange(state pageModel) pageChange {
 	}
 }
 
+// of is the change made to content of kind k.
+func (c pageChange) of(k contentKind) pageChange {
+	c.kind = k
+	return c
+}
+
 // writesLabels reports whether labels are added or removed.
 func (c pageChange) writesLabels() bool { return len(c.labels.add) > 0 || len(c.labels.remove) > 0 }
 
@@ -116,6 +123,7 @@ func (c pageChange) policyRequest() policy.Request {
 		SpaceKey:  c.spaceKey,
 		PageID:    c.pageID,
 		PageTitle: c.title,
+		Noun:      c.kind.policyNoun(),
 		Content:   c.boundContent(),
 	}
 }
@@ -126,6 +134,10 @@ func (c pageChange) policyRequest() policy.Request {
 // old code read from page history does not replay) and the version message
 // (so the history says what the approver saw).
 func (c pageChange) boundContent() string {
+	return c.kind.bind(c.pageBoundContent())
+}
+
+func (c pageChange) pageBoundContent() string {
 	if c.op == policy.DeletePage {
 		return fmt.Sprintf("base=%d", c.baseVersion)
 	}

@@ -285,7 +285,7 @@ func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pageProper
 		spaceOf[hit.ID] = hit.SpaceKey
 	}
 
-	current, err := (&PagesDataSource{data: d.data}).readPages(ctx, hits, true, false)
+	current, err := (&PagesDataSource{data: d.data}).readPages(ctx, confluence.KindPage, hits, true, false)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(ids), query), d.data.email, err)
 		return

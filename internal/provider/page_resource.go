@@ -37,19 +37,29 @@ const (
 )
 
 // NewPageResource is the confluence_page resource factory.
-func NewPageResource() resource.Resource { return &PageResource{} }
+func NewPageResource() resource.Resource { return &PageResource{kindValue: pageKind} }
 
-// PageResource manages one Confluence page.
+// PageResource manages one Confluence page, or with blogPostKind one blog
+// post (confluence_blog_post): the same code for both kinds.
 type PageResource struct {
-	data *providerData
+	data      *providerData
+	kindValue contentKind // the zero value is a page
+}
+
+// kind is the content kind the resource manages.
+func (r *PageResource) kind() contentKind {
+	if r.kindValue.noun == "" {
+		return pageKind
+	}
+	return r.kindValue
 }
 
 func (r *PageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_page"
+	resp.TypeName = req.ProviderTypeName + r.kind().typeName
 }
 
 func (r *PageResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = pageResourceSchema()
+	resp.Schema = r.kind().schema()
 }
 
 func pageResourceSchema() schema.Schema {
@@ -184,7 +194,8 @@ func (r *PageResource) Configure(_ context.Context, req resource.ConfigureReques
 
 func (r *PageResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !pageIDPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid Page Id", fmt.Sprintf("%q is not a Confluence page id. Import a page by its numeric id, e.g. terraform import confluence_page.example 65601 (the id is in the page's URL).", req.ID))
+		k := r.kind()
+		resp.Diagnostics.AddError("Invalid "+k.title+" Id", fmt.Sprintf("%q is not a Confluence %s id. Import a %s by its numeric id, e.g. terraform import %s.example 65601 (the id is in the %s's URL).", req.ID, k.noun, k.noun, k.resourceType(), k.noun))
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)

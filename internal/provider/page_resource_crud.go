@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,15 +30,15 @@ func (r *PageResource) applyChange(diags *diag.Diagnostics, plan pageModel, stat
 	}
 	content, err := renderContent(plan)
 	if err != nil {
-		diags.AddAttributeError(contentPath(plan), "Invalid Page Content", err.Error())
+		diags.AddAttributeError(contentPath(plan), r.kind().summary("Invalid Page Content"), err.Error())
 		return pageChange{}, false
 	}
-	return newPageChange(plan, state, content), true
+	return newPageChange(plan, state, content).of(r.kind()), true
 }
 
 func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan pageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Plan.Raw, &plan)...)
 	change, ok := r.applyChange(&resp.Diagnostics, plan, nil)
 	if !ok {
 		return
@@ -47,7 +48,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !ok {
 		return
 	}
-	doing := fmt.Sprintf("While creating page %q in space %s", change.title, change.spaceKey)
+	doing := fmt.Sprintf(r.kind().text("While creating page %q in space %s"), change.title, change.spaceKey)
 	space, err := r.data.run.Space(ctx, change.spaceKey)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Space", doing+" the space could not be read", r.data.account(), err)
@@ -55,6 +56,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	started := r.data.now()
 	page, err := r.data.client.CreatePage(ctx, confluence.CreatePageRequest{
+		Kind:     r.kind().api,
 		SpaceID:  space.ID,
 		Title:    change.title,
 		ParentID: change.parentID,
@@ -76,7 +78,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	plan.BodyHash = types.StringValue(content.hash)
 	plan.PolicyDecision = types.StringValue(string(decision.Decision))
 	plan.ConfirmationCode = types.StringValue(decision.ConfirmationCode)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, plan)...)
 
 	if len(change.labels.add) > 0 {
 		r.markLabelsWritten(ctx, resp.Private)
@@ -84,7 +86,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 			// A warning, not an error: an error would taint the new page and the
 			// next apply would replace it. The next refresh reads the labels
 			// back and plans the missing ones.
-			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf("Page %s (%q) was created in space %s, but while adding its labels", page.ID, change.title, change.spaceKey), r.data.account(), err)
+			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf(r.kind().text("Page %s (%q) was created in space %s, but while adding its labels"), page.ID, change.title, change.spaceKey), r.data.account(), err)
 		}
 	}
 	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString(), resp.Private)
@@ -120,23 +122,27 @@ const createClockSkew = 2 * time.Minute
 // It returns the page, or nil after adding an error.
 func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt) *confluence.Page {
 	change := attempt.change
-	doing := fmt.Sprintf("While creating page %q in space %s", change.title, attempt.space.Key)
+	doing := fmt.Sprintf(r.kind().text("While creating page %q in space %s"), change.title, attempt.space.Key)
 	apiErr, isAPIErr := confluence.AsAPIError(attempt.err)
 	if isAPIErr && apiErr.Kind != confluence.KindBadRequest && apiErr.Kind != confluence.KindServer {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil
 	}
 	user, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil
 	}
-	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
+	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: r.kind().api, SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
+	if r.kind().api == confluence.KindBlogPost {
+		// Only a post of the posting day can hold a blog post's title.
+		found = slices.DeleteFunc(found, func(p confluence.Page) bool { return !sameDay(p.CreatedAt, attempt.started) })
+	}
 	if err != nil || len(found) == 0 {
-		addAPIError(diags, "Unable to Create Page", doing, r.data.account(), attempt.err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil
 	}
-	existing := found[0]
+	existing := latestCreated(found)
 	record, hasRecord, err := r.auditRecordOf(ctx, existing.ID)
 	if confluence.IsNotFound(err) && existing.Status != "current" {
 		// Confluence may not serve the properties of a page in the trash;
@@ -144,13 +150,13 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		err = nil
 	}
 	if err != nil {
-		addAPIError(diags, "Unable to Create Page", doing+", Confluence reported "+summarize(attempt.err)+", and while reading the change record of page "+existing.ID+" that holds the title", r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing+", Confluence reported "+summarize(attempt.err)+r.kind().text(", and while reading the change record of page ")+existing.ID+" that holds the title", r.data.account(), err)
 		return nil
 	}
 	switch {
 	case existing.Status == "current" && !hasRecord && existing.AuthorID == user.AccountID && existing.Version.Number == 1 &&
 		!existing.CreatedAt.Before(attempt.started.Add(-createClockSkew)):
-		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{IncludeBody: true})
+		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 		if err == nil {
 			if canonical, err := storage.CanonicalOf(full.Body); err == nil && canonical.Hash() == change.content.hash {
 				tflog.Info(ctx, "adopted the page a failed create had written", map[string]any{"page_id": full.ID})
@@ -159,6 +165,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		}
 	case existing.Status == "trashed" && existing.Version.AuthorID == user.AccountID && (!hasRecord || record.AccountID == user.AccountID):
 		restored, err := r.data.client.UpdatePage(ctx, confluence.UpdatePageRequest{
+			Kind:           r.kind().api,
 			ID:             existing.ID,
 			Status:         "current",
 			Title:          change.title,
@@ -168,30 +175,31 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 			VersionMessage: versionMessage(change.message, r.data.changeReference, attempt.decision),
 		})
 		if err != nil {
-			addAPIError(diags, "Unable to Restore Page", fmt.Sprintf("%s, the title is held by page %s in the trash, which Terraform wrote; while restoring it with the new content", doing, existing.ID), r.data.account(), err)
+			addAPIError(diags, r.kind().summary("Unable to Restore Page"), fmt.Sprintf(r.kind().text("%s, the title is held by page %s in the trash, which Terraform wrote; while restoring it with the new content"), doing, existing.ID), r.data.account(), err)
 			return nil
 		}
-		diags.AddWarning("Trashed Page Restored",
-			fmt.Sprintf("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored with the configured content as version %d instead of creating a new page; its history is kept.",
+		diags.AddWarning(r.kind().summary("Trashed Page Restored"),
+			fmt.Sprintf(r.kind().text("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored with the configured content as version %d instead of creating a new page; its history is kept."),
 				change.title, attempt.space.Key, existing.ID, restored.Version.Number))
 		return restored
 	}
-	hint := fmt.Sprintf("To manage that page with Terraform, import it:\n  terraform import 'confluence_page.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.", existing.ID, existing.ID)
+	k := r.kind()
+	hint := fmt.Sprintf("To manage that %s with Terraform, import it:\n  terraform import '%s.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.", k.noun, k.resourceType(), existing.ID, existing.ID)
 	if existing.Status == "trashed" {
-		hint = "It is in the space's trash, which keeps its title reserved. Restore it from the trash in Confluence (Space settings → Trash) and then import it with terraform import 'confluence_page.<name>' " + existing.ID +
+		hint = "It is in the space's trash, which keeps its title reserved. Restore it from the trash in Confluence (Space settings → Trash) and then import it with terraform import '" + k.resourceType() + ".<name>' " + existing.ID +
 			", or purge it from the trash, or choose another title."
 	}
-	diags.AddError("Page Already Exists",
-		fmt.Sprintf("%s, Confluence reported %s, and a page with that title already exists in the space (id %s, status %s, version %d). "+
-			"It is not the page this apply wrote, so it was left untouched.\n\n%s",
-			doing, summarize(attempt.err), existing.ID, existing.Status, existing.Version.Number, hint))
+	diags.AddError(k.summary("Page Already Exists"),
+		fmt.Sprintf("%s, Confluence reported %s, and a %s with that title already exists in the space (id %s, status %s, version %d). "+
+			"It is not the %s this apply wrote, so it was left untouched.\n\n%s",
+			doing, summarize(attempt.err), k.noun, existing.ID, existing.Status, existing.Version.Number, k.noun, hint))
 	return nil
 }
 
 // auditRecordOf reads a page's terraform.change record. ok is false when the
 // page has none.
 func (r *PageResource) auditRecordOf(ctx context.Context, pageID string) (auditRecord, bool, error) {
-	props, err := r.data.client.ListPageProperties(ctx, pageID, auditPropertyKey)
+	props, err := r.data.client.ListContentProperties(ctx, r.kind().api, pageID, auditPropertyKey)
 	if err != nil || len(props) == 0 {
 		return auditRecord{}, false, err
 	}
@@ -204,7 +212,7 @@ func (r *PageResource) auditRecordOf(ctx context.Context, pageID string) (auditR
 
 func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pageModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() || r.data == nil || r.data.configUnknown {
 		// Without a known provider configuration there is nothing to compare
 		// with; keep the state as it is.
@@ -216,36 +224,36 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	var err error
 	if imported {
 		// Nothing of the page's content is read before get_page allows it.
-		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{})
+		page, err = r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api})
 	} else {
 		page, err = r.lookup(ctx, state)
 		if confluence.IsNotFound(err) && r.recentlyWritten(state) {
 			// Confluence Cloud is eventually consistent: a page written a
 			// moment ago may answer 404 for a while. Gone is decided only
 			// after a bounded wait, never on the first 404.
-			page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{IncludeBody: true}, 0)
+			page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true}, 0)
 		}
 	}
 	if confluence.IsNotFound(err) {
 		tflog.Warn(ctx, "page no longer exists; removing it from state", map[string]any{"page_id": id})
-		resp.Diagnostics.AddWarning("Page Gone From Confluence",
-			fmt.Sprintf("Page %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again.", id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
+		resp.Diagnostics.AddWarning(r.kind().summary("Page Gone From Confluence"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) in space %s no longer exists or the account %s may not view it. It is removed from the state and the plan will create it again."), id, state.Title.ValueString(), state.SpaceKey.ValueString(), r.data.account()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Page", "While reading page "+id, r.data.account(), err)
+		addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Read Page"), r.kind().text("While reading page ")+id, r.data.account(), err)
 		return
 	}
 	if page.Status != "current" && imported {
-		resp.Diagnostics.AddError("Page Not Current",
-			fmt.Sprintf("Page %s (%q) is %s in Confluence, so it cannot be imported as it is. Either restore it in Confluence (the space's trash, in Space settings) and import it again, "+
-				"or remove the import and configure the page with the same space and title: if this account wrote it, the apply restores it with the configured content under the create_page policy, keeping its history.", id, page.Title, page.Status))
+		resp.Diagnostics.AddError(r.kind().summary("Page Not Current"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) is %s in Confluence, so it cannot be imported as it is. Either restore it in Confluence (the space's trash, in Space settings) and import it again, "+
+				"or remove the import and configure the page with the same space and title: if this account wrote it, the apply restores it with the configured content under the create_page policy, keeping its history."), id, page.Title, page.Status))
 		return
 	}
 	if page.Status != "current" {
-		resp.Diagnostics.AddWarning("Page Not Current",
-			fmt.Sprintf("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy.", id, page.Title, page.Status))
+		resp.Diagnostics.AddWarning(r.kind().summary("Page Not Current"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy."), id, page.Title, page.Status))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -257,7 +265,7 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		ok = r.readManaged(ctx, &resp.Diagnostics, &state, page, labelsWrittenAt(ctx, req.Private))
 	}
 	if ok {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, state)...)
 	}
 }
 
@@ -270,24 +278,24 @@ func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics
 	id := page.ID
 	space, err := r.data.run.SpaceByID(ctx, page.SpaceID)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While importing page "+id+" its space could not be read", r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While importing page ")+id+" its space could not be read", r.data.account(), err)
 		return false
 	}
-	if !r.data.authorizeRead(ctx, diags, policy.Request{Operation: policy.GetPage, SpaceKey: space.Key, PageID: id, PageTitle: page.Title}) {
+	if !r.data.authorizeRead(ctx, diags, policy.Request{Operation: policy.GetPage, SpaceKey: space.Key, PageID: id, PageTitle: page.Title, Noun: r.kind().policyNoun()}) {
 		return false
 	}
 	if page, err = r.withBody(ctx, page); err != nil {
-		addAPIError(diags, "Unable to Read Page", "While importing page "+id, r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Read Page"), r.kind().text("While importing page ")+id, r.data.account(), err)
 		return false
 	}
 	canonical, err := storage.CanonicalOf(page.Body)
 	if err != nil {
-		diags.AddError("Unreadable Page Body", fmt.Sprintf("While importing page %s, its storage format could not be parsed: %s", id, err))
+		diags.AddError(r.kind().summary("Unreadable Page Body"), fmt.Sprintf(r.kind().text("While importing page %s, its storage format could not be parsed: %s"), id, err))
 		return false
 	}
-	labels, err := r.data.client.GetPageLabels(ctx, id)
+	labels, err := r.data.client.GetContentLabels(ctx, r.kind().api, id)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Labels", "While importing page "+id, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Labels", r.kind().text("While importing page ")+id, r.data.account(), err)
 		return false
 	}
 	state.Body, state.Markdown, state.BodyHash = types.StringValue(canonical.String()), types.StringNull(), types.StringValue(canonical.Hash())
@@ -311,9 +319,9 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 	if moved, ok := r.actualSpace(ctx, diags, spaceKey, page); !ok {
 		return false
 	} else if moved != "" {
-		diags.AddWarning("Page Is in Another Space",
-			fmt.Sprintf("The state said page %s (%q) is in space %s, but Confluence holds it in space %s: someone moved it, or the state was edited. "+
-				"The state now says %s, and the plan governs the page there; a configuration that still says %s plans to replace it.",
+		diags.AddWarning(r.kind().summary("Page Is in Another Space"),
+			fmt.Sprintf(r.kind().text("The state said page %s (%q) is in space %s, but Confluence holds it in space %s: someone moved it, or the state was edited. ")+
+				r.kind().text("The state now says %s, and the plan governs the page there; a configuration that still says %s plans to replace it."),
 				id, page.Title, spaceKey, moved, moved, spaceKey))
 		spaceKey = moved
 		state.SpaceKey = types.StringValue(moved)
@@ -332,18 +340,18 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 	// added. A label it lacks is confirmed on the page itself before it is
 	// shown as removed: the index is a list, not the page's own answer.
 	managed, _ := setValues(state.Labels)
-	if names, ok := r.data.run.IndexedLabels(ctx, spaceKey, id); ok && containsAll(names, managed) {
+	if names, ok := r.data.run.IndexedContentLabels(ctx, r.kind().api, spaceKey, id); ok && containsAll(names, managed) {
 		state.Labels = stringSetValue(diags, names)
 		return true
 	}
-	labels, err := r.data.client.GetPageLabels(ctx, id)
+	labels, err := r.data.client.GetContentLabels(ctx, r.kind().api, id)
 	if err == nil && !hasLabels(labels, managed) && r.data.now().Sub(labelsWritten) < recentWrite {
 		// Labels just written show up late; wait for them a bounded time
 		// before showing them as removed.
-		labels, err = r.data.client.GetPageLabelsFresh(ctx, id, managed, 0)
+		labels, err = r.data.client.GetContentLabelsFresh(ctx, r.kind().api, id, managed, 0)
 	}
 	if err != nil {
-		addAPIError(diags, "Unable to Read Labels", "While reading the labels of page "+id, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Labels", r.kind().text("While reading the labels of page ")+id, r.data.account(), err)
 		return false
 	}
 	state.Labels = labelNamesValue(diags, labels)
@@ -403,7 +411,7 @@ func (r *PageResource) recentlyWritten(state pageModel) bool {
 func (r *PageResource) actualSpace(ctx context.Context, diags *diag.Diagnostics, spaceKey string, page *confluence.Page) (string, bool) {
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While reading page "+page.ID+" in space "+spaceKey, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While reading page ")+page.ID+" in space "+spaceKey, r.data.account(), err)
 		return "", false
 	}
 	if page.SpaceID == "" || page.SpaceID == space.ID {
@@ -411,7 +419,7 @@ func (r *PageResource) actualSpace(ctx context.Context, diags *diag.Diagnostics,
 	}
 	actual, err := r.data.run.SpaceByID(ctx, page.SpaceID)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While reading page "+page.ID+", the space Confluence holds it in", r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While reading page ")+page.ID+", the space Confluence holds it in", r.data.account(), err)
 		return "", false
 	}
 	return actual.Key, true
@@ -423,12 +431,12 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 	id := state.ID.ValueString()
 	page, err := r.withBody(ctx, page)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Page", "While reading page "+id+" after it was edited in Confluence", r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Read Page"), r.kind().text("While reading page ")+id+" after it was edited in Confluence", r.data.account(), err)
 		return false
 	}
 	canonical, err := storage.CanonicalOf(page.Body)
 	if err != nil {
-		diags.AddError("Unreadable Page Body", fmt.Sprintf("While reading page %s, its storage format could not be parsed: %s", id, err))
+		diags.AddError(r.kind().summary("Unreadable Page Body"), fmt.Sprintf(r.kind().text("While reading page %s, its storage format could not be parsed: %s"), id, err))
 		return false
 	}
 	if r.isUnrecordedOwnWrite(ctx, page) {
@@ -437,7 +445,7 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 		// person's edit, and the plan writes only if the configuration now
 		// says something else.
 		diags.AddWarning("Unrecorded Write by This Provider",
-			fmt.Sprintf("Page %s (%q) is at version %d, saved by this account through Terraform (its version message says so) after the version %d the state records: "+
+			fmt.Sprintf(r.kind().text("Page %s (%q) is at version %d, saved by this account through Terraform (its version message says so) after the version %d the state records: ")+
 				"most likely an apply whose answer was lost. The state now records version %d; nothing is written unless the configuration differs from it.",
 				id, page.Title, page.Version.Number, state.Version.ValueInt64(), page.Version.Number))
 		state.BodyHash = types.StringValue(canonical.Hash())
@@ -454,13 +462,13 @@ func (r *PageResource) readEdit(ctx context.Context, diags *diag.Diagnostics, st
 	if page.Title != state.Title.ValueString() {
 		changed = append(changed, "title")
 	}
-	if page.ParentID != state.ParentID.ValueString() {
+	if r.kind().hasParent() && page.ParentID != state.ParentID.ValueString() {
 		changed = append(changed, "parent")
 	}
 	if len(changed) > 0 {
-		diags.AddWarning("Page Edited Outside Terraform",
-			fmt.Sprintf("Page %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n"+
-				"The plan shows their change as the current value. Applying replaces it with the configuration; their text stays in the page history as version %d and can be restored from there. "+
+		diags.AddWarning(r.kind().summary("Page Edited Outside Terraform"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) in space %s was edited in Confluence by %s at %s: its %s changed. Terraform wrote version %d; the page is now at version %d.\n\n")+
+				r.kind().text("The plan shows their change as the current value. Applying replaces it with the configuration; their text stays in the page history as version %d and can be restored from there. ")+
 				"To keep their edit instead, copy it into the configuration before applying.",
 				id, page.Title, state.SpaceKey.ValueString(), r.data.run.describeAccount(ctx, page.Version.AuthorID), page.Version.CreatedAt.Format(time.RFC3339), strings.Join(changed, ", "),
 				state.Version.ValueInt64(), page.Version.Number, page.Version.Number))
@@ -482,11 +490,11 @@ func (r *PageResource) isUnrecordedOwnWrite(ctx context.Context, page *confluenc
 func (r *PageResource) lookup(ctx context.Context, state pageModel) (*confluence.Page, error) {
 	id := state.ID.ValueString()
 	if !state.Version.IsNull() && state.SpaceKey.ValueString() != "" {
-		if page, ok := r.data.run.IndexedPage(ctx, state.SpaceKey.ValueString(), id); ok && int64(page.Version.Number) >= state.Version.ValueInt64() {
+		if page, ok := r.data.run.IndexedContent(ctx, r.kind().api, state.SpaceKey.ValueString(), id); ok && int64(page.Version.Number) >= state.Version.ValueInt64() {
 			return &page, nil
 		}
 	}
-	return r.data.client.GetPage(ctx, id, confluence.GetPageOptions{IncludeBody: true})
+	return r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 }
 
 // withBody returns page with its body, fetching it when the page came from
@@ -495,13 +503,13 @@ func (r *PageResource) withBody(ctx context.Context, page *confluence.Page) (*co
 	if page.HasBody {
 		return page, nil
 	}
-	return r.data.client.GetPage(ctx, page.ID, confluence.GetPageOptions{IncludeBody: true})
+	return r.data.client.GetPage(ctx, page.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 }
 
 func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state pageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 	change, ok := r.applyChange(&resp.Diagnostics, plan, &state)
 	if !ok {
 		return
@@ -539,16 +547,16 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		}
 		if len(change.labels.add) > 0 {
 			if err := r.data.client.AddPageLabels(ctx, id, change.labels.add); err != nil {
-				addAPIError(&resp.Diagnostics, "Unable to Label Page", "While adding labels "+strings.Join(change.labels.add, ", ")+" to page "+id, r.data.account(), err)
+				addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Label Page"), "While adding labels "+strings.Join(change.labels.add, ", ")+r.kind().text(" to page ")+id, r.data.account(), err)
 			}
 		}
 		for _, name := range change.labels.remove {
 			if err := r.data.client.RemovePageLabel(ctx, id, name); err != nil && !confluence.IsNotFound(err) {
-				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+" from page "+id, r.data.account(), err)
+				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+r.kind().text(" from page ")+id, r.data.account(), err)
 			}
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, plan)...)
 }
 
 // writePage sends the new page version. A 409 means the page moved on after
@@ -561,6 +569,7 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 	// reconciled) is retried a bounded number of times; a 409 because the
 	// version moved is a person's edit and is never retried.
 	page, err := r.data.client.UpdatePageRetryingTransient(ctx, confluence.UpdatePageRequest{
+		Kind:           r.kind().api,
 		ID:             change.pageID,
 		Status:         "current",
 		Title:          change.title,
@@ -576,28 +585,28 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 		// A 502/504 or a lost answer: the write may be saved. Read it back
 		// and decide on what Confluence holds, so a saved write is neither
 		// reported as a failure nor blamed on a person at the next refresh.
-		if current, readErr := r.data.client.GetPageFresh(ctx, change.pageID, confluence.GetPageOptions{IncludeBody: true}, 0); readErr == nil &&
+		if current, readErr := r.data.client.GetPageFresh(ctx, change.pageID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true}, 0); readErr == nil &&
 			current.Version.Number == next && r.isOwnWrite(ctx, change, current) {
 			tflog.Info(ctx, "the update was saved although its answer was lost", map[string]any{"page_id": change.pageID, "version": next})
 			return current, true
 		}
 	}
 	if !confluence.IsConflict(err) {
-		addAPIError(diags, "Unable to Update Page", fmt.Sprintf("While updating page %s (%q) in space %s to version %d", change.pageID, change.title, change.spaceKey, next), r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Update Page"), fmt.Sprintf(r.kind().text("While updating page %s (%q) in space %s to version %d"), change.pageID, change.title, change.spaceKey, next), r.data.account(), err)
 		return nil, false
 	}
-	current, readErr := r.data.client.GetPage(ctx, change.pageID, confluence.GetPageOptions{IncludeBody: true})
+	current, readErr := r.data.client.GetPage(ctx, change.pageID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 	if readErr == nil && current.Version.Number == next && r.isOwnWrite(ctx, change, current) {
 		return current, true
 	}
-	detail := fmt.Sprintf("Page %s (%q) in space %s changed after the plan was made: the plan was based on version %d, ",
+	detail := fmt.Sprintf(r.kind().text("Page %s (%q) in space %s changed after the plan was made: the plan was based on version %d, "),
 		change.pageID, change.title, change.spaceKey, change.baseVersion)
 	if readErr == nil {
 		detail += fmt.Sprintf("and Confluence now has version %d, saved by %s at %s. ", current.Version.Number, r.data.run.describeAccount(ctx, current.Version.AuthorID), current.Version.CreatedAt.Format(time.RFC3339))
 	} else {
 		detail += "and Confluence has a newer version. "
 	}
-	diags.AddError("Page Changed Since the Plan",
+	diags.AddError(r.kind().summary("Page Changed Since the Plan"),
 		detail+"Nothing was written, so their version is intact.\n\nRun terraform plan again: it shows their change next to yours. Then apply, or copy their edit into the configuration first.")
 	return nil, false
 }
@@ -615,7 +624,7 @@ func (r *PageResource) isOwnWrite(ctx context.Context, change pageChange, page *
 
 func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state pageModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
 		return
 	}
@@ -627,16 +636,16 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if !r.checkLocation(ctx, &resp.Diagnostics, state) {
 		return
 	}
-	if _, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, newDeleteChange(state).policyRequest(), atApply); !ok {
+	if _, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, newDeleteChange(state).of(r.kind()).policyRequest(), atApply); !ok {
 		return
 	}
-	if err := r.data.client.DeletePage(ctx, id, false); err != nil && !confluence.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Unable to Delete Page", "While moving page "+id+" to the trash", r.data.account(), err)
+	if err := r.data.client.DeleteContent(ctx, r.kind().api, id, false); err != nil && !confluence.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Delete Page"), r.kind().text("While moving page ")+id+" to the trash", r.data.account(), err)
 		return
 	}
 	if mode == onDestroyPurge {
-		if err := r.data.client.DeletePage(ctx, id, true); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Purge Page", "While purging page "+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
+		if err := r.data.client.DeleteContent(ctx, r.kind().api, id, true); err != nil {
+			addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Purge Page"), r.kind().text("While purging page ")+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
 			return
 		}
 	}
@@ -657,18 +666,18 @@ func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, 
 	switch {
 	case page.Version.Number == 1:
 		// A page created by this apply has no properties yet: skip the lookup.
-		prop, err = r.data.client.CreatePageProperty(ctx, page.ID, auditPropertyKey, record)
+		prop, err = r.data.client.CreateContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	case ref.ID != "":
-		prop, err = r.data.client.UpdatePageProperty(ctx, page.ID, confluence.Property{ID: ref.ID, Key: auditPropertyKey, Version: ref.Version + 1}, record)
+		prop, err = r.data.client.UpdateContentProperty(ctx, r.kind().api, page.ID, confluence.Property{ID: ref.ID, Key: auditPropertyKey, Version: ref.Version + 1}, record)
 		if confluence.IsConflict(err) || confluence.IsNotFound(err) {
-			prop, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
+			prop, err = r.data.client.PutContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 		}
 	default:
-		prop, err = r.data.client.PutPageProperty(ctx, page.ID, auditPropertyKey, record)
+		prop, err = r.data.client.PutContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	}
 	if err != nil {
 		addAPIWarning(diags, "Audit Property Not Written",
-			fmt.Sprintf("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property", page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
+			fmt.Sprintf(r.kind().text("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property"), page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
 		return
 	}
 	if raw, err := json.Marshal(auditPropertyRef{ID: prop.ID, Version: prop.Version}); err == nil {

@@ -35,19 +35,19 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	}
 	if req.Plan.Raw.IsNull() {
 		var state pageModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 		if !resp.Diagnostics.HasError() {
 			r.governDelete(ctx, &resp.Diagnostics, state)
 		}
 		return
 	}
 	var plan, config pageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(r.kind().decode(ctx, req.Config.Raw, &config)...)
 	var state *pageModel
 	if !req.State.Raw.IsNull() {
 		state = &pageModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -55,22 +55,22 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 
 	content, err := renderContent(config)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(contentPath(config), "Invalid Page Content", err.Error())
+		resp.Diagnostics.AddAttributeError(contentPath(config), r.kind().summary("Invalid Page Content"), err.Error())
 		return
 	}
 	if len(content.warnings) > 0 {
 		resp.Diagnostics.AddAttributeWarning(contentPath(config), "Markdown Not Fully Rendered", markdownWarnings(config, content.warnings))
 	}
 	if size := content.requestSize(); size > confluence.MaxRequestBody {
-		resp.Diagnostics.AddAttributeError(contentPath(config), "Page Too Large",
-			fmt.Sprintf("The page's storage format makes a request of %d bytes, over Confluence's limit of 5 MB (%d bytes), so Confluence would refuse it. Nothing was sent. Split the page, or move large content (images, data) into attachments.",
+		resp.Diagnostics.AddAttributeError(contentPath(config), r.kind().summary("Page Too Large"),
+			fmt.Sprintf(r.kind().text("The page's storage format makes a request of %d bytes, over Confluence's limit of 5 MB (%d bytes), so Confluence would refuse it. Nothing was sent. Split the page, or move large content (images, data) into attachments."),
 				size, confluence.MaxRequestBody))
 		return
 	}
 	if state != nil {
 		plan = keepEquivalentForm(plan, config, *state, content)
 	}
-	if config.ParentID.IsNull() {
+	if config.ParentID.IsNull() && r.kind().hasParent() {
 		// The space homepage, so removing parent_id moves the page back there.
 		plan.ParentID = r.homepageID(ctx, &resp.Diagnostics, plan)
 		if resp.Diagnostics.HasError() {
@@ -85,7 +85,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 
-	change := newPageChange(plan, state, content)
+	change := newPageChange(plan, state, content).of(r.kind())
 	plan = change.planComputed(plan, state)
 	if change.reachesConfluence() {
 		if r.data.configUnknown || plan.SpaceKey.IsUnknown() {
@@ -105,7 +105,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			}
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.kind().setPlan(ctx, &resp.Plan, plan)...)
 }
 
 // checkWhere makes sure the policy decides on the space Confluence holds the
@@ -134,7 +134,7 @@ func (r *PageResource) checkWhere(ctx context.Context, diags *diag.Diagnostics, 
 // planRestore plans the version of a create that restores this account's
 // trashed page, and tells the reviewer.
 func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics, change pageChange, plan pageModel) pageModel {
-	if _, held := r.data.run.PageTitled(ctx, change.spaceKey, "current", change.title); held {
+	if _, held := r.titleHolder(ctx, change.spaceKey, "current", change.title); held {
 		// A replacement: its delete trashes the page holding the title first,
 		// and the create may then restore it, so the version is not known.
 		plan.Version = types.Int64Unknown()
@@ -145,8 +145,8 @@ func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics,
 		return plan
 	}
 	plan.Version = types.Int64Value(int64(trashed.Version.Number) + 1)
-	diags.AddWarning("Trashed Page Will Be Restored",
-		fmt.Sprintf("Page %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it.",
+	diags.AddWarning(r.kind().summary("Trashed Page Will Be Restored"),
+		fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it."),
 			trashed.ID, trashed.Title, change.spaceKey, trashed.Version.Number+1))
 	return plan
 }
@@ -156,7 +156,7 @@ func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics,
 // restores it instead of creating a page (Confluence keeps titles reserved
 // in the trash).
 func (r *PageResource) trashedOwnPage(ctx context.Context, change pageChange) (confluence.Page, bool) {
-	holder, ok := r.data.run.PageTitled(ctx, change.spaceKey, "trashed", change.title)
+	holder, ok := r.titleHolder(ctx, change.spaceKey, "trashed", change.title)
 	if !ok {
 		return confluence.Page{}, false
 	}
@@ -171,14 +171,14 @@ func (r *PageResource) trashedOwnPage(ctx context.Context, change pageChange) (c
 // the state says.
 func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostics, state pageModel) bool {
 	id, spaceKey := state.ID.ValueString(), state.SpaceKey.ValueString()
-	loc, err := r.data.run.LocatePage(ctx, spaceKey, id)
+	loc, err := r.data.run.LocateContent(ctx, r.kind().api, spaceKey, id)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Page", "While checking which space holds page "+id, r.data.account(), err)
+		addAPIError(diags, r.kind().summary("Unable to Read Page"), r.kind().text("While checking which space holds page ")+id, r.data.account(), err)
 		return false
 	}
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While checking which space holds page "+id, r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While checking which space holds page ")+id, r.data.account(), err)
 		return false
 	}
 	if !loc.found || loc.spaceID == space.ID {
@@ -188,17 +188,17 @@ func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostic
 	if other, err := r.data.run.SpaceByID(ctx, loc.spaceID); err == nil {
 		actual = other.Key
 	}
-	diags.AddError("Page Is Not in the Space the State Says",
-		fmt.Sprintf("The state says page %s (%q) is in space %s, but Confluence holds it in space %s. Someone moved it, or the state was edited. "+
+	diags.AddError(r.kind().summary("Page Is Not in the Space the State Says"),
+		fmt.Sprintf(r.kind().text("The state says page %s (%q) is in space %s, but Confluence holds it in space %s. Someone moved it, or the state was edited. ")+
 			"The policy decides on the space Confluence reports, so nothing was planned for it.\n\n"+
-			"Run terraform plan with refresh (the default): the state then follows Confluence and the plan shows the page's real space.",
+			r.kind().text("Run terraform plan with refresh (the default): the state then follows Confluence and the plan shows the page's real space."),
 			id, state.Title.ValueString(), spaceKey, actual))
 	return false
 }
 
 // checkParent fails when the configured parent is not a page of the space.
 func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics, spaceKey, parentID string) bool {
-	loc, err := r.data.run.LocatePage(ctx, spaceKey, parentID)
+	loc, err := r.data.run.LocateContent(ctx, confluence.KindPage, spaceKey, parentID) // a parent is a page
 	if err != nil {
 		addAPIError(diags, "Unable to Read Parent Page", "While checking parent page "+parentID, r.data.account(), err)
 		return false
@@ -227,11 +227,11 @@ func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics,
 // without this, the plan would say "allowed" for a replacement whose delete
 // the apply refuses.
 func (r *PageResource) governTitleHolder(ctx context.Context, diags *diag.Diagnostics, change pageChange) {
-	holder, ok := r.data.run.PageTitled(ctx, change.spaceKey, "current", change.title)
+	holder, ok := r.titleHolder(ctx, change.spaceKey, "current", change.title)
 	if !ok {
 		return
 	}
-	req := policy.Request{Operation: policy.DeletePage, SpaceKey: change.spaceKey, PageID: holder.ID, PageTitle: holder.Title, Content: fmt.Sprintf("base=%d", holder.Version.Number)}
+	req := policy.Request{Operation: policy.DeletePage, SpaceKey: change.spaceKey, PageID: holder.ID, PageTitle: holder.Title, Noun: r.kind().policyNoun(), Content: newDeleteChange(pageModel{Version: types.Int64Value(int64(holder.Version.Number))}).of(r.kind()).boundContent()}
 	res, err := r.data.decide(ctx, req)
 	if err != nil {
 		r.data.addPolicyEvaluationError(diags, req, atPlan, err)
@@ -239,8 +239,8 @@ func (r *PageResource) governTitleHolder(ctx context.Context, diags *diag.Diagno
 	}
 	if res.Decision == policy.DecisionDenied {
 		diags.AddError("Operation Denied by Confluence Policy",
-			fmt.Sprintf("Page %s already holds the title %q in space %s. If this plan replaces it (taint or -replace), the old page is deleted first, and %s\n\n"+
-				"Otherwise the title is taken: choose another title, or import page %s. The policy lives in %s.",
+			fmt.Sprintf(r.kind().text("Page %s already holds the title %q in space %s. If this plan replaces it (taint or -replace), the old page is deleted first, and %s\n\n")+
+				r.kind().text("Otherwise the title is taken: choose another title, or import page %s. The policy lives in %s."),
 				holder.ID, change.title, change.spaceKey, res.Reason, holder.ID, res.PolicyLocation))
 	}
 }
@@ -266,6 +266,9 @@ func markdownWarnings(config pageModel, warnings []storage.MarkdownWarning) stri
 // the page belongs under the space homepage, which the proposal (keeping the
 // prior parent) does not say.
 func (r *PageResource) parentSettled(ctx context.Context, req resource.ModifyPlanRequest) bool {
+	if !r.kind().hasParent() {
+		return true // blog posts have no parent to settle
+	}
 	var configured, spaceKey, parent types.String
 	if req.Config.GetAttribute(ctx, path.Root("parent_id"), &configured).HasError() {
 		return false
@@ -309,7 +312,7 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 		return
 	}
 	if r.checkLocation(ctx, diags, state) {
-		r.data.decideAndReport(ctx, diags, newDeleteChange(state).policyRequest(), atPlan)
+		r.data.decideAndReport(ctx, diags, newDeleteChange(state).of(r.kind()).policyRequest(), atPlan)
 	}
 }
 
@@ -321,7 +324,7 @@ func (r *PageResource) homepageID(ctx context.Context, diags *diag.Diagnostics, 
 	}
 	space, err := r.data.run.Space(ctx, plan.SpaceKey.ValueString())
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While planning page "+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.data.account(), err)
+		addAPIError(diags, "Unable to Read Space", r.kind().text("While planning page ")+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.data.account(), err)
 		return types.StringUnknown()
 	}
 	return types.StringValue(space.HomepageID)

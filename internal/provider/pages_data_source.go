@@ -62,6 +62,7 @@ type PagesDataSource struct {
 // pagesModel maps the confluence_pages data source.
 type pagesModel struct {
 	CQL           types.String      `tfsdk:"cql"`
+	Type          types.String      `tfsdk:"type"`
 	SpaceKey      types.String      `tfsdk:"space_key"`
 	Title         types.String      `tfsdk:"title"`
 	TitleContains types.String      `tfsdk:"title_contains"`
@@ -109,7 +110,7 @@ func pagesDataSourceSchema() schema.Schema {
 	digits := stringvalidator.RegexMatches(pageIDPattern, "must be a page id (digits)")
 	return schema.Schema{
 		MarkdownDescription: "Searches Confluence pages, with a CQL query (`cql`) or with structured filters that are combined with `AND`. " +
-			"Only pages are returned (the query is always restricted to `type = page`), and only pages the authenticated account may view.\n\n" +
+			"Only pages are returned (the query is always restricted to `type = page`), or with `type = \"blogpost\"` only blog posts, and only content the authenticated account may view.\n\n" +
 			"Filter values are quoted and escaped, never spliced into the query, so a title such as `a\" OR space = \"OPS` matches literally. " +
 			"Queries built from filters are ordered by title, then creation date (`" + filterOrder + "`), so the results and the ones `limit` cuts off are stable; " +
 			"a `cql` query keeps its own `ORDER BY` (add one for stable results).\n\n" +
@@ -121,6 +122,12 @@ func pagesDataSourceSchema() schema.Schema {
 			"Pages are read again by id after the search (in bulk, 250 per request), because Confluence's search index lags behind recent edits: " +
 			"versions, titles and bodies are current, and pages deleted since they were indexed are left out.",
 		Attributes: map[string]schema.Attribute{
+			"type": schema.StringAttribute{
+				MarkdownDescription: "What to search: `page` (default) or `blogpost` (blog posts, e.g. release notes). The query is restricted to `type = <type>` either way. " +
+					"Blog post results have an empty `parent_id`. The search is governed by `search_pages` for both.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf("page", "blogpost")},
+			},
 			"cql": schema.StringAttribute{
 				MarkdownDescription: "A CQL query, e.g. `space = DOCS AND label = \"runbook\" ORDER BY lastmodified DESC`. It is wrapped as `type = page AND (<query>)`, keeping its `ORDER BY`. " +
 					"Conflicts with the filters. When Confluence rejects the query the error quotes its message.",
@@ -228,9 +235,13 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
+	kind := confluence.KindPage
+	if m.Type.ValueString() == confluence.KindBlogPost.CQLType() {
+		kind = confluence.KindBlogPost
+	}
 	var query string
 	if !m.CQL.IsNull() {
-		wrapped, err := confluence.RestrictToPages(m.CQL.ValueString())
+		wrapped, err := confluence.RestrictTo(kind, m.CQL.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("cql"), "Invalid CQL Query", err.Error())
 			return
@@ -243,6 +254,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			return
 		}
 		query = filterCQL(pageFilters{
+			kind:          kind,
 			spaceKey:      m.SpaceKey.ValueString(),
 			title:         m.Title.ValueString(),
 			titleContains: m.TitleContains.ValueString(),
@@ -256,13 +268,13 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		limit = int(m.Limit.ValueInt64())
 	}
 
-	hits, ok := d.data.searchPages(ctx, &resp.Diagnostics, query, m.SpaceKey.ValueString(), limit)
+	hits, ok := d.data.searchContent(ctx, kind, &resp.Diagnostics, query, m.SpaceKey.ValueString(), limit)
 	if !ok {
 		return
 	}
 
 	includeBody, includeLabels := m.IncludeBody.ValueBool(), m.IncludeLabels.ValueBool()
-	current, err := d.readPages(ctx, hits, includeBody, includeLabels)
+	current, err := d.readPages(ctx, kind, hits, includeBody, includeLabels)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(hits), query), d.data.email, err)
 		return
@@ -309,7 +321,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 // when asked). With includeLabels, labels come from the run's label index in
 // spaces with many results (labelsFromIndex) and are read page by page
 // (GET /pages/{id}/labels, a few at a time) for the rest.
-func (d *PagesDataSource) readPages(ctx context.Context, hits []confluence.SearchResult, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
+func (d *PagesDataSource) readPages(ctx context.Context, kind confluence.ContentKind, hits []confluence.SearchResult, includeBody, includeLabels bool) (map[string]confluence.Page, error) {
 	ids := make([]string, 0, len(hits))
 	for _, hit := range hits {
 		ids = append(ids, hit.ID)
@@ -318,7 +330,7 @@ func (d *PagesDataSource) readPages(ctx context.Context, hits []confluence.Searc
 	if len(ids) == 0 {
 		return byID, nil
 	}
-	pages, err := d.data.client.ListPages(ctx, confluence.ListPagesOptions{IDs: ids, IncludeBody: includeBody})
+	pages, err := d.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind, IDs: ids, IncludeBody: includeBody})
 	if err != nil {
 		return nil, err
 	}
@@ -328,15 +340,15 @@ func (d *PagesDataSource) readPages(ctx context.Context, hits []confluence.Searc
 	if !includeLabels {
 		return byID, nil
 	}
-	found := d.labelsFromIndex(ctx, hits, byID)
-	return byID, d.readLabels(ctx, found, byID)
+	found := d.labelsFromIndex(ctx, kind, hits, byID)
+	return byID, d.readLabels(ctx, kind, found, byID)
 }
 
 // labelsFromIndex fills in the labels of the pages in byID whose space has
 // at least labelIndexMinHits results and whose labels the run's label index
 // covers (runCache.IndexedLabels), and returns the ids of the pages left to
 // read one by one, in result order.
-func (d *PagesDataSource) labelsFromIndex(ctx context.Context, hits []confluence.SearchResult, byID map[string]confluence.Page) []string {
+func (d *PagesDataSource) labelsFromIndex(ctx context.Context, kind confluence.ContentKind, hits []confluence.SearchResult, byID map[string]confluence.Page) []string {
 	perSpace := map[string]int{}
 	for _, hit := range hits {
 		if _, ok := byID[hit.ID]; ok {
@@ -350,7 +362,7 @@ func (d *PagesDataSource) labelsFromIndex(ctx context.Context, hits []confluence
 			continue
 		}
 		if perSpace[hit.SpaceKey] >= labelIndexMinHits {
-			if names, indexed := d.data.run.IndexedLabels(ctx, hit.SpaceKey, hit.ID); indexed {
+			if names, indexed := d.data.run.IndexedContentLabels(ctx, kind, hit.SpaceKey, hit.ID); indexed {
 				page.Labels = make([]confluence.Label, 0, len(names))
 				for _, name := range names {
 					page.Labels = append(page.Labels, confluence.Label{Name: name})
@@ -366,7 +378,7 @@ func (d *PagesDataSource) labelsFromIndex(ctx context.Context, hits []confluence
 
 // readLabels reads the labels of the pages found, one request per page, a
 // few at a time.
-func (d *PagesDataSource) readLabels(ctx context.Context, found []string, byID map[string]confluence.Page) error {
+func (d *PagesDataSource) readLabels(ctx context.Context, kind confluence.ContentKind, found []string, byID map[string]confluence.Page) error {
 	if len(found) == 0 {
 		return nil
 	}
@@ -383,7 +395,7 @@ func (d *PagesDataSource) readLabels(ctx context.Context, found []string, byID m
 		go func() {
 			defer wg.Done()
 			for id := range jobs {
-				labels, err := d.data.client.GetPageLabels(ctx, id)
+				labels, err := d.data.client.GetContentLabels(ctx, kind, id)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = fmt.Errorf("reading the labels of page %s: %w", id, err)
@@ -412,6 +424,7 @@ func (d *PagesDataSource) readLabels(ctx context.Context, found []string, byID m
 
 // pageFilters are the structured filters of confluence_pages.
 type pageFilters struct {
+	kind                                             confluence.ContentKind // page (the zero value) or blog post
 	spaceKey, title, titleContains, text, ancestorID string
 	labels                                           []string
 }
@@ -419,7 +432,7 @@ type pageFilters struct {
 // filterCQL builds the query for the filters. Every user value goes through
 // confluence.QuoteCQL, so no value can change the query's structure.
 func filterCQL(f pageFilters) string {
-	clauses := []string{"type = page"}
+	clauses := []string{"type = " + f.kind.CQLType()}
 	add := func(field, op, value string) {
 		if value != "" {
 			clauses = append(clauses, field+" "+op+" "+confluence.QuoteCQL(value))

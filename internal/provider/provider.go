@@ -316,6 +316,7 @@ func stringOrEnv(v types.String, env string) string {
 func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewPageResource,
+		NewBlogPostResource,
 		NewConnectionResource, NewOperationPolicyResource,
 		NewAttachmentResource,
 		NewContentPropertyResource, NewPageRestrictionsResource,
@@ -326,6 +327,7 @@ func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.Da
 	return []func() datasource.DataSource{
 		NewPagesDataSource,
 		NewPageDataSource,
+		NewBlogPostDataSource,
 		NewSpaceDataSource,
 		NewPagePropertiesDataSource, NewContentPropertyDataSource,
 	}

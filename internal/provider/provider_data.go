@@ -248,20 +248,26 @@ type pageLocation struct {
 // pages: one bulk listing costs less than a read per page); otherwise the
 // page is asked for once, without its body.
 func (c *runCache) LocatePage(ctx context.Context, spaceKey, id string) (pageLocation, error) {
+	return c.LocateContent(ctx, confluence.KindPage, spaceKey, id)
+}
+
+// LocateContent is LocatePage for content of any kind.
+func (c *runCache) LocateContent(ctx context.Context, kind confluence.ContentKind, spaceKey, id string) (pageLocation, error) {
 	if space, err := c.Space(ctx, spaceKey); err == nil {
 		c.mu.Lock()
-		_, listed := c.index[space.ID]
-		c.locateReads[space.ID]++
-		many := c.locateReads[space.ID] > locateIndexAfterPages
+		key := indexKey(kind, space.ID, "current")
+		_, listed := c.index[key]
+		c.locateReads[key]++
+		many := c.locateReads[key] > locateIndexAfterPages
 		c.mu.Unlock()
 		if listed || many {
-			if page, ok := c.IndexedPage(ctx, spaceKey, id); ok {
+			if page, ok := c.IndexedContent(ctx, kind, spaceKey, id); ok {
 				return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}, nil
 			}
 		}
 	}
-	return entry(&c.mu, c.located, id).get(func() (pageLocation, error) {
-		page, err := c.client.GetPage(ctx, id, confluence.GetPageOptions{})
+	return entry(&c.mu, c.located, indexKey(kind, id, "current")).get(func() (pageLocation, error) {
+		page, err := c.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: kind})
 		if confluence.IsNotFound(err) {
 			return pageLocation{}, nil
 		}
@@ -310,7 +316,13 @@ func (c *runCache) SpaceRecords(ctx context.Context, spaceKey string) (policy.Sp
 // requests instead of N. ok is false when the page is not in the index (new,
 // trashed, hidden) or the index could not be built; callers then ask by id.
 func (c *runCache) IndexedPage(ctx context.Context, spaceKey, id string) (confluence.Page, bool) {
-	index, ok := c.spaceIndex(ctx, spaceKey, "current")
+	return c.IndexedContent(ctx, confluence.KindPage, spaceKey, id)
+}
+
+// IndexedContent is IndexedPage for content of any kind (blog posts are
+// listed with GET /blogposts?space-id=…).
+func (c *runCache) IndexedContent(ctx context.Context, kind confluence.ContentKind, spaceKey, id string) (confluence.Page, bool) {
+	index, ok := c.spaceIndex(ctx, kind, spaceKey, "current")
 	if !ok {
 		return confluence.Page{}, false
 	}
@@ -321,17 +333,13 @@ func (c *runCache) IndexedPage(ctx context.Context, spaceKey, id string) (conflu
 // spaceIndex is the run's index of the pages of a space in one status,
 // built on first use: page id → page (without body). ok is false when it
 // could not be built.
-func (c *runCache) spaceIndex(ctx context.Context, spaceKey, status string) (map[string]confluence.Page, bool) {
+func (c *runCache) spaceIndex(ctx context.Context, kind confluence.ContentKind, spaceKey, status string) (map[string]confluence.Page, bool) {
 	space, err := c.Space(ctx, spaceKey)
 	if err != nil {
 		return nil, false
 	}
-	key := space.ID
-	if status != "current" {
-		key += "/" + status
-	}
-	index, err := entry(&c.mu, c.index, key).get(func() (map[string]confluence.Page, error) {
-		pages, err := c.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Statuses: []string{status}})
+	index, err := entry(&c.mu, c.index, indexKey(kind, space.ID, status)).get(func() (map[string]confluence.Page, error) {
+		pages, err := c.client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind, SpaceIDs: []string{space.ID}, Statuses: []string{status}})
 		if err != nil {
 			return nil, err
 		}
@@ -348,16 +356,40 @@ func (c *runCache) spaceIndex(ctx context.Context, spaceKey, status string) (map
 // "trashed") that holds title, from the space's index of pages in that
 // status (built once per run).
 func (c *runCache) PageTitled(ctx context.Context, spaceKey, status, title string) (confluence.Page, bool) {
-	index, ok := c.spaceIndex(ctx, spaceKey, status)
+	return c.ContentTitled(ctx, confluence.KindPage, spaceKey, status, title)
+}
+
+// ContentTitled is PageTitled for content of any kind. Blog post titles are
+// unique per posting day, so several may hold a title: the latest created
+// is returned (a create posts today).
+func (c *runCache) ContentTitled(ctx context.Context, kind confluence.ContentKind, spaceKey, status, title string) (confluence.Page, bool) {
+	index, ok := c.spaceIndex(ctx, kind, spaceKey, status)
 	if !ok {
 		return confluence.Page{}, false
 	}
+	var found []confluence.Page
 	for _, p := range index {
 		if p.Title == title {
-			return p, true
+			found = append(found, p)
 		}
 	}
-	return confluence.Page{}, false
+	if len(found) == 0 {
+		return confluence.Page{}, false
+	}
+	return latestCreated(found), true
+}
+
+// indexKey keys the run's indexes: the space (or page) id, then the status
+// and kind when they are not current pages.
+func indexKey(kind confluence.ContentKind, id, status string) string {
+	key := id
+	if status != "current" {
+		key += "/" + status
+	}
+	if kind != confluence.KindPage {
+		key += "/" + kind.CQLType()
+	}
+	return key
 }
 
 // Bounds of the label index of a space. With more distinct labels than
@@ -376,6 +408,16 @@ const (
 // false when the index does not cover the page or is not worth building;
 // callers then read the page's labels.
 func (c *runCache) IndexedLabels(ctx context.Context, spaceKey, pageID string) (names []string, ok bool) {
+	return c.IndexedContentLabels(ctx, confluence.KindPage, spaceKey, pageID)
+}
+
+// IndexedContentLabels is IndexedLabels for content of any kind. The label
+// index lists pages (GET /labels/{id}/pages), so blog posts read their own
+// labels.
+func (c *runCache) IndexedContentLabels(ctx context.Context, kind confluence.ContentKind, spaceKey, pageID string) (names []string, ok bool) {
+	if kind != confluence.KindPage {
+		return nil, false
+	}
 	if _, indexed := c.IndexedPage(ctx, spaceKey, pageID); !indexed {
 		return nil, false
 	}

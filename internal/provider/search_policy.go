@@ -27,6 +27,12 @@ import (
 //
 // It returns the page hits to read; ok is false after an error in diags.
 func (d *providerData) searchPages(ctx context.Context, diags *diag.Diagnostics, query, spaceKey string, limit int) ([]confluence.SearchResult, bool) {
+	return d.searchContent(ctx, confluence.KindPage, diags, query, spaceKey, limit)
+}
+
+// searchContent is searchPages for content of any kind (confluence_pages
+// with type = "blogpost"); search_pages governs every kind.
+func (d *providerData) searchContent(ctx context.Context, kind confluence.ContentKind, diags *diag.Diagnostics, query, spaceKey string, limit int) ([]confluence.SearchResult, bool) {
 	authorized := map[string]bool{}
 	if spaceKey != "" {
 		if _, ok := d.visibleSpace(ctx, diags, spaceKey); !ok {
@@ -52,8 +58,8 @@ func (d *providerData) searchPages(ctx context.Context, diags *diag.Diagnostics,
 	pages := make([]confluence.SearchResult, 0, len(hits))
 	var spaceKeys []string
 	for _, hit := range hits {
-		if hit.Type != "" && hit.Type != "page" {
-			continue // the query is restricted to pages; this guards the restriction
+		if hit.Type != "" && hit.Type != kind.CQLType() {
+			continue // the query is restricted to the kind; this guards the restriction
 		}
 		if hit.SpaceKey == "" {
 			diags.AddError("Unable to Apply Confluence Policy",
