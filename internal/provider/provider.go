@@ -328,6 +328,7 @@ func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewPageDataSource,
 		NewSpaceDataSource,
 		NewPagePropertiesDataSource, NewContentPropertyDataSource,
+		NewDocsTreeDataSource,
 	}
 }
 
