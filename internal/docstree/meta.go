@@ -76,13 +76,22 @@ func summaryLinks(source []byte) []string {
 		if unescaped, err := url.PathUnescape(dest); err == nil {
 			dest = unescaped
 		}
-		if u, err := url.Parse(dest); dest == "" || err != nil || u.Scheme != "" || strings.HasPrefix(dest, "//") {
-			return ast.WalkContinue, nil
+		if isLocalPath(dest) {
+			out = append(out, strings.TrimPrefix(path.Clean("/"+dest), "/"))
 		}
-		out = append(out, strings.TrimPrefix(path.Clean("/"+dest), "/"))
 		return ast.WalkContinue, nil
 	})
 	return out
+}
+
+// isLocalPath reports whether a link destination names a file of the book
+// rather than a URL of its own.
+func isLocalPath(dest string) bool {
+	if dest == "" || strings.HasPrefix(dest, "//") {
+		return false
+	}
+	u, err := url.Parse(dest)
+	return err == nil && u.Scheme == ""
 }
 
 // SourceURL fills a source URL template: "{path}" becomes the source path,
