@@ -42,6 +42,12 @@ type Options struct {
 	// MaxDepth is the deepest depth allowed (0 is the top); negative means
 	// no limit. A deeper page is an error naming the file.
 	MaxDepth int
+	// Exclude lists path.Match patterns of files and folders to leave out.
+	// A pattern with a "/" is matched against the path from the root
+	// ("guide/drafts", "*/CHANGELOG.md"); one without against the name of
+	// every file and folder, as in .gitignore ("includes", "_*.md"). A
+	// matched folder is left out with everything in it.
+	Exclude []string
 	// SourceURLTemplate, when not empty, puts a "Managed in Git" panel at
 	// the top of every page linking to its source: "{path}" in it is
 	// replaced by the page's source path (for a generated folder page, the
@@ -125,6 +131,11 @@ type fileInfo struct {
 // one title (Confluence titles are unique in a space), a page deeper than
 // MaxDepth.
 func Scan(fsys fs.FS, opts Options) (Tree, error) {
+	for _, pattern := range opts.Exclude {
+		if _, err := path.Match(pattern, ""); err != nil {
+			return Tree{}, fmt.Errorf("the exclude pattern %q is malformed (%w); use path.Match syntax: *, ?, [a-z]", pattern, err)
+		}
+	}
 	s := &scanner{fsys: fsys, opts: opts, files: map[string]*fileInfo{}, dirs: map[string][]string{}}
 	if err := s.walk(); err != nil {
 		return Tree{}, err
@@ -181,7 +192,7 @@ func (s *scanner) walk() error {
 		if err != nil {
 			return fmt.Errorf("%s cannot be read: %w", displayPath(p), err)
 		}
-		if p != "." && strings.HasPrefix(d.Name(), ".") {
+		if p != "." && (strings.HasPrefix(d.Name(), ".") || s.excluded(p)) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -214,6 +225,22 @@ func (s *scanner) walk() error {
 		return nil
 	})
 	return err
+}
+
+// excluded reports whether a pattern of Options.Exclude matches the path.
+// Folders are matched as the walk reaches them, so a folder left out takes
+// everything in it along.
+func (s *scanner) excluded(p string) bool {
+	for _, pattern := range s.opts.Exclude {
+		subject := p
+		if !strings.Contains(pattern, "/") {
+			subject = path.Base(p)
+		}
+		if ok, _ := path.Match(pattern, subject); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // readFile takes what the tree needs from one file.

@@ -4,6 +4,8 @@
 package docstree
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -227,6 +229,28 @@ func TestScan(t *testing.T) {
 			},
 		},
 		{
+			name: "exclude leaves out files and whole folders",
+			files: map[string]string{
+				"index.md":              "# Home\n",
+				"includes/abbr.md":      "*[HTML]: Hyper Text Markup Language\n",
+				"drafts/next/idea.md":   "# Idea\n",
+				"guide/CHANGELOG.md":    "# Changes\n",
+				"guide/install.md":      "# Install\n",
+				"drafts/keep.md":        "# Kept\n",
+				"CHANGELOG.md":          "# Root changes\n",
+				"guide/includes/tip.md": "# Tip\n",
+			},
+			opts: Options{MaxDepth: -1, Exclude: []string{"includes", "drafts/next", "guide/CHANGE*"}},
+			want: []string{
+				"index.md = Home",
+				"  CHANGELOG.md = Root changes",
+				"  drafts/index.md = Drafts",
+				"    drafts/keep.md = Kept",
+				"  guide/index.md = Guide",
+				"    guide/install.md = Install",
+			},
+		},
+		{
 			name:  "an empty folder is an empty tree",
 			files: map[string]string{"img/a.png": "png"},
 			opts:  Options{MaxDepth: -1},
@@ -295,6 +319,12 @@ func TestScanErrors(t *testing.T) {
 			want:  []string{"bad.md:", "YAML front matter"},
 		},
 		{
+			name:  "malformed exclude pattern",
+			files: map[string]string{"a.md": "# A\n"},
+			opts:  Options{MaxDepth: -1, Exclude: []string{"[a-"}},
+			want:  []string{`exclude pattern "[a-" is malformed`},
+		},
+		{
 			name:  "not UTF-8",
 			files: map[string]string{"latin1.md": "caf\xe9\n"},
 			opts:  Options{MaxDepth: -1},
@@ -348,5 +378,48 @@ func TestScanBanner(t *testing.T) {
 	}
 	if !strings.HasPrefix(byPath["a/x.md"].Markdown, "---\ntitle: X\n---\n> [!INFO]") {
 		t.Errorf("the panel goes after the front matter:\n%s", byPath["a/x.md"].Markdown)
+	}
+}
+
+// The repository's Markdown fixtures, written like real mdBook, MkDocs and
+// Hugo sources, scanned as the trees they are.
+func TestScanFixtures(t *testing.T) {
+	tests := []struct {
+		root string
+		want []string
+	}{
+		{"mdbook/src", []string{
+			"README.md = Introduction",
+			"  guide/index.md = Guide",
+			"    guide/installation.md = Installation",
+			"    guide/reading.md = Reading Books",
+		}},
+		{"mkdocs/docs", []string{
+			"index.md = Material for MkDocs",
+			"  getting-started.md = Getting started",
+			"  setup/index.md = Setup",
+			"    setup/changing-the-colors.md = Changing the colors",
+		}},
+		{"hugo/content", []string{
+			"docs/_index.md = Documentation",
+			"  docs/getting-started/_index.md = Getting Started",
+			"    docs/getting-started/installation.md = Installation",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.root, func(t *testing.T) {
+			tree, err := Scan(os.DirFS(filepath.Join("..", "storage", "testdata", "markdown", filepath.FromSlash(tt.root))), Options{MaxDepth: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := outline(t, tree); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("tree:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			for _, p := range tree.Pages {
+				if strings.Contains(p.SourcePath, "SUMMARY") {
+					t.Errorf("SUMMARY.md is navigation, not a page")
+				}
+			}
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -36,6 +37,7 @@ type docsTreeModel struct {
 	Root              types.String                 `tfsdk:"root"`
 	SourceURLTemplate types.String                 `tfsdk:"source_url_template"`
 	MaxDepth          types.Int64                  `tfsdk:"max_depth"`
+	Exclude           []string                     `tfsdk:"exclude"`
 	Pages             map[string]docsTreePageModel `tfsdk:"pages"`
 	Links             map[string]string            `tfsdk:"links"`
 }
@@ -91,6 +93,14 @@ func docsTreeDataSourceSchema() schema.Schema {
 				Optional: true,
 				Validators: []validator.String{stringvalidator.RegexMatches(sourceURLPlaceholder,
 					"must be an http:// or https:// URL containing {path}, e.g. https://github.com/acme/handbook/blob/main/docs/{path}")},
+			},
+			"exclude": schema.ListAttribute{
+				MarkdownDescription: "Files and folders to leave out, as Go `path.Match` patterns (`*`, `?`, `[a-z]`). A pattern with a `/` is matched against " +
+					"the path under `root` (`guide/drafts`, `*/CHANGELOG.md`); one without against every file and folder name, as in `.gitignore` " +
+					"(`includes`, `_*.md`). A folder left out takes everything in it along. Hidden files and folders are always left out.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"max_depth": schema.Int64Attribute{
 				MarkdownDescription: "The deepest `depth` allowed (0 is the top). A page deeper than this fails the plan naming its file. " +
@@ -175,7 +185,7 @@ func (d *DocsTreeDataSource) Read(ctx context.Context, req datasource.ReadReques
 				"e.g. \"${path.module}/docs\".")
 		return
 	}
-	opts := docstree.Options{MaxDepth: -1, SourceURLTemplate: m.SourceURLTemplate.ValueString(), RootName: filepath.Base(root)}
+	opts := docstree.Options{MaxDepth: -1, SourceURLTemplate: m.SourceURLTemplate.ValueString(), RootName: filepath.Base(root), Exclude: m.Exclude}
 	if abs, err := filepath.Abs(root); err == nil {
 		opts.RootName = filepath.Base(abs)
 	}

@@ -96,6 +96,7 @@ func TestAccDocsTreeModule_publishesFolder(t *testing.T) {
 		"guide/advanced/tuning.md":  "# Tuning\n\nRead [Install](../install.md) first.\n",
 		"reference/api.md":          "# API\n\n## Errors\n\nSee [Install](../guide/install.md).\n",
 		"reference/notes/README.md": "# Notes\n",
+		"drafts/install.md":         "# Install\n\nA draft whose title would clash: left out by exclude.\n",
 	})
 	checked := false
 	checkPublished := func() {
@@ -160,6 +161,7 @@ func TestAccDocsTreeModule_publishesFolder(t *testing.T) {
 				"root":                tfconfig.StringVariable(root),
 				"space_key":           tfconfig.StringVariable("DOCS"),
 				"labels":              tfconfig.SetVariable(tfconfig.StringVariable("docs")),
+				"exclude":             tfconfig.ListVariable(tfconfig.StringVariable("drafts")),
 				"source_url_template": tfconfig.StringVariable("https://git.example.com/handbook/blob/main/docs/{path}"),
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -229,6 +231,7 @@ func TestDocsTreeDataSourceRead(t *testing.T) {
 			"root":                tftypes.NewValue(tftypes.String, root),
 			"source_url_template": tftypes.NewValue(tftypes.String, nil),
 			"max_depth":           tftypes.NewValue(tftypes.Number, 1),
+			"exclude":             tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "drafts")}),
 			"pages":               tftypes.NewValue(schemaResp.Schema.Attributes["pages"].GetType().TerraformType(ctx), nil),
 			"links":               tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil),
 		})}
@@ -237,7 +240,7 @@ func TestDocsTreeDataSourceRead(t *testing.T) {
 		return resp
 	}
 
-	resp := read(writeTree(t, map[string]string{"a.md": "# A\n", "b/c.md": "---\ntags: X\n---\n# C\n"}))
+	resp := read(writeTree(t, map[string]string{"a.md": "# A\n", "b/c.md": "---\ntags: X\n---\n# C\n", "b/drafts/d.md": "# D\n"}))
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)
 	}

@@ -5,6 +5,7 @@
 
 data "confluence_docs_tree" "this" {
   root                = var.root
+  exclude             = var.exclude
   source_url_template = var.source_url_template
   max_depth           = 9
 }

@@ -3,6 +3,12 @@ variable "root" {
   type        = string
 }
 
+variable "exclude" {
+  description = "Files and folders under root to leave out, as path.Match patterns: with a \"/\" matched against the path under root (\"guide/drafts\"), without against every file and folder name (\"includes\", \"_*.md\")."
+  type        = list(string)
+  default     = []
+}
+
 variable "space_key" {
   description = "The key of the space the pages are published in, e.g. \"DOCS\"."
   type        = string
