@@ -376,7 +376,7 @@ func (s *scanner) titles() error {
 		e.title = s.title(e)
 		folded := strings.ToLower(e.title)
 		if other, dup := seen[folded]; dup {
-			return fmt.Errorf("%s and %s both have the title %q, and titles are unique in a Confluence space; give one of them another title (front matter `title:` or its first `# heading`)", describe(other), describe(e), e.title)
+			return fmt.Errorf("%s and %s both have the title %q, and titles are unique in a Confluence space; %s", describe(other), describe(e), e.title, retitleHint(e))
 		}
 		seen[folded] = e
 	}
@@ -417,6 +417,15 @@ func nameTitle(name string) string {
 	}
 	r, size := utf8.DecodeRuneInString(name)
 	return string(unicode.ToUpper(r)) + name[size:]
+}
+
+// retitleHint says how to give the later of two pages with one title
+// another title.
+func retitleHint(e *entry) string {
+	if e.file == nil {
+		return fmt.Sprintf("give the folder %s/ an index.md with a `title:` in its front matter (or a `# heading`), or give the other page another title", e.dir)
+	}
+	return "give one of them another title (front matter `title:` or its first `# heading`)"
 }
 
 func describe(e *entry) string {
