@@ -95,6 +95,10 @@ type Tree struct {
 	// Links maps every page's SourcePath to its title, the links map of
 	// confluence_page.
 	Links map[string]string
+	// Children lists each parent's children in order, by the parent's
+	// SourcePath; Top lists the top pages in order.
+	Children map[string][]string
+	Top      []string
 }
 
 // entry is a page or a folder while the tree is built.
@@ -145,7 +149,7 @@ func Scan(fsys fs.FS, opts Options) (Tree, error) {
 	}
 	root := s.folder(".")
 	if root == nil {
-		return Tree{Links: map[string]string{}}, nil
+		return Tree{Links: map[string]string{}, Children: map[string][]string{}, Top: []string{}}, nil
 	}
 	var top []*entry
 	if root.file != nil {
@@ -159,12 +163,17 @@ func Scan(fsys fs.FS, opts Options) (Tree, error) {
 	if err := s.titles(); err != nil {
 		return Tree{}, err
 	}
-	tree := Tree{Links: make(map[string]string, len(s.order))}
+	tree := Tree{Links: make(map[string]string, len(s.order)), Children: map[string][]string{}, Top: []string{}}
 	for _, e := range s.order {
 		if opts.MaxDepth >= 0 && e.depth > opts.MaxDepth {
 			return Tree{}, fmt.Errorf("%s is %d levels deep, deeper than the %d levels this tree may have (depth 0 to %d); move it up a folder or publish that part of the tree on its own", describe(e), e.depth+1, opts.MaxDepth+1, opts.MaxDepth)
 		}
 		tree.Links[e.key] = e.title
+		if e.parent == "" {
+			tree.Top = append(tree.Top, e.key)
+		} else {
+			tree.Children[e.parent] = append(tree.Children[e.parent], e.key)
+		}
 	}
 	for _, e := range s.order {
 		tree.Pages = append(tree.Pages, s.page(e))

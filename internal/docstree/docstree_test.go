@@ -44,6 +44,23 @@ func outline(t *testing.T, tree Tree) []string {
 		parents[p.SourcePath] = p
 		out = append(out, strings.Repeat("  ", p.Depth)+p.SourcePath+" = "+p.Title)
 	}
+	// Children and Top list every page once, siblings in order.
+	listed := 0
+	for _, p := range tree.Pages {
+		siblings := tree.Top
+		if p.Parent != "" {
+			siblings = tree.Children[p.Parent]
+		}
+		if p.Order >= len(siblings) || siblings[p.Order] != p.SourcePath {
+			t.Errorf("page %s (order %d) is not in place among its siblings %v", p.SourcePath, p.Order, siblings)
+		}
+	}
+	for _, kids := range tree.Children {
+		listed += len(kids)
+	}
+	if listed+len(tree.Top) != len(tree.Pages) {
+		t.Errorf("children and top list %d pages of %d", listed+len(tree.Top), len(tree.Pages))
+	}
 	if len(tree.Links) != len(tree.Pages) {
 		t.Errorf("links has %d entries for %d pages", len(tree.Links), len(tree.Pages))
 	}

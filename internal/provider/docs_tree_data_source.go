@@ -40,6 +40,8 @@ type docsTreeModel struct {
 	Exclude           []string                     `tfsdk:"exclude"`
 	Pages             map[string]docsTreePageModel `tfsdk:"pages"`
 	Links             map[string]string            `tfsdk:"links"`
+	Children          map[string][]string          `tfsdk:"children"`
+	TopPages          []string                     `tfsdk:"top_pages"`
 }
 
 type docsTreePageModel struct {
@@ -162,6 +164,17 @@ func docsTreeDataSourceSchema() schema.Schema {
 					},
 				}},
 			},
+			"children": schema.MapAttribute{
+				MarkdownDescription: "Each parent page's children in their order (see `order`), as source paths, by the parent's source path: what " +
+					"`confluence_page_order` needs to keep the order in Confluence.",
+				ElementType: types.ListType{ElemType: types.StringType},
+				Computed:    true,
+			},
+			"top_pages": schema.ListAttribute{
+				MarkdownDescription: "The top pages (depth 0) in their order, as source paths.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
 			"links": schema.MapAttribute{
 				MarkdownDescription: "Every page's title by source path: the `links` argument of each `confluence_page` of the tree, so relative " +
 					"links between the files become page links.",
@@ -198,7 +211,7 @@ func (d *DocsTreeDataSource) Read(ctx context.Context, req datasource.ReadReques
 			"While scanning the docs tree at "+root+": "+err.Error()+".")
 		return
 	}
-	m.Pages, m.Links = docsTreePages(tree), tree.Links
+	m.Pages, m.Links, m.Children, m.TopPages = docsTreePages(tree), tree.Links, tree.Children, tree.Top
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

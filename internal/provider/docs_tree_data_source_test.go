@@ -6,9 +6,11 @@ package provider
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,8 +100,34 @@ func TestAccDocsTreeModule_publishesFolder(t *testing.T) {
 		"reference/notes/README.md": "# Notes\n",
 		"drafts/install.md":         "# Install\n\nA draft whose title would clash: left out by exclude.\n",
 	})
+	idOf := func(title string) string {
+		t.Helper()
+		snap, ok := site.emu.PageByTitle("DOCS", title)
+		if !ok {
+			t.Fatalf("page %q was not published", title)
+		}
+		return snap.ID
+	}
+	// inOrder checks the children of a page against the source order.
+	inOrder := func(parent string, want ...string) {
+		t.Helper()
+		ids := make([]string, len(want))
+		for i, title := range want {
+			ids[i] = idOf(title)
+		}
+		if got := site.emu.ChildIDs(idOf(parent)); !slices.Equal(got, ids) {
+			t.Errorf("children of %q: %v, want %v (%v)", parent, got, ids, want)
+		}
+	}
+	checkOrder := func() {
+		t.Helper()
+		inOrder("Handbook", "User guide", "Reference")
+		inOrder("User guide", "Install", "Advanced") // weight 1 first
+		inOrder("Reference", "API", "Notes")
+	}
 	checked := false
 	checkPublished := func() {
+		checkOrder()
 		checked = true
 		page := func(title string) (id, parent, body string, labels []string) {
 			t.Helper()
@@ -153,17 +181,18 @@ func TestAccDocsTreeModule_publishesFolder(t *testing.T) {
 		}
 	}
 
+	publishVars := tfconfig.Variables{
+		"root":                tfconfig.StringVariable(root),
+		"space_key":           tfconfig.StringVariable("DOCS"),
+		"labels":              tfconfig.SetVariable(tfconfig.StringVariable("docs")),
+		"exclude":             tfconfig.ListVariable(tfconfig.StringVariable("drafts")),
+		"source_url_template": tfconfig.StringVariable("https://git.example.com/handbook/blob/main/docs/{path}"),
+	}
 	resource.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			ProtoV6ProviderFactories: protoV6ProviderFactories(),
 			ConfigDirectory:          docsTreeModuleDir(t, site),
-			ConfigVariables: tfconfig.Variables{
-				"root":                tfconfig.StringVariable(root),
-				"space_key":           tfconfig.StringVariable("DOCS"),
-				"labels":              tfconfig.SetVariable(tfconfig.StringVariable("docs")),
-				"exclude":             tfconfig.ListVariable(tfconfig.StringVariable("drafts")),
-				"source_url_template": tfconfig.StringVariable("https://git.example.com/handbook/blob/main/docs/{path}"),
-			},
+			ConfigVariables:          publishVars,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("confluence_page.level0[\"index.md\"]", plancheck.ResourceActionCreate),
@@ -178,10 +207,40 @@ func TestAccDocsTreeModule_publishesFolder(t *testing.T) {
 				statecheck.ExpectKnownOutputValueAtPath("page_ids", tfjsonpath.New("guide/advanced/tuning.md"), knownvalue.NotNull()),
 			},
 		}, {
+			// Someone reorders pages by hand: the plan shows it and the
+			// apply restores the source order, without a new page version.
+			PreConfig: func() {
+				checkPublished()
+				moveByHand(t, site, idOf("Advanced"), "before", idOf("Install"))
+				moveByHand(t, site, idOf("Reference"), "before", idOf("User guide"))
+				if got := site.emu.ChildIDs(idOf("User guide")); !slices.Equal(got, []string{idOf("Advanced"), idOf("Install")}) {
+					t.Fatalf("the hand move did not happen: %v", got)
+				}
+			},
+			ProtoV6ProviderFactories: protoV6ProviderFactories(),
+			ConfigDirectory:          docsTreeModuleDir(t, site),
+			ConfigVariables:          publishVars,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("confluence_page_order.children[\"guide/index.md\"]", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("confluence_page_order.children[\"index.md\"]", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("confluence_page_order.children[\"reference/index.md\"]", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("confluence_page.level2[\"guide/install.md\"]", plancheck.ResourceActionNoop),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}, {
 			// The tree leaves the configuration: its pages go to the trash
 			// (and the test framework, which cannot read for_each state,
 			// ends on empty state).
-			PreConfig:                checkPublished,
+			PreConfig: func() {
+				checkOrder()
+				for _, title := range []string{"Advanced", "Install", "Reference", "User guide"} {
+					if snap, _ := site.emu.PageByTitle("DOCS", title); snap.Version != 1 {
+						t.Errorf("page %q is at version %d: moving it is not an edit", title, snap.Version)
+					}
+				}
+			},
 			ProtoV6ProviderFactories: protoV6ProviderFactories(),
 			ConfigDirectory:          docsTreeModuleDir(t, site),
 			ConfigVariables:          tfconfig.Variables{"root": tfconfig.StringVariable(t.TempDir()), "space_key": tfconfig.StringVariable("DOCS")},
@@ -194,6 +253,25 @@ func TestAccDocsTreeModule_publishesFolder(t *testing.T) {
 		if snap, ok := site.emu.PageByTitle("DOCS", title); !ok || snap.Status != "trashed" {
 			t.Errorf("page %q must be trashed once its tree leaves the configuration: %+v", title, snap.Status)
 		}
+	}
+}
+
+// moveByHand moves a page as a person editing in Confluence would (the
+// editor account, through the v1 move API).
+func moveByHand(t *testing.T, site *testSite, pageID, position, targetID string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, site.URL()+"/wiki/rest/api/content/"+pageID+"/move/"+position+"/"+targetID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(editorEmail, editorToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("moving page %s %s %s by hand: %s", pageID, position, targetID, resp.Status)
 	}
 }
 
@@ -236,6 +314,8 @@ func TestDocsTreeDataSourceRead(t *testing.T) {
 			"exclude":             tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "drafts")}),
 			"pages":               tftypes.NewValue(schemaResp.Schema.Attributes["pages"].GetType().TerraformType(ctx), nil),
 			"links":               tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil),
+			"children":            tftypes.NewValue(tftypes.Map{ElementType: tftypes.List{ElementType: tftypes.String}}, nil),
+			"top_pages":           tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
 		})}
 		resp := &datasource.ReadResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: config.Raw}}
 		ds.Read(ctx, datasource.ReadRequest{Config: config}, resp)
@@ -258,6 +338,9 @@ func TestDocsTreeDataSourceRead(t *testing.T) {
 	}
 	if m.Links["b/index.md"] != "B" || m.Links["a.md"] != "A" {
 		t.Errorf("links %v", m.Links)
+	}
+	if strings.Join(m.TopPages, ",") != "a.md,b/index.md" || strings.Join(m.Children["b/index.md"], ",") != "b/c.md" || len(m.Children) != 1 {
+		t.Errorf("top pages %v, children %v", m.TopPages, m.Children)
 	}
 
 	for root, want := range map[string]string{

@@ -319,6 +319,7 @@ func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resour
 		NewConnectionResource, NewOperationPolicyResource,
 		NewAttachmentResource,
 		NewContentPropertyResource, NewPageRestrictionsResource,
+		NewPageOrderResource,
 	}
 }
 

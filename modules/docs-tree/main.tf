@@ -199,6 +199,22 @@ locals {
   ])...)
 }
 
+# Sibling order as the source says: one confluence_page_order per parent
+# page with two children or more (and for the top pages under parent_id).
+locals {
+  order_groups = merge(
+    { for parent, kids in local.tree.children : parent => { parent_id = local.page_ids[parent], pages = kids } if var.keep_order && length(kids) > 1 },
+    { for top in [local.tree.top_pages] : "/" => { parent_id = var.parent_id, pages = top } if var.keep_order && var.parent_id != null && length(top) > 1 },
+  )
+}
+
+resource "confluence_page_order" "children" {
+  for_each = local.order_groups
+
+  parent_id = each.value.parent_id
+  page_ids  = [for path in each.value.pages : local.page_ids[path]]
+}
+
 # Each page's local images, attached under the file names the page shows
 # them by; a file is uploaded again only when its SHA-256 changes.
 resource "confluence_attachment" "images" {

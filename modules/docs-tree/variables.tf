@@ -49,3 +49,9 @@ variable "on_destroy" {
   type        = string
   default     = "trash"
 }
+
+variable "keep_order" {
+  description = "Keep sibling pages in the source's order in Confluence's page tree (SUMMARY.md, front matter weight / nav_order, else the file name), restoring it when someone reorders them by hand; governed as update_page of their parent."
+  type        = bool
+  default     = true
+}
