@@ -269,7 +269,7 @@ func moveByHand(t *testing.T, site *testSite, pageID, position, targetID string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("moving page %s %s %s by hand: %s", pageID, position, targetID, resp.Status)
 	}
