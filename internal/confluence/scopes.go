@@ -35,6 +35,8 @@ var endpointScopes = []struct {
 	{http.MethodDelete, "/wiki/api/v2/pages/{id}", []string{"delete:page:confluence"}},
 	{http.MethodGet, "/wiki/api/v2/pages/{id}/versions", []string{"read:page:confluence"}},
 	{http.MethodGet, "/wiki/api/v2/pages/{id}/labels", []string{"read:page:confluence"}},
+	{http.MethodGet, "/wiki/api/v2/pages/{id}/children", []string{"read:page:confluence"}},
+	{http.MethodPut, "/wiki/rest/api/content/{pageId}/move/{position}/{targetId}", []string{"write:confluence-content"}},
 	{http.MethodGet, "/wiki/api/v2/labels/{id}/pages", []string{"read:page:confluence"}},
 	{http.MethodGet, "/wiki/api/v2/pages/{page-id}/properties", []string{"read:page:confluence"}},
 	{http.MethodPost, "/wiki/api/v2/pages/{page-id}/properties", []string{"read:page:confluence", "write:page:confluence"}},

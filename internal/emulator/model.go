@@ -69,6 +69,8 @@ type site struct {
 	Spaces   []*space                         `json:"spaces"` // in creation (id) order
 	Pages    map[string]*page                 `json:"pages"`
 	Groups   []*group                         `json:"groups,omitempty"`
+	// ChildOrder is the order of child pages a move set, by parent (see children.go).
+	ChildOrder map[string][]string `json:"child_order,omitempty"`
 }
 
 type space struct {

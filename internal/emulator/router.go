@@ -86,6 +86,8 @@ func buildRoutes() []route {
 		newRoute(http.MethodPut, v2+"/pages/{id}", handleUpdatePage),
 		newRoute(http.MethodDelete, v2+"/pages/{id}", handleDeletePage),
 		newRoute(http.MethodGet, v2+"/pages/{id}/versions", handleListPageVersions),
+		newRoute(http.MethodGet, v2+"/pages/{id}/children", handleListChildPages),
+		newRoute(http.MethodPut, v1+"/content/{pageId}/move/{position}/{targetId}", handleMovePage),
 		newRoute(http.MethodGet, v2+"/pages/{page-id}/versions/{version-number}", handleGetPageVersion),
 		newRoute(http.MethodGet, v2+"/pages/{id}/labels", handleListPageLabels),
 		newRoute(http.MethodGet, v2+"/labels/{id}/pages", handleListLabelPages),

@@ -320,6 +320,7 @@ func (p *ConfluenceProvider) Resources(context.Context) []func() resource.Resour
 		NewConnectionResource, NewOperationPolicyResource,
 		NewAttachmentResource,
 		NewContentPropertyResource, NewPageRestrictionsResource,
+		NewPageOrderResource,
 	}
 }
 
@@ -330,6 +331,7 @@ func (p *ConfluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewBlogPostDataSource,
 		NewSpaceDataSource,
 		NewPagePropertiesDataSource, NewContentPropertyDataSource,
+		NewDocsTreeDataSource,
 	}
 }
 

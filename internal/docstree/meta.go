@@ -1,0 +1,143 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package docstree
+
+import (
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// weightKeys are the front matter keys generators order pages by: Hugo's
+// weight, Just the Docs' nav_order, Docusaurus' sidebar_position.
+var weightKeys = []string{"weight", "nav_order", "sidebar_position"}
+
+// weight returns the front matter's ordering number, if it has one.
+func weight(fm map[string]any) (float64, bool) {
+	for _, k := range weightKeys {
+		switch v := fm[k].(type) {
+		case int64:
+			return float64(v), true
+		case float64:
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+// labels returns the front matter's tags and labels (a list, or one string)
+// as Confluence labels: lower case, white space as "-", each once, sorted.
+func labels(fm map[string]any) []string {
+	out := []string{}
+	for _, k := range []string{"tags", "labels"} {
+		var values []any
+		switch v := fm[k].(type) {
+		case string:
+			values = []any{v}
+		case []any:
+			values = v
+		}
+		for _, v := range values {
+			s, ok := v.(string)
+			if !ok {
+				continue
+			}
+			label := strings.Join(strings.Fields(strings.ToLower(s)), "-")
+			if label != "" && !slices.Contains(out, label) {
+				out = append(out, label)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// summaryLinks returns the destinations of the links in mdBook's
+// SUMMARY.md, in order, as cleaned source paths relative to the root.
+// Draft chapters (empty destinations) and remote links are left out.
+func summaryLinks(source []byte) []string {
+	doc := goldmark.DefaultParser().Parse(text.NewReader(source))
+	var out []string
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		link, ok := n.(*ast.Link)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		dest := string(link.Destination)
+		if i := strings.IndexAny(dest, "#?"); i >= 0 {
+			dest = dest[:i]
+		}
+		if unescaped, err := url.PathUnescape(dest); err == nil {
+			dest = unescaped
+		}
+		if isLocalPath(dest) {
+			out = append(out, strings.TrimPrefix(path.Clean("/"+dest), "/"))
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
+}
+
+// isLocalPath reports whether a link destination names a file of the book
+// rather than a URL of its own.
+func isLocalPath(dest string) bool {
+	if dest == "" || strings.HasPrefix(dest, "//") {
+		return false
+	}
+	u, err := url.Parse(dest)
+	return err == nil && u.Scheme == ""
+}
+
+// SourceURL fills a source URL template: "{path}" becomes the source path,
+// each segment escaped for a URL path.
+func SourceURL(template, sourcePath string) string {
+	segments := strings.Split(sourcePath, "/")
+	for i, s := range segments {
+		segments[i] = url.PathEscape(s)
+	}
+	return strings.ReplaceAll(template, "{path}", strings.Join(segments, "/"))
+}
+
+// WithBanner puts a "Managed in Git" info panel (a GitHub [!INFO] alert,
+// which the page resource renders as Confluence's info panel) at the top of
+// a page's Markdown, after any front matter so that stays front matter.
+func WithBanner(markdown, sourcePath, sourceURL string) string {
+	banner := "> [!INFO]\n> **Managed in Git:** this page is published from [" + escapeLinkText(sourcePath) + "](<" +
+		strings.ReplaceAll(sourceURL, ">", "%3E") + ">). Edit the source there; edits made here are replaced when it is published again.\n\n"
+	end := frontMatterEnd(markdown)
+	if end == len(markdown) && end > 0 && !strings.HasSuffix(markdown, "\n") {
+		// Front matter that ends the file: the panel needs a line of its own.
+		return markdown + "\n" + banner
+	}
+	return markdown[:end] + banner + markdown[end:]
+}
+
+// frontMatterEnd returns the offset just after a front matter block that
+// opens on the first line ("---" or "+++") and is closed by the same line,
+// or 0 when the text has none (the rule storage.FrontMatter follows).
+func frontMatterEnd(markdown string) int {
+	first, rest, ok := strings.Cut(markdown, "\n")
+	delim := strings.TrimSuffix(first, "\r")
+	if !ok || len(delim) < 3 || (delim[0] != '-' && delim[0] != '+') || strings.Trim(delim, delim[:1]) != "" {
+		return 0
+	}
+	offset := len(first) + 1
+	for rest != "" {
+		line, next, found := strings.Cut(rest, "\n")
+		offset += len(line)
+		if found {
+			offset++
+		}
+		if strings.TrimSuffix(line, "\r") == delim {
+			return offset
+		}
+		rest = next
+	}
+	return 0
+}
