@@ -53,6 +53,10 @@ type Options struct {
 	// replaced by the page's source path (for a generated folder page, the
 	// folder).
 	SourceURLTemplate string
+	// RequireImages makes a local image whose file is not in the tree an
+	// error naming the page and the line (published, it would be a broken
+	// image). The data source always sets it.
+	RequireImages bool
 }
 
 // Image is a local image a page shows, as storage.RenderMarkdown lists it.
@@ -146,6 +150,11 @@ func Scan(fsys fs.FS, opts Options) (Tree, error) {
 	}
 	if err := s.readSummary(); err != nil {
 		return Tree{}, err
+	}
+	if opts.RequireImages {
+		if err := s.checkImages(); err != nil {
+			return Tree{}, err
+		}
 	}
 	root := s.folder(".")
 	if root == nil {
@@ -263,6 +272,29 @@ func readFile(p, markdown string) (*fileInfo, error) {
 		return nil, fmt.Errorf("%s cannot be rendered: %w", p, err)
 	}
 	return &fileInfo{markdown: markdown, frontMatter: fm, heading: rendered.FirstHeading, images: rendered.Images}, nil
+}
+
+// checkImages fails, at plan time, for every local image a page shows whose
+// file is not in the tree, naming the page and the line: published, it
+// would be a broken image.
+func (s *scanner) checkImages() error {
+	var problems []string
+	for p, f := range s.files {
+		for _, img := range f.images {
+			if !fs.ValidPath(img.Path) {
+				problems = append(problems, fmt.Sprintf("%s, line %d: the image %s lies outside the tree; move it under the root", p, img.Line, img.Path))
+				continue
+			}
+			if _, err := fs.Stat(s.fsys, img.Path); err != nil {
+				problems = append(problems, fmt.Sprintf("%s, line %d: the image %s does not exist; add the file or fix the reference", p, img.Line, img.Path))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	slices.Sort(problems)
+	return errors.New("local images not found:\n  " + strings.Join(problems, "\n  "))
 }
 
 // readSummary reads the order of mdBook's SUMMARY.md at the root, if any.

@@ -446,3 +446,26 @@ func TestScanFixtures(t *testing.T) {
 		})
 	}
 }
+
+func TestScanMissingImagesFailNamingPageAndLine(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.md":     {Data: []byte("# Home\n\n![Here](img/here.png)\n\n![Gone](img/gone.png)\n")},
+		"img/here.png": {Data: []byte("png")},
+		"guide/a.md":   {Data: []byte("# A\n\n![Up](../../outside.png)\n")},
+	}
+	if _, err := Scan(fsys, Options{MaxDepth: -1}); err != nil {
+		t.Fatalf("without RequireImages the scan does not look at image files: %v", err)
+	}
+	_, err := Scan(fsys, Options{MaxDepth: -1, RequireImages: true})
+	if err == nil {
+		t.Fatal("missing images must fail the scan")
+	}
+	for _, want := range []string{"index.md, line 5: the image img/gone.png does not exist", "guide/a.md, line 3: the image ../outside.png lies outside the tree"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "here.png") {
+		t.Errorf("an image that exists is not a problem: %v", err)
+	}
+}

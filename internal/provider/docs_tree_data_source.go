@@ -149,7 +149,7 @@ func docsTreeDataSourceSchema() schema.Schema {
 					},
 					"images": schema.ListNestedAttribute{
 						MarkdownDescription: "The local images the page shows, as `provider::confluence::markdown_images` lists them: attach each to the page " +
-							"with `confluence_attachment` (`source` = `\"${root}/${path}\"`, `filename` = `filename`).",
+							"with `confluence_attachment` (`source` = `\"${root}/${path}\"`, `filename` = `filename`). A local image whose file is not in the tree fails the read, naming the page and the line.",
 						Computed: true,
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"path": schema.StringAttribute{
@@ -198,7 +198,7 @@ func (d *DocsTreeDataSource) Read(ctx context.Context, req datasource.ReadReques
 				"e.g. \"${path.module}/docs\".")
 		return
 	}
-	opts := docstree.Options{MaxDepth: -1, SourceURLTemplate: m.SourceURLTemplate.ValueString(), RootName: filepath.Base(root), Exclude: m.Exclude}
+	opts := docstree.Options{MaxDepth: -1, SourceURLTemplate: m.SourceURLTemplate.ValueString(), RootName: filepath.Base(root), Exclude: m.Exclude, RequireImages: true}
 	if abs, err := filepath.Abs(root); err == nil {
 		opts.RootName = filepath.Base(abs)
 	}
