@@ -16,6 +16,10 @@ import (
 const (
 	attachmentPages    = 14
 	attachmentsPerPage = 5 // 70 attachments in all
+	// treePages is the size of the docs tree the benchmark publishes: 200
+	// pages, 14 of which show the 70 images (the smoke test publishes only
+	// the 14 illustrated pages).
+	treePages = 200
 	attachmentBytes    = 2048
 
 	RouteListAttachments = "GET /wiki/api/v2/pages/{id}/attachments"
@@ -52,15 +56,16 @@ resource "confluence_attachment" "image" {
 }
 `))
 
-// prepareAttachments writes a workspace with 70 images on 14 pages.
-func prepareAttachments(tb testing.TB, e *benchEnv) *fixture {
+// prepareAttachments writes a workspace of pages pages, the first 14 of
+// which show 70 images.
+func prepareAttachments(tb testing.TB, e *benchEnv, pages int) *fixture {
 	tb.Helper()
-	f := prepare(tb, e, attachmentPages, variant{name: "attachments"})
+	f := prepare(tb, e, pages, variant{name: "attachments"})
 	images := attachmentPages * attachmentsPerPage
 	var buf bytes.Buffer
 	err := attachmentConfig.Execute(&buf, map[string]any{
 		"URL": f.site.URL(), "Email": botEmail, "Token": botToken, "RequestsPerSecond": RequestsPerSecond,
-		"Pages": attachmentPages, "Images": images, "PerPage": attachmentsPerPage,
+		"Pages": pages, "Images": images, "PerPage": attachmentsPerPage,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -91,7 +96,7 @@ func TestBenchAttachmentsSmoke(t *testing.T) {
 	e := sharedEnv(t)
 	smokeEnv := *e
 	smokeEnv.settings.Latency = 0
-	f := prepareAttachments(t, &smokeEnv)
+	f := prepareAttachments(t, &smokeEnv, attachmentPages)
 	t.Cleanup(f.site.Close)
 	images := attachmentPages * attachmentsPerPage
 
@@ -133,7 +138,7 @@ func TestBenchAttachmentsSmoke(t *testing.T) {
 // BenchmarkAttachmentsApplyNoop re-applies 70 unchanged attachments.
 func BenchmarkAttachmentsApplyNoop(b *testing.B) {
 	b.StopTimer()
-	f := prepareAttachments(b, sharedEnv(b))
+	f := prepareAttachments(b, sharedEnv(b), treePages)
 	defer f.site.Close()
 	if _, err := f.ws.Terraform(b.Context(), "apply", "-auto-approve"); err != nil {
 		b.Fatal(err)
@@ -151,5 +156,5 @@ func BenchmarkAttachmentsApplyNoop(b *testing.B) {
 	if cost.Writes != 0 || f.site.Emulator.Stats().UploadedBytes != 0 {
 		b.Errorf("re-applying unchanged attachments wrote %d times, uploaded %d bytes: %v", cost.Writes, f.site.Emulator.Stats().UploadedBytes, cost.ByRoute)
 	}
-	report(b, fmt.Sprintf("apply-noop/%d-attachments", attachmentPages*attachmentsPerPage), attachmentPages, cost)
+	report(b, fmt.Sprintf("apply-noop/%d-pages-%d-attachments", treePages, attachmentPages*attachmentsPerPage), treePages, cost)
 }
