@@ -19,8 +19,8 @@ const (
 	// treePages is the size of the docs tree the benchmark publishes: 200
 	// pages, 14 of which show the 70 images (the smoke test publishes only
 	// the 14 illustrated pages).
-	treePages = 200
-	attachmentBytes    = 2048
+	treePages       = 200
+	attachmentBytes = 2048
 
 	RouteListAttachments = "GET /wiki/api/v2/pages/{id}/attachments"
 	RouteUpload          = "POST /wiki/rest/api/content/{id}/child/attachment"
