@@ -7,9 +7,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -227,5 +229,141 @@ import {
 `, p.ID),
 			ExpectError: wrappedError(`Page Not Current.*trashed.*restore it in Confluence`),
 		}},
+	})
+}
+
+// More rows of the fault matrix, each ending with no duplicate, no orphan,
+// state equal to Confluence and an empty next plan.
+func TestAccFaultOutOfBand(t *testing.T) {
+	t.Parallel()
+	t.Run("page purged", func(t *testing.T) {
+		t.Parallel()
+		site := newTestSite(t)
+		admin := newSeeder(t, site)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories(),
+			Steps: []resource.TestStep{
+				{Config: faultConfig(site, "one")},
+				{
+					// Someone trashes and purges one page: the next apply creates it again.
+					PreConfig: func() {
+						snap, _ := site.emu.PageByTitle("DOCS", "Fault k1")
+						for _, purge := range []bool{false, true} {
+							if err := admin.client.DeletePage(context.Background(), snap.ID, purge); err != nil {
+								t.Fatal(err)
+							}
+						}
+					},
+					Config:           faultConfig(site, "one"),
+					Check:            siteMatchesState(t, site, "one"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				},
+			},
+		})
+	})
+	t.Run("page moved to another parent", func(t *testing.T) {
+		t.Parallel()
+		site := newTestSite(t)
+		admin := newSeeder(t, site)
+		elsewhere := admin.page("DOCS", "Somewhere else", "", "<p>x</p>")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories(),
+			Steps: []resource.TestStep{
+				{Config: faultConfig(site, "one")},
+				{
+					// A person moves a page; the plan shows it and the apply moves it back.
+					PreConfig: func() {
+						snap, _ := site.emu.PageByTitle("DOCS", "Fault k2")
+						if _, err := admin.client.UpdatePage(context.Background(), confluence.UpdatePageRequest{
+							ID: snap.ID, Status: "current", Title: snap.Title, ParentID: elsewhere.ID, Body: snap.Body, VersionNumber: snap.Version + 1,
+						}); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config: faultConfig(site, "one"),
+					Check: func(s *terraform.State) error {
+						snap, _ := site.emu.PageByTitle("DOCS", "Fault k2")
+						if snap.ParentID == elsewhere.ID {
+							return fmt.Errorf("the page was not moved back under its configured parent")
+						}
+						return siteMatchesState(t, site, "one")(s)
+					},
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				},
+			},
+		})
+	})
+	t.Run("slow site beyond request_timeout", func(t *testing.T) {
+		t.Parallel()
+		// Not validated: the emulator still finishes the answers the client
+		// gave up on, and an abandoned answer is not a document violation.
+		emu := emulator.NewDemo(emulator.Options{})
+		srv := httptest.NewServer(emu)
+		t.Cleanup(srv.Close)
+		site := &testSite{emu: emu, srv: srv}
+		slow := func() string {
+			return strings.Replace(faultConfig(site, "one"), "max_retries = 1", "max_retries = 0\n  request_timeout = \"1s\"", 1)
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories(),
+			Steps: []resource.TestStep{
+				{
+					PreConfig:   func() { site.emu.SetLatency(1500 * time.Millisecond) },
+					Config:      slow(),
+					ExpectError: regexp.MustCompile(`(?s)deadline|timeout|Timeout|timed out`),
+				},
+				{
+					PreConfig:        func() { site.emu.SetLatency(0) },
+					Config:           slow(),
+					Check:            siteMatchesState(t, site, "one"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				},
+			},
+		})
+	})
+}
+
+// A 50-page apply that fails half way: the re-apply completes it with no
+// duplicate and no orphan.
+func TestAccFaultPartialFailureInALargeApply(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	config := site.providerBlock(botEmail, botToken) + `
+resource "confluence_page" "p" {
+  count     = 50
+  space_key = "DOCS"
+  title     = "Bulk ${count.index}"
+  body      = "<p>bulk ${count.index}</p>"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					site.emu.InjectFault(emulator.Fault{Method: http.MethodPost, Path: `^/wiki/api/v2/pages$`, Kind: emulator.Fault500Before, Skip: 25})
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`Unable to Create Page`),
+			},
+			{
+				PreConfig:        site.emu.ClearFaults,
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(s *terraform.State) error {
+					for i := range 50 {
+						snap, ok := site.emu.PageByTitle("DOCS", fmt.Sprintf("Bulk %d", i))
+						rs, inState := s.RootModule().Resources[fmt.Sprintf("confluence_page.p.%d", i)]
+						if !ok || !inState || rs.Primary.ID != snap.ID {
+							return fmt.Errorf("page Bulk %d: in Confluence %t, in state %t", i, ok, inState)
+						}
+					}
+					if n := site.emu.Count(http.MethodPost, "/wiki/api/v2/pages"); n != 51 {
+						return fmt.Errorf("%d creates sent, want 50 and the one refused", n)
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
