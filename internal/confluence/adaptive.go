@@ -214,7 +214,7 @@ func (a *adaptiveLimiter) observe(sentAt time.Time, resp *http.Response, parseRe
 		if until := now.Add(rh.retryAfter); until.After(a.pausedUntil) {
 			a.pausedUntil = until
 		}
-		if sentAt.Before(a.lastDrop) {
+		if !a.lastDrop.IsZero() && !sentAt.After(a.lastDrop) {
 			return
 		}
 	}

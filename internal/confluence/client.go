@@ -579,6 +579,12 @@ func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryableht
 
 func (c *Client) shouldRetry(ctx context.Context, retryable bool, tracker *attemptTracker, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
+		if err != nil {
+			// Keep the transport error: the request may have been sent
+			// (MayHaveBeenApplied).
+			tracker.lostResponse = true
+			return false, nil
+		}
 		return false, ctx.Err()
 	}
 	if err != nil {
