@@ -110,7 +110,8 @@ type Config struct {
 	// Retry-After is honoured in full, within RateLimitBudget.
 	MaxRetryWait time.Duration
 	// HTTPClient is an optional base client (tests); it is copied, not
-	// modified, and its Timeout is replaced by RequestTimeout.
+	// modified, and its Timeout is replaced by RequestTimeout (applied per
+	// attempt once the rate limiter lets it go).
 	HTTPClient *http.Client
 }
 
@@ -136,9 +137,13 @@ type Client struct {
 	maxRetries   int
 	maxRetryWait time.Duration
 	budget       time.Duration // RateLimitBudget; 0 means no 429 retries
-	writeGrace   time.Duration // how long a sent write may finish after cancellation
-	limiter      waiter
-	adaptive     *adaptiveLimiter
+	// attemptTimeout bounds one attempt from when the limiter lets it go
+	// until its answer is read: waiting for the limiter is not the site
+	// being slow, so it is not counted.
+	attemptTimeout time.Duration
+	writeGrace     time.Duration // how long a sent write may finish after cancellation
+	limiter        waiter
+	adaptive       *adaptiveLimiter
 
 	// Seams for tests. sleep receives the computed wait before a retry and
 	// returns how long go-retryablehttp actually sleeps; jitter returns a
@@ -226,20 +231,21 @@ func New(cfg Config) (*Client, error) {
 		version = "dev"
 	}
 	c := &Client{
-		site:         site,
-		mode:         mode,
-		gateway:      gateway,
-		cloudID:      cfg.CloudID,
-		userAgent:    "terraform-provider-confluence/" + version,
-		maxRetries:   maxRetries,
-		maxRetryWait: maxWait,
-		budget:       budget,
+		site:           site,
+		mode:           mode,
+		gateway:        gateway,
+		cloudID:        cfg.CloudID,
+		userAgent:      "terraform-provider-confluence/" + version,
+		maxRetries:     maxRetries,
+		maxRetryWait:   maxWait,
+		budget:         budget,
+		attemptTimeout: timeout,
 		// One attempt may take the whole request timeout; a write sent when
 		// the run is cancelled gets that long to answer.
 		writeGrace: timeout,
 		limiter:    adaptive,
 		adaptive:   adaptive,
-		sleep:        func(d time.Duration) time.Duration { return d },
+		sleep:      func(d time.Duration) time.Duration { return d },
 		jitter: func(n time.Duration) time.Duration {
 			if n <= 0 {
 				return 0
@@ -265,7 +271,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	// Requests without credentials (cloud id lookup, OAuth token) share the
 	// rate limit but not the auth transport.
-	plain := http.Client{Transport: &rateLimitedTransport{next: base, client: c}, Timeout: timeout}
+	plain := http.Client{Transport: &rateLimitedTransport{next: base, client: c}}
 	c.plainHTTP = &plain
 
 	var auth authorizer
@@ -291,7 +297,7 @@ func New(cfg Config) (*Client, error) {
 	// redirects included, waits for a token; the auth transport sets the
 	// Authorization header per attempt so a renewed OAuth token is used.
 	hc.Transport = &rateLimitedTransport{next: &authTransport{next: base, auth: auth}, client: c}
-	hc.Timeout = timeout
+	hc.Timeout = 0 // per attempt, in rateLimitedTransport
 	c.httpClient = &hc
 	return c, nil
 }
@@ -378,12 +384,36 @@ func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, err
 			return nil, err
 		}
 	}
+	var cancel context.CancelFunc = func() {}
+	if d := t.client.attemptTimeout; d > 0 {
+		var ctx context.Context
+		ctx, cancel = context.WithTimeoutCause(req.Context(), d, fmt.Errorf("the request timeout (%s) passed before Confluence answered", d))
+		req = req.WithContext(ctx)
+	}
 	sentAt := t.client.now()
 	resp, err := t.next.RoundTrip(req)
-	if err == nil && t.client.adaptive != nil {
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if t.client.adaptive != nil {
 		t.client.adaptive.observe(sentAt, resp, t.client.parseRetryAfter)
 	}
-	return resp, err
+	// The timeout covers reading the answer too; it ends when the body is closed.
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose releases an attempt's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // request describes one API call.

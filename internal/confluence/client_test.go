@@ -486,8 +486,8 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.adaptive.Rate() != 0 || c.maxRetries != DefaultMaxRetries || c.httpClient.Timeout != DefaultRequestTimeout || c.maxRetryWait != DefaultMaxRetryWait || c.budget != DefaultRateLimitBudget {
-		t.Errorf("defaults: rate %v, retries %d, timeout %v, max wait %v, budget %v", c.adaptive.Rate(), c.maxRetries, c.httpClient.Timeout, c.maxRetryWait, c.budget)
+	if c.adaptive.Rate() != 0 || c.maxRetries != DefaultMaxRetries || c.attemptTimeout != DefaultRequestTimeout || c.maxRetryWait != DefaultMaxRetryWait || c.budget != DefaultRateLimitBudget {
+		t.Errorf("defaults: rate %v, retries %d, timeout %v, max wait %v, budget %v", c.adaptive.Rate(), c.maxRetries, c.attemptTimeout, c.maxRetryWait, c.budget)
 	}
 	if c.userAgent != "terraform-provider-confluence/dev" {
 		t.Errorf("User-Agent without version = %q", c.userAgent)
@@ -500,8 +500,8 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.adaptive.Rate() != 5 || c.maxRetries != 0 || c.httpClient.Timeout != 5*time.Second || c.maxRetryWait != 10*time.Second || c.budget != 0 {
-		t.Errorf("custom: rate %v, retries %d, timeout %v, max wait %v, budget %v", c.adaptive.Rate(), c.maxRetries, c.httpClient.Timeout, c.maxRetryWait, c.budget)
+	if c.adaptive.Rate() != 5 || c.maxRetries != 0 || c.attemptTimeout != 5*time.Second || c.maxRetryWait != 10*time.Second || c.budget != 0 {
+		t.Errorf("custom: rate %v, retries %d, timeout %v, max wait %v, budget %v", c.adaptive.Rate(), c.maxRetries, c.attemptTimeout, c.maxRetryWait, c.budget)
 	}
 	if custom.HTTPClient.Timeout != time.Hour || custom.HTTPClient.Transport != nil {
 		t.Error("New modified the caller's HTTP client")
@@ -552,7 +552,7 @@ func TestRequestTimeoutAppliesPerAttempt(t *testing.T) {
 		}
 		writeJSON(w, 200, `{"id":"1"}`)
 	})
-	tc.httpClient.Timeout = 200 * time.Millisecond
+	tc.attemptTimeout = 200 * time.Millisecond
 	if _, err := tc.GetSpace(t.Context(), "1"); err != nil {
 		t.Fatalf("GetSpace: %v", err)
 	}

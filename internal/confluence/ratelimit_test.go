@@ -253,3 +253,20 @@ func TestRateLimitResetHeaderIsHonoured(t *testing.T) {
 		t.Errorf("waits = %v, want [1m30s]", w)
 	}
 }
+
+// Waiting for the limiter is not the site being slow: the request timeout
+// starts when the limiter lets the attempt go.
+func TestLimiterWaitIsNotPartOfTheRequestTimeout(t *testing.T) {
+	tc := newTestClient(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"id":"1"}`)
+	})
+	tc.attemptTimeout = 100 * time.Millisecond
+	tc.limiter = slowLimiter(300 * time.Millisecond)
+	if _, err := tc.GetSpace(t.Context(), "1"); err != nil {
+		t.Fatalf("GetSpace after a long limiter wait: %v", err)
+	}
+}
+
+type slowLimiter time.Duration
+
+func (d slowLimiter) Wait(ctx context.Context) error { return sleepContext(ctx, time.Duration(d)) }
