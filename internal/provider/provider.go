@@ -149,7 +149,8 @@ func providerSchema() schema.Schema {
 				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Timeout of a single HTTP request, as a duration such as `30s` (the default); between 1s and 10m.",
+				MarkdownDescription: "Timeout of a single HTTP request, as a duration such as `30s` (the default); between 1s and 10m. " +
+					"It starts when the client's rate limit lets the request go. A write already sent when the run is interrupted gets this long to finish.",
 				Optional:            true,
 				Validators:          []validator.String{validators.Duration(time.Second, 10*time.Minute)},
 			},
