@@ -151,8 +151,8 @@ func providerSchema() schema.Schema {
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Timeout of a single HTTP request, as a duration such as `30s` (the default); between 1s and 10m. " +
 					"It starts when the client's rate limit lets the request go. A write already sent when the run is interrupted gets this long to finish.",
-				Optional:            true,
-				Validators:          []validator.String{validators.Duration(time.Second, 10*time.Minute)},
+				Optional:   true,
+				Validators: []validator.String{validators.Duration(time.Second, 10*time.Minute)},
 			},
 			"requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side rate limit, in requests per second, shared by all operations of one run. Defaults to `10`; between 0.1 and 100. " +
