@@ -201,15 +201,15 @@ func nextRate(current, ceiling, observed float64, limited, nearLimit bool, quiet
 // a 429 to a request sent before the last drop says nothing new about the
 // lowered rate and does not lower it again (several requests in flight hit
 // the same limit at once), but its Retry-After still pauses everyone.
-func (a *adaptiveLimiter) observe(sentAt time.Time, resp *http.Response, parseRetryAfter func(string) (time.Duration, bool)) {
+func (a *adaptiveLimiter) observe(sentAt time.Time, status int, header http.Header, parseRetryAfter func(string) (time.Duration, bool)) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
-	rh := parseRateHeaders(resp.Header, now, parseRetryAfter)
+	rh := parseRateHeaders(header, now, parseRetryAfter)
 	if rh.limit > 0 {
 		a.serverLimit = rh.limit
 	}
-	limited := resp.StatusCode == http.StatusTooManyRequests
+	limited := status == http.StatusTooManyRequests
 	if limited {
 		if until := now.Add(rh.retryAfter); until.After(a.pausedUntil) {
 			a.pausedUntil = until

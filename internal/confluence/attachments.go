@@ -297,7 +297,7 @@ func (c *Client) sendUpload(ctx context.Context, u *url.URL, pageID string, up A
 	// request for this method, otherwise it will be blocked".
 	req.Header.Set("X-Atlassian-Token", "nocheck")
 	// A sent upload is finished even if the run is cancelled (writeguard.go).
-	wctx, _, release := c.guardWrite(ctx)
+	wctx, release := c.guardWrite(ctx)
 	defer release()
 	req = req.WithContext(wctx)
 

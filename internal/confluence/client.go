@@ -397,7 +397,7 @@ func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, err
 		return nil, err
 	}
 	if t.client.adaptive != nil {
-		t.client.adaptive.observe(sentAt, resp, t.client.parseRetryAfter)
+		t.client.adaptive.observe(sentAt, resp.StatusCode, resp.Header, t.client.parseRetryAfter)
 	}
 	// The timeout covers reading the answer too; it ends when the body is closed.
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
@@ -512,7 +512,7 @@ func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, err
 	}
 
 	if isWrite(r.method) {
-		wctx, _, release := c.guardWrite(ctx)
+		wctx, release := c.guardWrite(ctx)
 		defer release()
 		req = req.WithContext(wctx)
 	}
@@ -608,13 +608,8 @@ func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryableht
 }
 
 func (c *Client) shouldRetry(ctx context.Context, retryable bool, tracker *attemptTracker, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		if err != nil {
-			// Keep the transport error: the request may have been sent
-			// (MayHaveBeenApplied).
-			tracker.lostResponse = true
-			return false, nil
-		}
+	cancelled := isDone(ctx)
+	if cancelled && err == nil {
 		return false, ctx.Err()
 	}
 	if err != nil {
@@ -622,7 +617,9 @@ func (c *Client) shouldRetry(ctx context.Context, retryable bool, tracker *attem
 			return false, nil
 		}
 		tracker.lostResponse = true
-		if !retryable || tracker.retries >= c.maxRetries {
+		// After a cancellation the transport error is kept: the request may
+		// have been sent (MayHaveBeenApplied).
+		if cancelled || !retryable || tracker.retries >= c.maxRetries {
 			return false, nil
 		}
 		// Reuse go-retryablehttp's classification: TLS certificate,
@@ -657,6 +654,16 @@ func (c *Client) shouldRetry(ctx context.Context, retryable bool, tracker *attem
 		return true, nil
 	}
 	return false, nil
+}
+
+// isDone reports whether ctx was cancelled or timed out.
+func isDone(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return true
+	default:
+		return false
+	}
 }
 
 // rateLimitWait decides whether a 429 is retried and after how long: the

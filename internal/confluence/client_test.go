@@ -60,12 +60,6 @@ type testClient struct {
 	clock        time.Time
 }
 
-func (tc *testClient) advance(d time.Duration) {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	tc.clock = tc.clock.Add(d)
-}
-
 func (tc *testClient) recordedLimiterWaits() []time.Duration {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()

@@ -81,12 +81,12 @@ func newFakeLimiter(rps float64) *fakeLimiter {
 	return f
 }
 
-func answer(status int, headers ...string) *http.Response {
+func headers(kv ...string) http.Header {
 	h := http.Header{}
-	for i := 0; i+1 < len(headers); i += 2 {
-		h.Set(headers[i], headers[i+1])
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Set(kv[i], kv[i+1])
 	}
-	return &http.Response{StatusCode: status, Header: h}
+	return h
 }
 
 func (f *fakeLimiter) parse(v string) (time.Duration, bool) {
@@ -106,13 +106,13 @@ func TestAdaptiveLimiterDropsPausesAndRecovers(t *testing.T) {
 		}
 	}
 	sent := f.clock
-	f.observe(sent, answer(http.StatusTooManyRequests, "Retry-After", "3", "X-RateLimit-Limit", "2"), f.parse)
+	f.observe(sent, http.StatusTooManyRequests, headers("Retry-After", "3", "X-RateLimit-Limit", "2"), f.parse)
 	if got := f.Rate(); got != 5 {
 		t.Fatalf("rate after a 429 = %v, want 5", got)
 	}
 	// Three more requests sent at the old rate come back 429 too: no further drop.
 	for range 3 {
-		f.observe(sent, answer(http.StatusTooManyRequests, "Retry-After", "3"), f.parse)
+		f.observe(sent, http.StatusTooManyRequests, headers("Retry-After", "3"), f.parse)
 	}
 	if got := f.Rate(); got != 5 {
 		t.Fatalf("rate after 429s of requests sent before the drop = %v, want still 5", got)
@@ -132,7 +132,7 @@ func TestAdaptiveLimiterDropsPausesAndRecovers(t *testing.T) {
 		t.Errorf("burst = %d, want 2 (X-RateLimit-Limit)", f.lim.Burst())
 	}
 	// A 429 to a request sent after the drop lowers the rate again.
-	f.observe(f.clock, answer(http.StatusTooManyRequests, "Retry-After", "1"), f.parse)
+	f.observe(f.clock, http.StatusTooManyRequests, headers("Retry-After", "1"), f.parse)
 	if got := f.Rate(); got >= 5 {
 		t.Fatalf("rate after a 429 at the lowered rate = %v, want below 5", got)
 	}
@@ -140,23 +140,23 @@ func TestAdaptiveLimiterDropsPausesAndRecovers(t *testing.T) {
 
 	// Recovery: nothing until recoveryInterval passes quietly, then one step.
 	f.clock = f.clock.Add(recoveryInterval / 2)
-	f.observe(f.clock, answer(http.StatusOK), f.parse)
+	f.observe(f.clock, http.StatusOK, headers(), f.parse)
 	if f.Rate() != low {
 		t.Fatalf("rate rose after %v: %v", recoveryInterval/2, f.Rate())
 	}
 	f.clock = f.clock.Add(recoveryInterval)
-	f.observe(f.clock, answer(http.StatusOK, "X-RateLimit-NearLimit", "true"), f.parse)
+	f.observe(f.clock, http.StatusOK, headers("X-RateLimit-NearLimit", "true"), f.parse)
 	if f.Rate() != low {
 		t.Fatalf("rate rose while the site is near its limit: %v", f.Rate())
 	}
-	f.observe(f.clock, answer(http.StatusOK), f.parse)
+	f.observe(f.clock, http.StatusOK, headers(), f.parse)
 	if got, want := f.Rate(), low*rateIncrease; math.Abs(got-want) > 1e-9 {
 		t.Fatalf("rate after a quiet interval = %v, want %v", got, want)
 	}
 	// Back to the ceiling, never above it.
 	for range 100 {
 		f.clock = f.clock.Add(recoveryInterval)
-		f.observe(f.clock, answer(http.StatusOK), f.parse)
+		f.observe(f.clock, http.StatusOK, headers(), f.parse)
 	}
 	if f.Rate() != 10 {
 		t.Errorf("rate after a long quiet spell = %v, want the ceiling 10", f.Rate())

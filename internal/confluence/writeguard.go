@@ -49,12 +49,12 @@ type writeGuardKey struct{}
 
 // guardWrite returns the context to run a write on and a release function
 // to call when the call is done (its answer read).
-func (c *Client) guardWrite(ctx context.Context) (context.Context, *writeGuard, func()) {
+func (c *Client) guardWrite(ctx context.Context) (context.Context, func()) {
 	detached, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	g := &writeGuard{parent: ctx, cancel: cancel, grace: c.writeGrace}
 	detached = context.WithValue(detached, writeGuardKey{}, g)
 	g.stop = context.AfterFunc(ctx, g.parentDone)
-	return detached, g, func() {
+	return detached, func() {
 		g.stop()
 		g.mu.Lock()
 		if g.timer != nil {
