@@ -564,7 +564,7 @@ func (c *Client) retryClient(ctx context.Context, r request, tracker *attemptTra
 			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 				return c.sleep(tracker.nextWait)
 			}
-			return c.backoff(0, 0, tracker.retries-1, resp)
+			return c.backoff(0, 0, max(tracker.retries-1, 0), resp)
 		},
 		// Hand the last response back so it becomes a typed error.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
