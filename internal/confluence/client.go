@@ -89,15 +89,9 @@ type Config struct {
 	ClientID, ClientSecret string
 	// Version is the provider version, sent in the User-Agent.
 	Version string
-	// MaxRetries is the number of retries after a 503 or a network error (0
-	// selects DefaultMaxRetries; negative disables them). Rate-limited (429)
-	// requests are retried within RateLimitBudget instead.
+	// MaxRetries is the number of retries after the first attempt (0 selects
+	// DefaultMaxRetries; negative disables retries).
 	MaxRetries int
-	// RateLimitBudget bounds how long one request keeps being retried while
-	// Confluence answers 429, waits included (default 5m); a Retry-After
-	// longer than what is left of it fails at once. Negative disables 429
-	// retries.
-	RateLimitBudget time.Duration
 	// RequestTimeout bounds every single attempt (default 30s).
 	RequestTimeout time.Duration
 	// RequestsPerSecond limits the client's own request rate, retries
@@ -109,6 +103,12 @@ type Config struct {
 	// error, including a server's Retry-After (default 60s). A 429's
 	// Retry-After is honoured in full, within RateLimitBudget.
 	MaxRetryWait time.Duration
+	// RateLimitBudget bounds how long one request keeps being retried while
+	// Confluence answers 429, waits included (default 5m): 429 retries do
+	// not count against MaxRetries, which bounds retries after 503s and
+	// network errors. A Retry-After longer than what is left of the budget
+	// fails at once. Negative disables 429 retries.
+	RateLimitBudget time.Duration
 	// HTTPClient is an optional base client (tests); it is copied, not
 	// modified, and its Timeout is replaced by RequestTimeout (applied per
 	// attempt once the rate limiter lets it go).

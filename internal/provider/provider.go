@@ -55,7 +55,6 @@ const (
 	defaultMaxRetries        = 4
 	defaultRequestTimeout    = 30 * time.Second
 	defaultRequestsPerSecond = 10.0
-	defaultRateLimitBudget   = 5 * time.Minute
 )
 
 // ConfluenceProvider is the provider implementation.
@@ -225,7 +224,6 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 		MaxRetries:        defaultMaxRetries,
 		RequestTimeout:    defaultRequestTimeout,
 		RequestsPerSecond: defaultRequestsPerSecond,
-		RateLimitBudget:   defaultRateLimitBudget,
 	}
 	if !cfg.MaxRetries.IsNull() {
 		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
@@ -242,6 +240,7 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	if !cfg.RequestsPerSecond.IsNull() {
 		clientCfg.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
 	}
+	// A null rate_limit_budget leaves the client's default (5m).
 	if !cfg.RateLimitBudget.IsNull() {
 		// The validator has already rejected values that do not parse.
 		if d, err := time.ParseDuration(cfg.RateLimitBudget.ValueString()); err == nil {

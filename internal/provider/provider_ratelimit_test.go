@@ -19,7 +19,7 @@ func TestConfigureRateLimitBudget(t *testing.T) {
 		"email":     tftypes.NewValue(tftypes.String, botEmail),
 		"api_token": tftypes.NewValue(tftypes.String, botToken),
 	}
-	for value, want := range map[string]time.Duration{"": defaultRateLimitBudget, "90s": 90 * time.Second, "1h": time.Hour, "0s": -1} {
+	for value, want := range map[string]time.Duration{"": 0 /* the client's default */, "90s": 90 * time.Second, "1h": time.Hour, "0s": -1} {
 		args := map[string]tftypes.Value{}
 		for k, v := range base {
 			args[k] = v
