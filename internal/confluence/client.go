@@ -372,13 +372,19 @@ func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, err
 			_ = req.Body.Close() // RoundTrip must close the body, even on error
 		}
 	}
+	g := writeGuardOf(req.Context())
 	if l := t.client.limiter; l != nil {
 		if err := l.Wait(req.Context()); err != nil {
 			closeBody()
+			if g != nil {
+				if gerr := g.begin(); gerr != nil {
+					return nil, gerr // the run was cancelled: say whether anything was sent
+				}
+			}
 			return nil, fmt.Errorf("waiting for the client rate limiter: %w", err)
 		}
 	}
-	if g := writeGuardOf(req.Context()); g != nil {
+	if g != nil {
 		if err := g.begin(); err != nil {
 			closeBody()
 			return nil, err

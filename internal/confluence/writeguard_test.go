@@ -59,6 +59,26 @@ func TestCancelledWriteIsNotStarted(t *testing.T) {
 	}
 }
 
+// Cancelled while waiting for the rate limiter: not sent, and it says so.
+func TestCancelledWhileWaitingForTheLimiter(t *testing.T) {
+	tc := newTestClient(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{}`)
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	tc.limiter = slowLimiter(time.Hour)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	_, err := tc.CreatePage(ctx, CreatePageRequest{SpaceID: "1", Title: "T", Body: "<p/>"})
+	if !errors.Is(err, ErrNotSent) || MayHaveBeenApplied(err) {
+		t.Fatalf("err = %v, want ErrNotSent", err)
+	}
+	if tc.rec.count() != 0 {
+		t.Errorf("requests = %d, want 0", tc.rec.count())
+	}
+}
+
 // A write refused with 429 (nothing done) is not sent again once the run is
 // cancelled.
 func TestCancelledWriteIsNotRetried(t *testing.T) {
