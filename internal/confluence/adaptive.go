@@ -232,7 +232,9 @@ func (a *adaptiveLimiter) observe(sentAt time.Time, status int, header http.Head
 		at = a.pausedUntil
 	}
 	if next == 0 {
-		a.lim.SetLimitAt(at, rate.Inf)
+		if a.lim != nil {
+			a.lim.SetLimitAt(at, rate.Inf)
+		}
 		return
 	}
 	if a.lim == nil {
