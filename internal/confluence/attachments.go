@@ -296,6 +296,10 @@ func (c *Client) sendUpload(ctx context.Context, u *url.URL, pageID string, up A
 	// The v1 document: "you must set a X-Atlassian-Token: nocheck header on the
 	// request for this method, otherwise it will be blocked".
 	req.Header.Set("X-Atlassian-Token", "nocheck")
+	// A sent upload is finished even if the run is cancelled (writeguard.go).
+	wctx, release := c.guardWrite(ctx)
+	defer release()
+	req = req.WithContext(wctx)
 
 	tracker := &attemptTracker{}
 	resp, err := c.retryClient(ctx, request{method: http.MethodPost, url: u}, tracker).Do(req)

@@ -8,10 +8,13 @@
 // The client authenticates in one of three modes (see AuthMode): an account
 // email and classic API token (basic auth) at the site, a scoped API token
 // through the API gateway, or OAuth 2.0 client credentials through the
-// gateway. It limits its own request rate, retries idempotent requests on 503 (and every
-// request on 429, which is refused before any work is done) and
-// network errors honouring Retry-After, follows cursor pagination and turns
-// error responses into *APIError values that never contain the token.
+// gateway. It limits its own request rate and adapts it to Confluence's 429
+// answers (adaptive.go), retries idempotent requests on 503 and network
+// errors a bounded number of times and every request on 429 (refused before
+// any work is done) within a time budget, honouring Retry-After, finishes a
+// write already sent when its context is cancelled (writeguard.go), follows
+// cursor pagination and turns error responses into *APIError values that
+// never contain the token.
 package confluence
 
 import (
@@ -20,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -33,7 +37,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
-	"golang.org/x/time/rate"
 )
 
 // Subsystem is the tflog subsystem the client logs under.
@@ -46,6 +49,7 @@ const (
 	DefaultRequestTimeout    = 30 * time.Second
 	DefaultRequestsPerSecond = 10.0
 	DefaultMaxRetryWait      = 60 * time.Second
+	DefaultRateLimitBudget   = 5 * time.Minute
 )
 
 // NoRetries as Config.MaxRetries disables retries (a zero MaxRetries selects
@@ -95,14 +99,23 @@ type Config struct {
 	// RequestTimeout bounds every single attempt (default 30s).
 	RequestTimeout time.Duration
 	// RequestsPerSecond limits the client's own request rate, retries
-	// included; 0 means unlimited (the provider defaults it to
-	// DefaultRequestsPerSecond).
+	// included; 0 means unlimited until Confluence first answers 429 (the
+	// provider defaults it to DefaultRequestsPerSecond). It is a ceiling: the
+	// rate drops on 429 and recovers slowly towards it.
 	RequestsPerSecond float64
-	// MaxRetryWait caps the wait before a retry, including a server's
-	// Retry-After (default 60s).
+	// MaxRetryWait caps the wait before a retry after a 503 or a network
+	// error, including a server's Retry-After (default 60s). A 429's
+	// Retry-After is honoured in full, within RateLimitBudget.
 	MaxRetryWait time.Duration
+	// RateLimitBudget bounds how long one request keeps being retried while
+	// Confluence answers 429, waits included (default 5m): 429 retries do
+	// not count against MaxRetries, which bounds retries after 503s and
+	// network errors. A Retry-After longer than what is left of the budget
+	// fails at once. Negative disables 429 retries.
+	RateLimitBudget time.Duration
 	// HTTPClient is an optional base client (tests); it is copied, not
-	// modified, and its Timeout is replaced by RequestTimeout.
+	// modified, and its Timeout is replaced by RequestTimeout (applied per
+	// attempt once the rate limiter lets it go).
 	HTTPClient *http.Client
 }
 
@@ -127,7 +140,14 @@ type Client struct {
 	plainHTTP    *http.Client
 	maxRetries   int
 	maxRetryWait time.Duration
-	limiter      waiter
+	budget       time.Duration // RateLimitBudget; 0 means no 429 retries
+	// attemptTimeout bounds one attempt from when the limiter lets it go
+	// until its answer is read: waiting for the limiter is not the site
+	// being slow, so it is not counted.
+	attemptTimeout time.Duration
+	writeGrace     time.Duration // how long a sent write may finish after cancellation
+	limiter        waiter
+	adaptive       *adaptiveLimiter
 
 	// Seams for tests. sleep receives the computed wait before a retry and
 	// returns how long go-retryablehttp actually sleeps; jitter returns a
@@ -201,27 +221,35 @@ func New(cfg Config) (*Client, error) {
 		maxWait = DefaultMaxRetryWait
 	}
 
-	var limiter waiter
-	if rps := cfg.RequestsPerSecond; rps > 0 {
-		// A burst of one second's worth lets short bursts through without
-		// exceeding the average rate.
-		limiter = rate.NewLimiter(rate.Limit(rps), max(1, int(rps)))
+	budget := cfg.RateLimitBudget
+	switch {
+	case budget == 0:
+		budget = DefaultRateLimitBudget
+	case budget < 0:
+		budget = 0
 	}
+	adaptive := newAdaptiveLimiter(max(cfg.RequestsPerSecond, 0))
 
 	version := cfg.Version
 	if version == "" {
 		version = "dev"
 	}
 	c := &Client{
-		site:         site,
-		mode:         mode,
-		gateway:      gateway,
-		cloudID:      cfg.CloudID,
-		userAgent:    "terraform-provider-confluence/" + version,
-		maxRetries:   maxRetries,
-		maxRetryWait: maxWait,
-		limiter:      limiter,
-		sleep:        func(d time.Duration) time.Duration { return d },
+		site:           site,
+		mode:           mode,
+		gateway:        gateway,
+		cloudID:        cfg.CloudID,
+		userAgent:      "terraform-provider-confluence/" + version,
+		maxRetries:     maxRetries,
+		maxRetryWait:   maxWait,
+		budget:         budget,
+		attemptTimeout: timeout,
+		// One attempt may take the whole request timeout; a write sent when
+		// the run is cancelled gets that long to answer.
+		writeGrace: timeout,
+		limiter:    adaptive,
+		adaptive:   adaptive,
+		sleep:      func(d time.Duration) time.Duration { return d },
 		jitter: func(n time.Duration) time.Duration {
 			if n <= 0 {
 				return 0
@@ -231,6 +259,8 @@ func New(cfg Config) (*Client, error) {
 		},
 		now: time.Now,
 	}
+	// The limiter reads the client's clock, so tests that move it move both.
+	adaptive.now = func() time.Time { return c.now() }
 
 	var hc http.Client
 	if cfg.HTTPClient != nil {
@@ -245,7 +275,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	// Requests without credentials (cloud id lookup, OAuth token) share the
 	// rate limit but not the auth transport.
-	plain := http.Client{Transport: &rateLimitedTransport{next: base, client: c}, Timeout: timeout}
+	plain := http.Client{Transport: &rateLimitedTransport{next: base, client: c}}
 	c.plainHTTP = &plain
 
 	var auth authorizer
@@ -271,7 +301,7 @@ func New(cfg Config) (*Client, error) {
 	// redirects included, waits for a token; the auth transport sets the
 	// Authorization header per attempt so a renewed OAuth token is used.
 	hc.Transport = &rateLimitedTransport{next: &authTransport{next: base, auth: auth}, client: c}
-	hc.Timeout = timeout
+	hc.Timeout = 0 // per attempt, in rateLimitedTransport
 	c.httpClient = &hc
 	return c, nil
 }
@@ -338,16 +368,62 @@ type rateLimitedTransport struct {
 	client *Client
 }
 
+// It also refuses to send a write whose run was cancelled meanwhile, and
+// adapts the limiter to every answer.
 func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	closeBody := func() {
+		if req.Body != nil {
+			_ = req.Body.Close() // RoundTrip must close the body, even on error
+		}
+	}
+	g := writeGuardOf(req.Context())
 	if l := t.client.limiter; l != nil {
 		if err := l.Wait(req.Context()); err != nil {
-			if req.Body != nil {
-				_ = req.Body.Close() // RoundTrip must close the body, even on error
+			closeBody()
+			if g != nil {
+				if gerr := g.begin(); gerr != nil {
+					return nil, gerr // the run was cancelled: say whether anything was sent
+				}
 			}
 			return nil, fmt.Errorf("waiting for the client rate limiter: %w", err)
 		}
 	}
-	return t.next.RoundTrip(req)
+	if g != nil {
+		if err := g.begin(); err != nil {
+			closeBody()
+			return nil, err
+		}
+	}
+	var cancel context.CancelFunc = func() {}
+	if d := t.client.attemptTimeout; d > 0 {
+		var ctx context.Context
+		ctx, cancel = context.WithTimeoutCause(req.Context(), d, fmt.Errorf("the request timeout (%s) passed before Confluence answered", d))
+		req = req.WithContext(ctx)
+	}
+	sentAt := t.client.now()
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if t.client.adaptive != nil {
+		t.client.adaptive.observe(sentAt, resp.StatusCode, resp.Header, t.client.parseRetryAfter)
+	}
+	// The timeout covers reading the answer too; it ends when the body is closed.
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose releases an attempt's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // request describes one API call.
@@ -396,9 +472,25 @@ func (c *Client) v1(path string, q url.Values) *url.URL { return c.endpoint(v1Pr
 // attemptTracker follows one call's attempts for logging and DeletePage.
 type attemptTracker struct {
 	attempts     int
+	first        time.Time // when the first attempt started: the 429 budget runs from here
 	started      time.Time
 	lostResponse bool // some attempt ended without a response
 	reauthed     bool // a fresh OAuth access token was fetched after a 401
+	retries      int  // retries after 503s and network errors, bounded by MaxRetries
+	limited      int  // retries after 429s, bounded by the budget
+	// nextWait is the wait CheckRetry chose for a 429 (Backoff sleeps it).
+	nextWait time.Duration
+	// budgetLeft is set when a 429 ended the call because waiting for it
+	// would outlast the rate-limit budget: what was left of the budget.
+	budgetLeft *time.Duration
+	budget     time.Duration
+}
+
+// annotate adds to a 429 error why the client stopped retrying.
+func (t *attemptTracker) annotate(e *APIError) {
+	if e.Kind == KindRateLimited && t.budgetLeft != nil {
+		e.Budget, e.BudgetLeft = t.budget, *t.budgetLeft
+	}
 }
 
 // do performs r with retries and decodes a successful JSON response into out
@@ -429,6 +521,12 @@ func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, err
 		req.Header.Set("Content-Type", "application/json")
 	}
 
+	if isWrite(r.method) {
+		wctx, release := c.guardWrite(ctx)
+		defer release()
+		req = req.WithContext(wctx)
+	}
+
 	tracker := &attemptTracker{}
 	resp, err := c.retryClient(ctx, r, tracker).Do(req)
 	if err != nil {
@@ -444,7 +542,9 @@ func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, err
 		retriedAfterLostResponse: tracker.lostResponse,
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return meta, c.newAPIError(r.method, path, resp)
+		apiErr := c.newAPIError(r.method, path, resp)
+		tracker.annotate(apiErr)
+		return meta, apiErr
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, resp.Body) // lets the connection be reused
@@ -460,19 +560,30 @@ func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, err
 // depends on the request's method and the logger on its context.
 func (c *Client) retryClient(ctx context.Context, r request, tracker *attemptTracker) *retryablehttp.Client {
 	method, path := r.method, r.url.EscapedPath()
+	tracker.budget = c.budget
 	return &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
-		Logger:       retryLogger{ctx: ctx},
-		RetryMax:     c.maxRetries,
+		HTTPClient: c.httpClient,
+		Logger:     retryLogger{ctx: ctx},
+		// Each retry is decided by checkRetry: 503s and network errors by
+		// count (MaxRetries), 429s by time (RateLimitBudget).
+		RetryMax:     math.MaxInt32,
 		RetryWaitMin: firstRetryWait,
 		RetryWaitMax: c.maxRetryWait,
 		CheckRetry:   c.checkRetry(r.retryable(), tracker),
-		Backoff:      c.backoff,
+		Backoff: func(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				return c.sleep(tracker.nextWait)
+			}
+			return c.backoff(0, 0, max(tracker.retries-1, 0), resp)
+		},
 		// Hand the last response back so it becomes a typed error.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
 			tracker.attempts = attempt + 1
 			tracker.started = c.now()
+			if attempt == 0 {
+				tracker.first = tracker.started
+			}
 		},
 		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
 			tflog.SubsystemDebug(ctx, Subsystem, "Confluence API response", map[string]any{
@@ -486,38 +597,109 @@ func (c *Client) retryClient(ctx context.Context, r request, tracker *attemptTra
 	}
 }
 
-// checkRetry retries 429 and 503 responses and network errors, for
-// idempotent requests only. A PUT retried after a lost response may answer
-// 409 although the first attempt succeeded; that is returned, not hidden.
+// checkRetry retries 429 responses for every request within the time
+// budget, and 503 responses and network errors for idempotent requests up
+// to MaxRetries times. A PUT retried after a lost response may answer 409
+// although the first attempt succeeded; that is returned, not hidden. Once
+// a write's run is cancelled, it is not sent again (writeguard.go).
 func (c *Client) checkRetry(retryable bool, tracker *attemptTracker) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
+		retry, cerr := c.shouldRetry(ctx, retryable, tracker, resp, err)
+		if !retry || cerr != nil {
+			return false, cerr
 		}
-		if err != nil {
-			tracker.lostResponse = true
-			if !retryable {
-				return false, nil
+		if g := writeGuardOf(ctx); g != nil {
+			if gerr := g.between(); gerr != nil {
+				return false, gerr
 			}
-			// Reuse go-retryablehttp's classification: TLS certificate,
-			// scheme and redirect-loop errors are not worth retrying.
-			retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
-			return retry, nil
 		}
-		// An OAuth access token refused with 401 (it lapsed in transit, or
-		// was revoked early) is replaced once; the gateway refused before
-		// doing anything, so every method may retry.
-		if c.retryWithNewToken(resp, tracker) {
-			return true, nil
-		}
-		// A 429 comes from the rate limiter before anything is processed, so
-		// it is safe to retry for every method, creates included. A 503 may
-		// come after the work was done: only idempotent requests retry it.
-		if resp.StatusCode == http.StatusTooManyRequests {
-			return true, nil
-		}
-		return retryable && resp.StatusCode == http.StatusServiceUnavailable, nil
+		return true, nil
 	}
+}
+
+func (c *Client) shouldRetry(ctx context.Context, retryable bool, tracker *attemptTracker, resp *http.Response, err error) (bool, error) {
+	cancelled := isDone(ctx)
+	if cancelled && err == nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		if errors.Is(err, ErrNotSent) {
+			return false, nil
+		}
+		tracker.lostResponse = true
+		// After a cancellation the transport error is kept: the request may
+		// have been sent (MayHaveBeenApplied).
+		if cancelled || !retryable || tracker.retries >= c.maxRetries {
+			return false, nil
+		}
+		// Reuse go-retryablehttp's classification: TLS certificate,
+		// scheme and redirect-loop errors are not worth retrying.
+		retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err)
+		if retry {
+			tracker.retries++
+		}
+		return retry, nil
+	}
+	// An OAuth access token refused with 401 (it lapsed in transit, or
+	// was revoked early) is replaced once; the gateway refused before
+	// doing anything, so every method may retry.
+	if c.retryWithNewToken(resp, tracker) {
+		return true, nil
+	}
+	// A 429 comes from the rate limiter before anything is processed, so
+	// it is safe to retry for every method, creates included, for as long
+	// as the budget lasts. A 503 may come after the work was done: only
+	// idempotent requests retry it.
+	if resp.StatusCode == http.StatusTooManyRequests {
+		wait, ok := c.rateLimitWait(tracker, resp)
+		if !ok {
+			return false, nil
+		}
+		tracker.nextWait = wait
+		tracker.limited++
+		return true, nil
+	}
+	if retryable && resp.StatusCode == http.StatusServiceUnavailable && tracker.retries < c.maxRetries {
+		tracker.retries++
+		return true, nil
+	}
+	return false, nil
+}
+
+// isDone reports whether ctx was cancelled or timed out.
+func isDone(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// rateLimitWait decides whether a 429 is retried and after how long: the
+// server's Retry-After (or X-RateLimit-Reset) in full, since a request sent
+// earlier fails again; without either, exponential from one second with
+// jitter. It returns false, recording what was left, when the wait would
+// outlast the budget.
+func (c *Client) rateLimitWait(tracker *attemptTracker, resp *http.Response) (time.Duration, bool) {
+	left := c.budget - c.now().Sub(tracker.first)
+	rh := parseRateHeaders(resp.Header, c.now(), c.parseRetryAfter)
+	var wait time.Duration
+	if rh.retryAfter > 0 {
+		if rh.retryAfter > left {
+			tracker.budgetLeft = &left
+			return 0, false
+		}
+		wait = min(rh.retryAfter+c.jitter(rh.retryAfter/5), left)
+	} else {
+		if left <= 0 {
+			tracker.budgetLeft = &left
+			return 0, false
+		}
+		base := min(firstRetryWait<<min(tracker.limited, 16), c.maxRetryWait)
+		wait = min(base+c.jitter(base/5), left)
+	}
+	return wait, true
 }
 
 // backoff is go-retryablehttp's Backoff hook.

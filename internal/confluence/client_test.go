@@ -47,13 +47,23 @@ func (r *recorder) get(i int) recordedRequest {
 	return r.requests[i]
 }
 
-// testClient is a Client whose retry waits are recorded instead of slept.
+// testClient is a Client whose retry and limiter waits are recorded
+// instead of slept, on a fake clock that the waits move forward.
 type testClient struct {
 	*Client
 	rec   *recorder
 	url   string
 	mu    sync.Mutex
 	waits []time.Duration
+	// limiterWaits are the adaptive limiter's waits (pauses and tokens).
+	limiterWaits []time.Duration
+	clock        time.Time
+}
+
+func (tc *testClient) recordedLimiterWaits() []time.Duration {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return append([]time.Duration(nil), tc.limiterWaits...)
 }
 
 func (tc *testClient) recordedWaits() []time.Duration {
@@ -82,12 +92,25 @@ func newTestClient(t *testing.T, handle func(n int, w http.ResponseWriter, r *ht
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	tc := &testClient{Client: c, rec: rec, url: srv.URL}
+	tc := &testClient{Client: c, rec: rec, url: srv.URL, clock: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)}
+	c.now = func() time.Time {
+		tc.mu.Lock()
+		defer tc.mu.Unlock()
+		return tc.clock
+	}
 	c.sleep = func(d time.Duration) time.Duration {
 		tc.mu.Lock()
 		defer tc.mu.Unlock()
 		tc.waits = append(tc.waits, d)
+		tc.clock = tc.clock.Add(d)
 		return 0
+	}
+	c.adaptive.sleep = func(ctx context.Context, d time.Duration) error {
+		tc.mu.Lock()
+		defer tc.mu.Unlock()
+		tc.limiterWaits = append(tc.limiterWaits, d)
+		tc.clock = tc.clock.Add(d)
+		return ctx.Err()
 	}
 	c.jitter = func(time.Duration) time.Duration { return 0 }
 	return tc
@@ -264,11 +287,13 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	}
 }
 
+// A 503's Retry-After is capped by MaxRetryWait (a 429's is honoured in
+// full within the budget: see ratelimit_test.go).
 func TestRetryAfterIsCapped(t *testing.T) {
 	tc := newTestClient(t, func(n int, w http.ResponseWriter, _ *http.Request) {
 		if n == 0 {
 			w.Header().Set("Retry-After", "100000")
-			w.WriteHeader(http.StatusTooManyRequests)
+			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
 		writeJSON(w, 200, `{"id":"1"}`)
@@ -298,6 +323,7 @@ func TestRetryWithoutRetryAfterBacksOffExponentially(t *testing.T) {
 	}
 }
 
+// 429s are retried for the rate-limit budget (time), not a count.
 func TestRetriesExhaustedGiveRateLimitedError(t *testing.T) {
 	tc := newTestClient(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Retry-After", "5")
@@ -305,19 +331,27 @@ func TestRetriesExhaustedGiveRateLimitedError(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = io.WriteString(w, "Rate limit exceeded")
 	})
+	start := tc.now()
 	_, err := tc.GetSpace(t.Context(), "1")
 	if !IsRateLimited(err) {
 		t.Fatalf("err = %v, want rate limited", err)
 	}
-	if got, want := tc.rec.count(), DefaultMaxRetries+1; got != want {
-		t.Errorf("requests = %d, want %d", got, want)
+	// Retried for the whole budget, far more than MaxRetries times. No
+	// retry wait outlasts the budget; the last attempt may still wait up to
+	// one token of the lowered rate (1/minRate) for the limiter.
+	elapsed := tc.now().Sub(start)
+	if elapsed > DefaultRateLimitBudget+time.Duration(float64(time.Second)/minRate) || elapsed < DefaultRateLimitBudget-15*time.Second {
+		t.Errorf("gave up after %v, want about the %v budget", elapsed, DefaultRateLimitBudget)
+	}
+	if got := tc.rec.count(); got <= 2*DefaultMaxRetries {
+		t.Errorf("requests = %d, want retries bounded by time, not by MaxRetries", got)
 	}
 	apiErr, _ := AsAPIError(err)
 	if apiErr.RetryAfter != 5*time.Second {
 		t.Errorf("RetryAfter = %v, want 5s", apiErr.RetryAfter)
 	}
-	if !strings.Contains(err.Error(), "Rate limit exceeded") || !strings.Contains(err.Error(), "retry after 5s") {
-		t.Errorf("error %q lacks the message or the retry hint", err)
+	if !strings.Contains(err.Error(), "Rate limit exceeded") || !strings.Contains(err.Error(), "retry after 5s") || !strings.Contains(err.Error(), "rate_limit_budget (5m0s)") {
+		t.Errorf("error %q lacks the message, the retry hint or the budget", err)
 	}
 }
 
@@ -446,22 +480,22 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.limiter != nil || c.maxRetries != DefaultMaxRetries || c.httpClient.Timeout != DefaultRequestTimeout || c.maxRetryWait != DefaultMaxRetryWait {
-		t.Errorf("defaults: limiter %v, retries %d, timeout %v, max wait %v", c.limiter, c.maxRetries, c.httpClient.Timeout, c.maxRetryWait)
+	if c.adaptive.Rate() != 0 || c.maxRetries != DefaultMaxRetries || c.attemptTimeout != DefaultRequestTimeout || c.maxRetryWait != DefaultMaxRetryWait || c.budget != DefaultRateLimitBudget {
+		t.Errorf("defaults: rate %v, retries %d, timeout %v, max wait %v, budget %v", c.adaptive.Rate(), c.maxRetries, c.attemptTimeout, c.maxRetryWait, c.budget)
 	}
 	if c.userAgent != "terraform-provider-confluence/dev" {
 		t.Errorf("User-Agent without version = %q", c.userAgent)
 	}
 
 	custom := base
-	custom.RequestsPerSecond, custom.MaxRetries, custom.RequestTimeout, custom.MaxRetryWait = 5, -1, 5*time.Second, 10*time.Second
+	custom.RequestsPerSecond, custom.MaxRetries, custom.RequestTimeout, custom.MaxRetryWait, custom.RateLimitBudget = 5, -1, 5*time.Second, 10*time.Second, -1
 	custom.HTTPClient = &http.Client{Timeout: time.Hour}
 	c, err = New(custom)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.limiter == nil || c.maxRetries != 0 || c.httpClient.Timeout != 5*time.Second || c.maxRetryWait != 10*time.Second {
-		t.Errorf("custom: limiter %v, retries %d, timeout %v, max wait %v", c.limiter, c.maxRetries, c.httpClient.Timeout, c.maxRetryWait)
+	if c.adaptive.Rate() != 5 || c.maxRetries != 0 || c.attemptTimeout != 5*time.Second || c.maxRetryWait != 10*time.Second || c.budget != 0 {
+		t.Errorf("custom: rate %v, retries %d, timeout %v, max wait %v, budget %v", c.adaptive.Rate(), c.maxRetries, c.attemptTimeout, c.maxRetryWait, c.budget)
 	}
 	if custom.HTTPClient.Timeout != time.Hour || custom.HTTPClient.Transport != nil {
 		t.Error("New modified the caller's HTTP client")
@@ -512,7 +546,7 @@ func TestRequestTimeoutAppliesPerAttempt(t *testing.T) {
 		}
 		writeJSON(w, 200, `{"id":"1"}`)
 	})
-	tc.httpClient.Timeout = 200 * time.Millisecond
+	tc.attemptTimeout = 200 * time.Millisecond
 	if _, err := tc.GetSpace(t.Context(), "1"); err != nil {
 		t.Fatalf("GetSpace: %v", err)
 	}

@@ -92,6 +92,10 @@ type APIError struct {
 	CurrentVersion int
 	// RetryAfter is the server's Retry-After on a 429 (0 when absent).
 	RetryAfter time.Duration
+	// Budget is the client's rate-limit budget when a 429 ended the call
+	// because waiting longer would outlast it, and BudgetLeft what was left
+	// of it then (both 0 otherwise).
+	Budget, BudgetLeft time.Duration
 	// Transient is true for a 409 that says the page is briefly locked or not yet
 	// reconciled (OptimisticLockException, "unreconciled content … Retry in a few
 	// moments") rather than that its version moved. Confirm with the page's version
@@ -122,9 +126,15 @@ func (e *APIError) Error() string {
 	case KindTooLarge:
 		b.WriteString(" (the request is over Confluence's 5 MB limit: split the page or shorten its body)")
 	case KindRateLimited:
-		if e.RetryAfter > 0 {
+		switch {
+		case e.Budget > 0 && e.RetryAfter > 0:
+			fmt.Fprintf(&b, " (Confluence asks to retry after %s, longer than the %s left of rate_limit_budget (%s): the site is busy; retry later, or raise rate_limit_budget)",
+				e.RetryAfter, max(e.BudgetLeft, 0).Round(time.Second), e.Budget)
+		case e.Budget > 0:
+			fmt.Fprintf(&b, " (Confluence kept rate limiting the request for the whole rate_limit_budget (%s): retry later, or raise rate_limit_budget or lower requests_per_second)", e.Budget)
+		case e.RetryAfter > 0:
 			fmt.Fprintf(&b, " (Confluence asks to retry after %s; lower requests_per_second or retry later)", e.RetryAfter)
-		} else {
+		default:
 			b.WriteString(" (lower requests_per_second or retry later)")
 		}
 	}
@@ -176,7 +186,7 @@ func IsTransientConflict(err error) bool {
 // that went on to save) or a transport error after the request was sent. The caller
 // must read back before deciding whether the write happened.
 func MayHaveBeenApplied(err error) bool {
-	if err == nil {
+	if err == nil || errors.Is(err, ErrNotSent) {
 		return false
 	}
 	if apiErr, ok := AsAPIError(err); ok {

@@ -69,6 +69,7 @@ type providerModel struct {
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	RequestTimeout    types.String  `tfsdk:"request_timeout"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	RateLimitBudget   types.String  `tfsdk:"rate_limit_budget"`
 	authModel
 }
 
@@ -134,19 +135,30 @@ func providerSchema() schema.Schema {
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times an idempotent request is retried after a rate limit (429), 503 or network error. Defaults to `4`; 0 to 10.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 10)},
+				MarkdownDescription: "How many times an idempotent request is retried after a 503 or network error. Defaults to `4`; 0 to 10. " +
+					"Rate-limited requests (429) are retried for as long as `rate_limit_budget` allows instead.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 10)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Timeout of a single HTTP request, as a duration such as `30s` (the default); between 1s and 10m.",
-				Optional:            true,
-				Validators:          []validator.String{validators.Duration(time.Second, 10*time.Minute)},
+				MarkdownDescription: "Timeout of a single HTTP request, as a duration such as `30s` (the default); between 1s and 10m. " +
+					"It starts when the client's rate limit lets the request go. A write already sent when the run is interrupted gets this long to finish.",
+				Optional:   true,
+				Validators: []validator.String{validators.Duration(time.Second, 10*time.Minute)},
 			},
 			"requests_per_second": schema.Float64Attribute{
-				MarkdownDescription: "Client-side rate limit, in requests per second, shared by all operations of one run. Defaults to `10`; between 0.1 and 100.",
-				Optional:            true,
-				Validators:          []validator.Float64{float64validator.Between(0.1, 100)},
+				MarkdownDescription: "Client-side rate limit, in requests per second, shared by all operations of one run. Defaults to `10`; between 0.1 and 100. " +
+					"It is a ceiling: when Confluence answers 429 the shared rate halves and every request waits out its `Retry-After`; " +
+					"after each quiet 5 seconds it rises by a fifth, back up to this value, and not while Confluence says it is near its limit (`X-RateLimit-NearLimit`).",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.Between(0.1, 100)},
+			},
+			"rate_limit_budget": schema.StringAttribute{
+				MarkdownDescription: "How long one request keeps being retried while Confluence rate limits it (429), waits included, as a duration such as `5m` (the default); between 0s and 1h. " +
+					"Every method is retried, creates included: Confluence refuses a rate-limited request before doing any work. " +
+					"A `Retry-After` longer than what is left of the budget fails the request at once with an error saying so; `0s` turns 429 retries off.",
+				Optional:   true,
+				Validators: []validator.String{validators.Duration(0, time.Hour)},
 			},
 		},
 	}
@@ -168,7 +180,7 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	// real work at apply, when the configuration is known.
 	if cfg.URL.IsUnknown() || cfg.Email.IsUnknown() || cfg.APIToken.IsUnknown() || cfg.Connection.IsUnknown() ||
 		cfg.Confirmations.IsUnknown() || cfg.ChangeReference.IsUnknown() || cfg.RequirePolicy.IsUnknown() ||
-		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() || cfg.unknown() {
+		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() || cfg.RateLimitBudget.IsUnknown() || cfg.unknown() {
 		data := &providerData{configUnknown: true}
 		resp.ResourceData, resp.DataSourceData = data, data
 		return
@@ -220,6 +232,16 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	if !cfg.RequestsPerSecond.IsNull() {
 		clientCfg.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
+	}
+	// A null rate_limit_budget leaves the client's default (5m).
+	if !cfg.RateLimitBudget.IsNull() {
+		// The validator has already rejected values that do not parse.
+		if d, err := time.ParseDuration(cfg.RateLimitBudget.ValueString()); err == nil {
+			clientCfg.RateLimitBudget = d
+			if d == 0 {
+				clientCfg.RateLimitBudget = -1 // the client reads 0 as "default"; the user means none
+			}
+		}
 	}
 
 	checkSetting(resp, path.Root("url"), envURL, settings.url, validators.CheckSiteURL, "the site base URL, e.g. https://example.atlassian.net")

@@ -1,0 +1,226 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/emulator"
+)
+
+const interruptPages = 30
+
+// slowAfterCommit serves the emulator, but answers page creates only after
+// a delay, whether or not the client is still waiting: the page is stored
+// at once, as when Confluence saved it and the answer is slow on the way
+// back. That is the window in which an interrupted create used to orphan
+// its page.
+func slowAfterCommit(emu *emulator.Emulator, delay time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/wiki/api/v2/pages" {
+			emu.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		emu.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
+		time.Sleep(delay)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// tfState is the part of terraform.tfstate the test reads.
+type tfState struct {
+	Resources []struct {
+		Type, Name string
+		Instances  []struct {
+			IndexKey   any `json:"index_key"`
+			Attributes struct {
+				ID    string `json:"id"`
+				Title string `json:"title"`
+			} `json:"attributes"`
+		} `json:"instances"`
+	} `json:"resources"`
+}
+
+// Ctrl-C in the middle of an apply: every page Confluence holds is in
+// state (no orphan), and the next apply finishes the rest without a
+// duplicate. The real CLI drives the provider built from this repository.
+func TestAccInterruptedApplyLeavesNoOrphan(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	tfPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(bin, "terraform-provider-confluence"), ".")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+
+	emu := emulator.NewDemo(emulator.Options{Latency: 100 * time.Millisecond})
+	srv := httptest.NewServer(slowAfterCommit(emu, 1500*time.Millisecond))
+	t.Cleanup(srv.Close)
+
+	work := filepath.Join(dir, "work")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"docs-as-code/confluence\" = %q\n  }\n  direct {}\n}\n", bin)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`terraform {
+  required_providers {
+    confluence = { source = "docs-as-code/confluence" }
+  }
+}
+
+provider "confluence" {
+  url       = %q
+  email     = %q
+  api_token = %q
+}
+
+resource "confluence_page" "p" {
+  count     = %d
+  space_key = "DOCS"
+  title     = "Interrupted ${count.index}"
+  body      = "<p>interrupted ${count.index}</p>"
+  labels    = ["interrupted"]
+}
+`, srv.URL, botEmail, botToken, interruptPages)
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CONFLUENCE_") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") && !strings.HasPrefix(kv, "TF_LOG") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	terraform := func(ctx context.Context, args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, tfPath, append(args, "-input=false", "-no-color")...)
+		cmd.Dir, cmd.Env = work, env
+		return cmd
+	}
+
+	// The interrupted apply: SIGINT once a few creates were sent.
+	var out bytes.Buffer
+	apply := terraform(t.Context(), "apply", "-auto-approve", "-parallelism=10")
+	apply.Stdout, apply.Stderr = &out, &out
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for emu.Count(http.MethodPost, "/wiki/api/v2/pages") < 5 {
+		if time.Now().After(deadline) {
+			_ = apply.Process.Kill()
+			t.Fatalf("no creates sent within 2 minutes:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := apply.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	_ = apply.Wait() // an interrupted apply exits non-zero
+	t.Logf("interrupted apply:\n%s", tail(out.String(), 3000))
+
+	assertNoOrphans := func(want int) {
+		t.Helper()
+		raw, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
+		if err != nil {
+			t.Fatalf("reading the state: %v", err)
+		}
+		var st tfState
+		if err := json.Unmarshal(raw, &st); err != nil {
+			t.Fatal(err)
+		}
+		inState := map[string]string{} // id → title
+		for _, r := range st.Resources {
+			if r.Type != "confluence_page" {
+				continue
+			}
+			for _, in := range r.Instances {
+				inState[in.Attributes.ID] = in.Attributes.Title
+			}
+		}
+		c, err := confluence.New(confluence.Config{BaseURL: srv.URL, Email: adminEmail, APIToken: adminToken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		space, err := c.GetSpaceByKey(t.Context(), "DOCS")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, err := c.ListPages(t.Context(), confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Statuses: []string{"current", "trashed"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		titles := map[string]int{}
+		for _, p := range pages {
+			if !strings.HasPrefix(p.Title, "Interrupted ") {
+				continue
+			}
+			titles[p.Title]++
+			if _, ok := inState[p.ID]; !ok {
+				t.Errorf("page %s (%q) is in Confluence but not in state: an orphan", p.ID, p.Title)
+			}
+		}
+		for title, n := range titles {
+			if n > 1 {
+				t.Errorf("%d pages titled %q: a duplicate", n, title)
+			}
+		}
+		if want >= 0 && len(titles) != want {
+			t.Errorf("%d pages in Confluence, want %d", len(titles), want)
+		}
+		t.Logf("%d pages in Confluence, %d in state", len(titles), len(inState))
+	}
+	assertNoOrphans(-1)
+	if t.Failed() {
+		return
+	}
+
+	// The next apply finishes the rest: no duplicates, and then nothing to do.
+	out.Reset()
+	again := terraform(t.Context(), "apply", "-auto-approve", "-parallelism=10")
+	again.Stdout, again.Stderr = &out, &out
+	if err := again.Run(); err != nil {
+		t.Fatalf("re-apply: %v\n%s", err, tail(out.String(), 4000))
+	}
+	assertNoOrphans(interruptPages)
+	out.Reset()
+	plan := terraform(t.Context(), "plan", "-detailed-exitcode")
+	plan.Stdout, plan.Stderr = &out, &out
+	if err := plan.Run(); err != nil {
+		t.Fatalf("plan after the re-apply is not empty: %v\n%s", err, tail(out.String(), 4000))
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
