@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/emulator"
@@ -363,6 +366,60 @@ resource "confluence_page" "p" {
 					}
 					return nil
 				},
+			},
+		},
+	})
+}
+
+// A label write refused after the page was written: an update's state
+// records only the labels Confluence holds, and the next apply writes the
+// missing ones.
+func TestAccFaultLabelWriteRefused(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	labelsPath := `^/wiki/rest/api/content/[0-9]+/label$`
+	labels := func(names ...string) statecheck.StateCheck {
+		elems := make([]knownvalue.Check, len(names))
+		for i, n := range names {
+			elems[i] = knownvalue.StringExact(n)
+		}
+		return statecheck.ExpectKnownValue("confluence_page.test", tfjsonpath.New("labels"), knownvalue.SetExact(elems))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				// Create: the page is kept (a warning, not a tainted page); the
+				// refresh after it reads the labels back and plans the missing one.
+				PreConfig: func() {
+					site.emu.InjectFault(emulator.Fault{Method: http.MethodPost, Path: labelsPath, Kind: emulator.Fault500Before, Times: 5})
+				},
+				Config:             pageConfig(site, `body = "<p>x</p>"`, `labels = ["a"]`),
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:         site.emu.ClearFaults,
+				Config:            pageConfig(site, `body = "<p>x</p>"`, `labels = ["a"]`),
+				ConfigStateChecks: []statecheck.StateCheck{labels("a")},
+			},
+			{
+				// Update: the refused addition is not claimed.
+				PreConfig: func() {
+					site.emu.InjectFault(emulator.Fault{Method: http.MethodPost, Path: labelsPath, Kind: emulator.Fault500Before, Times: 5})
+				},
+				Config:      pageConfig(site, `body = "<p>x</p>"`, `labels = ["a", "b"]`),
+				ExpectError: regexp.MustCompile(`Unable to Label Page`),
+			},
+			{
+				// The state holds only "a": configuring just that plans nothing.
+				PreConfig:        site.emu.ClearFaults,
+				Config:           pageConfig(site, `body = "<p>x</p>"`, `labels = ["a"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config:            pageConfig(site, `body = "<p>x</p>"`, `labels = ["a", "b"]`),
+				ConfigStateChecks: []statecheck.StateCheck{labels("a", "b")},
+				ConfigPlanChecks:  emptyPlanAfterApply,
 			},
 		},
 	})

@@ -81,11 +81,14 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, plan)...)
 
 	if len(change.labels.add) > 0 {
-		r.markLabelsWritten(ctx, resp.Private)
-		if err := r.data.client.AddPageLabels(ctx, page.ID, change.labels.add); err != nil {
+		if err := r.data.client.AddPageLabels(ctx, page.ID, change.labels.add); err == nil {
+			r.markLabelsWritten(ctx, resp.Private)
+		} else {
 			// A warning, not an error: an error would taint the new page and the
 			// next apply would replace it. The next refresh reads the labels
 			// back and plans the missing ones.
+			// (Terraform requires a create's result to match the plan, so the
+			// state holds the planned labels until that refresh.)
 			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf(r.kind().text("Page %s (%q) was created in space %s, but while adding its labels"), page.ID, change.title, change.spaceKey), r.data.account(), err)
 		}
 	}
@@ -542,17 +545,27 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			setFromPage(&plan, page, spaceKey, r.data.client.PageURL(page.WebUI))
 			r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, message, resp.Private)
 		}
-		if change.writesLabels() {
-			r.markLabelsWritten(ctx, resp.Private)
-		}
+		// held is what Confluence holds once the label writes are done: the
+		// state never claims a label that was not written.
+		held, _ := setValues(state.Labels)
 		if len(change.labels.add) > 0 {
 			if err := r.data.client.AddPageLabels(ctx, id, change.labels.add); err != nil {
 				addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Label Page"), "While adding labels "+strings.Join(change.labels.add, ", ")+r.kind().text(" to page ")+id, r.data.account(), err)
+			} else {
+				held = append(held, change.labels.add...)
 			}
 		}
 		for _, name := range change.labels.remove {
 			if err := r.data.client.RemovePageLabel(ctx, id, name); err != nil && !confluence.IsNotFound(err) {
 				addAPIError(&resp.Diagnostics, "Unable to Remove Label", "While removing label "+name+r.kind().text(" from page ")+id, r.data.account(), err)
+			} else {
+				held = slices.DeleteFunc(held, func(l string) bool { return l == name })
+			}
+		}
+		if change.writesLabels() {
+			r.markLabelsWritten(ctx, resp.Private)
+			if resp.Diagnostics.HasError() {
+				plan.Labels = stringSetValue(&resp.Diagnostics, held)
 			}
 		}
 	}
