@@ -264,6 +264,39 @@ func TestAccFaultOutOfBand(t *testing.T) {
 			},
 		})
 	})
+	t.Run("page trashed", func(t *testing.T) {
+		t.Parallel()
+		site := newTestSite(t)
+		admin := newSeeder(t, site)
+		var trashed trashedPageRef
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories(),
+			Steps: []resource.TestStep{
+				{Config: faultConfig(site, "one")},
+				{
+					// Someone trashes a page: the title stays reserved in the trash,
+					// and the next apply restores that very page (this account wrote
+					// it) instead of failing on the title.
+					PreConfig: func() {
+						snap, _ := site.emu.PageByTitle("DOCS", "Fault k0")
+						trashed = trashedPageRef{ID: snap.ID, Version: snap.Version}
+						if err := admin.client.DeletePage(context.Background(), snap.ID, false); err != nil {
+							t.Fatal(err)
+						}
+					},
+					Config: faultConfig(site, "one"),
+					Check: func(s *terraform.State) error {
+						snap, _ := site.emu.Page(trashed.ID)
+						if snap.Status != "current" || snap.Version != trashed.Version+1 {
+							return fmt.Errorf("the trashed page was not restored as its next version: %+v", snap)
+						}
+						return siteMatchesState(t, site, "one")(s)
+					},
+					ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				},
+			},
+		})
+	})
 	t.Run("page moved to another parent", func(t *testing.T) {
 		t.Parallel()
 		site := newTestSite(t)
@@ -423,4 +456,10 @@ func TestAccFaultLabelWriteRefused(t *testing.T) {
 			},
 		},
 	})
+}
+
+// trashedPageRef remembers a page across test steps.
+type trashedPageRef struct {
+	ID      string
+	Version int
 }
