@@ -463,3 +463,36 @@ type trashedPageRef struct {
 	ID      string
 	Version int
 }
+
+// The account loses access to a space it manages: the refresh says so and
+// forgets nothing silently, the plan cannot write there, and restoring the
+// access brings the workspace back with no duplicate.
+func TestAccFaultAccountLosesAccess(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: faultConfig(site, "one")},
+			{
+				// View only: the pages are still read, the update is refused
+				// with the account and the permission named.
+				PreConfig:   func() { site.emu.Grant(botEmail, "DOCS", emulator.PermView) },
+				Config:      faultConfig(site, "two"),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Update Page.*bot@example.com`),
+			},
+			{
+				// No access at all: the space answers 404, so nothing can be planned there.
+				PreConfig:   func() { site.emu.Grant(botEmail, "DOCS", emulator.PermNone) },
+				Config:      faultConfig(site, "two"),
+				ExpectError: wrappedError(`Unable to Read Space.*space DOCS.*bot@example.com may not view it`),
+			},
+			{
+				PreConfig:        func() { site.emu.Grant(botEmail, "DOCS", emulator.PermEdit) },
+				Config:           faultConfig(site, "two"),
+				Check:            siteMatchesState(t, site, "two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
