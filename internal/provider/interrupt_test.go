@@ -133,7 +133,7 @@ resource "confluence_page" "p" {
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
 	terraform := func(ctx context.Context, args ...string) *exec.Cmd {
-		cmd := exec.CommandContext(ctx, tfPath, append(args, "-input=false", "-no-color")...)
+		cmd := exec.CommandContext(ctx, tfPath, append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)...)
 		cmd.Dir, cmd.Env = work, env
 		return cmd
 	}

@@ -112,9 +112,10 @@ const createClockSkew = 2 * time.Minute
 // resolveFailedCreate looks for the page holding the title after a failed
 // create, and never creates twice:
 //   - a current page is adopted only when it provably came from this very
-//     attempt: written by this account as version 1 after the attempt
-//     started, with the same content, and no terraform.change record yet (a
-//     record means another apply, perhaps another workspace, wrote it);
+//     attempt: the create's answer was lost (not refused), and the page was
+//     written by this account as version 1 after the attempt started, with
+//     the same content and no terraform.change record yet (a record means
+//     another apply, perhaps another workspace, wrote it);
 //   - a trashed page whose last version this account wrote (and whose
 //     terraform.change record, when Confluence serves it, names this account)
 //     is restored with the new content:
@@ -157,7 +158,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		return nil
 	}
 	switch {
-	case existing.Status == "current" && !hasRecord && existing.AuthorID == user.AccountID && existing.Version.Number == 1 &&
+	case existing.Status == "current" && mayHaveLanded(attempt.err) && !hasRecord && existing.AuthorID == user.AccountID && existing.Version.Number == 1 &&
 		!existing.CreatedAt.Before(attempt.started.Add(-createClockSkew)):
 		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 		if err == nil {
@@ -197,6 +198,19 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 			"It is not the %s this apply wrote, so it was left untouched.\n\n%s",
 			doing, summarize(attempt.err), k.noun, existing.ID, existing.Status, existing.Version.Number, k.noun, hint))
 	return nil
+}
+
+// mayHaveLanded reports whether a failed create may still have written the
+// page: its answer was lost (a network error, a 5xx). A refusal such as 400
+// "a page with this title already exists" says the page was there before
+// this request, so it is never this attempt's page, however alike: two
+// workspaces racing for one title cannot both claim it.
+func mayHaveLanded(err error) bool {
+	if confluence.MayHaveBeenApplied(err) {
+		return true
+	}
+	apiErr, ok := confluence.AsAPIError(err)
+	return ok && apiErr.Kind == confluence.KindServer
 }
 
 // auditRecordOf reads a page's terraform.change record. ok is false when the
