@@ -287,7 +287,9 @@ func ValidatingHandler(next http.Handler, report func(violation string)) http.Ha
 		}
 		rec := &recordingWriter{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if route == nil || rec.hijacked {
+		if route == nil || rec.hijacked || (rec.status == 0 && rec.body.Len() == 0 && r.Context().Err() != nil) {
+			// Nothing was answered because the client had already gone (a
+			// timeout): there is no response to check.
 			return
 		}
 		status := rec.status

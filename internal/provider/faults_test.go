@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -331,12 +330,7 @@ func TestAccFaultOutOfBand(t *testing.T) {
 	})
 	t.Run("slow site beyond request_timeout", func(t *testing.T) {
 		t.Parallel()
-		// Not validated: the emulator still finishes the answers the client
-		// gave up on, and an abandoned answer is not a document violation.
-		emu := emulator.NewDemo(emulator.Options{})
-		srv := httptest.NewServer(emu)
-		t.Cleanup(srv.Close)
-		site := &testSite{emu: emu, srv: srv}
+		site := newTestSite(t)
 		slow := func() string {
 			return strings.Replace(faultConfig(site, "one"), "max_retries = 1", "max_retries = 0\n  request_timeout = \"1s\"", 1)
 		}

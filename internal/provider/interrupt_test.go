@@ -90,7 +90,7 @@ func interruptedApply(t *testing.T, sig syscall.Signal) {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
 
-	emu := emulator.NewDemo(emulator.Options{Latency: 100 * time.Millisecond})
+	emu := emulator.NewDemo(emulator.Options{Latency: 100 * time.Millisecond, Validate: func(v string) { t.Errorf("OpenAPI violation: %s", v) }})
 	srv := httptest.NewServer(slowAfterCommit(emu, 1500*time.Millisecond))
 	t.Cleanup(srv.Close)
 
