@@ -64,22 +64,6 @@ func RequiredScopes(method, path string) []string {
 	return nil
 }
 
-// AllScopes returns every scope the client's endpoints need, in table order,
-// each once (the last two entries serve only the live contract suite).
-func AllScopes() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, e := range endpointScopes {
-		for _, s := range e.scopes {
-			if !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
 func templateMatches(template string, parts []string) bool {
 	segs := strings.Split(template, "/")
 	if len(segs) != len(parts) {

@@ -79,13 +79,12 @@ func (d *ContentPropertyDataSource) Read(ctx context.Context, req datasource.Rea
 		(&PageDataSource{data: d.data}).pageReadError(&resp.Diagnostics, pageID, err)
 		return
 	}
-	subject := fmt.Sprintf("Reading content property %q of page %s in space %s", key, pageID, spaceKey)
-	if !d.data.readAllowed(ctx, &resp.Diagnostics, policy.GetPage, spaceKey, pageID, title, "", subject) {
+	if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID, PageTitle: title}) {
 		return
 	}
 	props, err := d.data.client.ListPageProperties(ctx, pageID, key)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Content Property", subject, d.data.email, err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Content Property", fmt.Sprintf("While reading content property %q of page %s in space %s", key, pageID, spaceKey), d.data.email, err)
 		return
 	}
 	p, ok := findPropertyKey(props, key)

@@ -223,8 +223,7 @@ func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertie
 		pageID = found[0].ID
 	}
 
-	subject := fmt.Sprintf("Reading the Page Properties of page %s in space %s", pageID, spaceKey)
-	if !d.data.readAllowed(ctx, diags, policy.GetPage, spaceKey, pageID, title, "", subject) {
+	if !d.data.authorizeRead(ctx, diags, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID, PageTitle: title}) {
 		return
 	}
 	page, err := d.data.client.GetPage(ctx, pageID, confluence.GetPageOptions{IncludeBody: true})

@@ -22,12 +22,6 @@ import (
 // is the only place those resources and data sources call policy_check.go;
 // subject says what the provider was doing, for errors that are not decisions.
 
-// readAllowed applies op to a data source's read (see authorizeRead); boundTo
-// is what a confirmation code is bound to: the query of a search, "" for get_page.
-func (d *providerData) readAllowed(ctx context.Context, diags *diag.Diagnostics, op policy.Operation, spaceKey, pageID, pageTitle, boundTo, _ string) bool {
-	return d.authorizeRead(ctx, diags, policy.Request{Operation: op, SpaceKey: spaceKey, PageID: pageID, PageTitle: pageTitle, Content: boundTo})
-}
-
 // pageSpace returns the key of the space a page is in and the page's title
 // (two requests: the page's metadata and its space).
 func (d *providerData) pageSpace(ctx context.Context, pageID string) (spaceKey, title string, err error) {
@@ -35,7 +29,7 @@ func (d *providerData) pageSpace(ctx context.Context, pageID string) (spaceKey, 
 	if err != nil {
 		return "", "", err
 	}
-	space, err := d.client.GetSpace(ctx, page.SpaceID)
+	space, err := d.run.SpaceByID(ctx, page.SpaceID)
 	if err != nil {
 		return "", "", fmt.Errorf("reading the space (id %s) of page %s: %w", page.SpaceID, pageID, err)
 	}

@@ -19,13 +19,6 @@ func CanonicalOf(body string) (Canonical, error) {
 	return Canonical(c), err
 }
 
-// MarkdownCanonical renders Markdown to canonical storage format.
-// MarkdownToStorage already ends with Canonicalize, so nothing is done twice.
-func MarkdownCanonical(markdown string) (Canonical, error) {
-	s, err := MarkdownToStorage(markdown)
-	return Canonical(s), err
-}
-
 // Hash is HashPrefix and the hex SHA-256 of the canonical text, the same
 // value Hash(body) returns for any body equivalent to it.
 func (c Canonical) Hash() string {

@@ -21,9 +21,9 @@ func TestCanonicalValue(t *testing.T) {
 	if err != nil || again != c {
 		t.Errorf("canonical text must canonicalise to itself: %q (%v)", again, err)
 	}
-	md, err := MarkdownCanonical("a **b**\n\nc")
-	if err != nil || md != c {
-		t.Errorf("MarkdownCanonical = %q (%v), want %q", md, err, c)
+	md, err := MarkdownToStorage("a **b**\n\nc")
+	if err != nil || Canonical(md) != c {
+		t.Errorf("MarkdownToStorage = %q (%v): its output must already be canonical, %q", md, err, c)
 	}
 	if _, err := CanonicalOf("<p>"); err == nil {
 		t.Error("malformed storage must fail")
