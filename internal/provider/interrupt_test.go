@@ -6,13 +6,10 @@ package provider
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -47,20 +44,6 @@ func slowAfterCommit(emu *emulator.Emulator, delay time.Duration) http.Handler {
 	})
 }
 
-// tfState is the part of terraform.tfstate the test reads.
-type tfState struct {
-	Resources []struct {
-		Type, Name string
-		Instances  []struct {
-			IndexKey   any `json:"index_key"`
-			Attributes struct {
-				ID    string `json:"id"`
-				Title string `json:"title"`
-			} `json:"attributes"`
-		} `json:"instances"`
-	} `json:"resources"`
-}
-
 // Ctrl-C in the middle of an apply: every page Confluence holds is in
 // state (no orphan), and the next apply finishes the rest without a
 // duplicate. The real CLI drives the provider built from this repository.
@@ -77,37 +60,14 @@ func TestAccKilledApplyIsRecoverable(t *testing.T) {
 }
 
 func interruptedApply(t *testing.T, sig syscall.Signal) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
 	t.Parallel()
-	tfPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(bin, "terraform-provider-confluence"), ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	cli := buildCLIProvider(t)
 
 	emu := emulator.NewDemo(emulator.Options{Latency: 100 * time.Millisecond, Validate: func(v string) { t.Errorf("OpenAPI violation: %s", v) }})
 	srv := httptest.NewServer(slowAfterCommit(emu, 1500*time.Millisecond))
 	t.Cleanup(srv.Close)
 
-	work := filepath.Join(dir, "work")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"docs-as-code/confluence\" = %q\n  }\n  direct {}\n}\n", bin)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	config := fmt.Sprintf(`terraform {
-  required_providers {
-    confluence = { source = "docs-as-code/confluence" }
-  }
-}
-
+	ws := cli.workspace(t, fmt.Sprintf(`
 provider "confluence" {
   url       = %q
   email     = %q
@@ -121,22 +81,8 @@ resource "confluence_page" "p" {
   body      = "<p>interrupted ${count.index}</p>"
   labels    = ["interrupted"]
 }
-`, srv.URL, botEmail, botToken, interruptPages)
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CONFLUENCE_") && !strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") && !strings.HasPrefix(kv, "TF_LOG") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
-	terraform := func(ctx context.Context, args ...string) *exec.Cmd {
-		cmd := exec.CommandContext(ctx, tfPath, append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)...)
-		cmd.Dir, cmd.Env = work, env
-		return cmd
-	}
+`, srv.URL, botEmail, botToken, interruptPages))
+	terraform := ws.command
 
 	// The interrupted apply: SIGINT once a few creates were sent.
 	var out bytes.Buffer
@@ -161,23 +107,7 @@ resource "confluence_page" "p" {
 
 	assertNoOrphans := func(want int) {
 		t.Helper()
-		raw, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
-		if err != nil {
-			t.Fatalf("reading the state: %v", err)
-		}
-		var st tfState
-		if err := json.Unmarshal(raw, &st); err != nil {
-			t.Fatal(err)
-		}
-		inState := map[string]string{} // id → title
-		for _, r := range st.Resources {
-			if r.Type != "confluence_page" {
-				continue
-			}
-			for _, in := range r.Instances {
-				inState[in.Attributes.ID] = in.Attributes.Title
-			}
-		}
+		inState := ws.pagesInState(t)
 		c, err := confluence.New(confluence.Config{BaseURL: srv.URL, Email: adminEmail, APIToken: adminToken})
 		if err != nil {
 			t.Fatal(err)
@@ -277,11 +207,4 @@ func recoverKilled(t *testing.T, terraform func(context.Context, ...string) *exe
 		}
 	}
 	t.Logf("imported %d page(s) the killed apply had created", len(seen))
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
 }

@@ -321,6 +321,11 @@ type auditRecord struct {
 	ChangeReference  string `json:"change_reference,omitempty"`
 	VersionMessage   string `json:"version_message,omitempty"`
 	At               string `json:"at"`
+	// AdoptedAfterLostAnswer marks the record of an apply that lost its
+	// create's answer and took the page holding its title as its own. Only
+	// the apply that got the answer knows for certain it wrote the page; if
+	// that was another apply, it finds this mark and says so.
+	AdoptedAfterLostAnswer bool `json:"adopted_after_lost_answer,omitempty"`
 }
 
 // auditRecordFor is the record of the change saved as version by accountID.

@@ -55,6 +55,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	started := r.data.now()
+	recorded := false // whether the change record is written already
 	page, err := r.data.client.CreatePage(ctx, confluence.CreatePageRequest{
 		Kind:     r.kind().api,
 		SpaceID:  space.ID,
@@ -66,7 +67,7 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 		// The create may have been committed although the answer was lost, or
 		// the title may be taken. Never create twice: adopt the page only if it
 		// is provably the one this request wrote.
-		page = r.resolveFailedCreate(ctx, &resp.Diagnostics, createAttempt{change: change, space: space, err: err, started: started, decision: decision})
+		page, recorded = r.resolveFailedCreate(ctx, &resp.Diagnostics, createAttempt{change: change, space: space, err: err, started: started, decision: decision, private: resp.Private})
 		if page == nil {
 			return
 		}
@@ -92,7 +93,9 @@ func (r *PageResource) Create(ctx context.Context, req resource.CreateRequest, r
 			addAPIWarning(&resp.Diagnostics, "Labels Not Added", fmt.Sprintf(r.kind().text("Page %s (%q) was created in space %s, but while adding its labels"), page.ID, change.title, change.spaceKey), r.data.account(), err)
 		}
 	}
-	r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString(), resp.Private)
+	if !recorded {
+		r.writeAudit(ctx, &resp.Diagnostics, change, page, decision, plan.VersionMessage.ValueString(), resp.Private)
+	}
 }
 
 // createAttempt is a create that Confluence refused or whose answer was
@@ -103,6 +106,7 @@ type createAttempt struct {
 	err      error
 	started  time.Time // when the create was sent, by the provider's clock
 	decision policy.Result
+	private  privateState // where an adopted page's record reference is kept
 }
 
 // createClockSkew is how far Confluence's clock may be behind the
@@ -123,19 +127,25 @@ const createClockSkew = 2 * time.Minute
 //     removed and later added back could never be created again;
 //   - anything else is an error with the import command.
 //
-// It returns the page, or nil after adding an error.
-func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt) *confluence.Page {
+// An adopted page is claimed by writing its terraform.change record
+// (create-only) before it is returned: if another apply recorded the page
+// between the check and the claim, Confluence refuses the claim and the page
+// is not adopted.
+//
+// It returns the page, or nil after adding an error, and whether the
+// page's change record is written already.
+func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt) (*confluence.Page, bool) {
 	change := attempt.change
 	doing := fmt.Sprintf(r.kind().text("While creating page %q in space %s"), change.title, attempt.space.Key)
 	apiErr, isAPIErr := confluence.AsAPIError(attempt.err)
 	if isAPIErr && apiErr.Kind != confluence.KindBadRequest && apiErr.Kind != confluence.KindServer {
 		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
-		return nil
+		return nil, false
 	}
 	user, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
 		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
-		return nil
+		return nil, false
 	}
 	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: r.kind().api, SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
 	if r.kind().api == confluence.KindBlogPost {
@@ -144,7 +154,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 	}
 	if err != nil || len(found) == 0 {
 		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
-		return nil
+		return nil, false
 	}
 	existing := latestCreated(found)
 	record, hasRecord, err := r.auditRecordOf(ctx, existing.ID)
@@ -155,7 +165,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 	}
 	if err != nil {
 		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing+", Confluence reported "+summarize(attempt.err)+r.kind().text(", and while reading the change record of page ")+existing.ID+" that holds the title", r.data.account(), err)
-		return nil
+		return nil, false
 	}
 	switch {
 	case existing.Status == "current" && mayHaveLanded(attempt.err) && !hasRecord && existing.AuthorID == user.AccountID && existing.Version.Number == 1 &&
@@ -163,8 +173,11 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
 		if err == nil {
 			if canonical, err := storage.CanonicalOf(full.Body); err == nil && canonical.Hash() == change.content.hash {
-				tflog.Info(ctx, "adopted the page a failed create had written", map[string]any{"page_id": full.ID})
-				return full
+				claimed, recorded := r.claimAdoptedPage(ctx, diags, attempt, full)
+				if claimed {
+					tflog.Info(ctx, "adopted the page a failed create had written", map[string]any{"page_id": full.ID})
+					return full, recorded
+				}
 			}
 		}
 	case existing.Status == "trashed" && existing.Version.AuthorID == user.AccountID && (!hasRecord || record.AccountID == user.AccountID):
@@ -180,12 +193,12 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		})
 		if err != nil {
 			addAPIError(diags, r.kind().summary("Unable to Restore Page"), fmt.Sprintf(r.kind().text("%s, the title is held by page %s in the trash, which Terraform wrote; while restoring it with the new content"), doing, existing.ID), r.data.account(), err)
-			return nil
+			return nil, false
 		}
 		diags.AddWarning(r.kind().summary("Trashed Page Restored"),
 			fmt.Sprintf(r.kind().text("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored with the configured content as version %d instead of creating a new page; its history is kept."),
 				change.title, attempt.space.Key, existing.ID, restored.Version.Number))
-		return restored
+		return restored, false
 	}
 	k := r.kind()
 	hint := fmt.Sprintf("To manage that %s with Terraform, import it:\n  terraform import '%s.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.", k.noun, k.resourceType(), existing.ID, existing.ID)
@@ -197,7 +210,28 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		fmt.Sprintf("%s, Confluence reported %s, and a %s with that title already exists in the space (id %s, status %s, version %d). "+
 			"It is not the %s this apply wrote, so it was left untouched.\n\n%s",
 			doing, summarize(attempt.err), k.noun, existing.ID, existing.Status, existing.Version.Number, k.noun, hint))
-	return nil
+	return nil, false
+}
+
+// claimAdoptedPage writes the change record of a page adopted after a lost
+// create answer, create-only. claimed is false when Confluence refuses
+// because a record appeared since it was checked: another apply wrote the
+// page, so it is not adopted. Any other failure leaves the page adopted
+// without a record (the next update writes it), with a warning.
+func (r *PageResource) claimAdoptedPage(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt, page *confluence.Page) (claimed, recorded bool) {
+	record := attempt.change.auditRecordFor(page.Version.Number, page.Version.AuthorID, attempt.decision, r.data.changeReference, "", r.data.now())
+	record.AdoptedAfterLostAnswer = true
+	prop, err := r.data.client.CreateContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
+	switch {
+	case confluence.IsConflict(err):
+		return false, false
+	case err != nil:
+		addAPIWarning(diags, "Audit Property Not Written",
+			fmt.Sprintf(r.kind().text("Page %s, which this apply's create wrote although its answer was lost, was adopted, but while recording the change in its %q property"), page.ID, auditPropertyKey), r.data.account(), err)
+		return true, false
+	}
+	r.keepAuditPropertyRef(ctx, diags, prop, attempt.private)
+	return true, true
 }
 
 // mayHaveLanded reports whether a failed create may still have written the
@@ -703,13 +737,43 @@ func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, 
 		prop, err = r.data.client.PutContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	}
 	if err != nil {
+		if page.Version.Number == 1 && confluence.IsConflict(err) && r.claimedByAnotherApply(ctx, diags, page) {
+			return
+		}
 		addAPIWarning(diags, "Audit Property Not Written",
 			fmt.Sprintf(r.kind().text("Page %s was saved as version %d (its version message records the decision), but while recording the change in its %q property"), page.ID, page.Version.Number, auditPropertyKey), r.data.account(), err)
 		return
 	}
+	r.keepAuditPropertyRef(ctx, diags, prop, private)
+}
+
+func (r *PageResource) keepAuditPropertyRef(ctx context.Context, diags *diag.Diagnostics, prop *confluence.Property, private privateState) {
 	if raw, err := json.Marshal(auditPropertyRef{ID: prop.ID, Version: prop.Version}); err == nil {
 		diags.Append(private.SetKey(ctx, auditPropertyPrivateKey, raw)...)
 	}
+}
+
+// claimedByAnotherApply explains a change record found on a page this apply
+// has just created: Confluence answered this apply's create, so the page is
+// its own, and the record can only come from another apply racing for the
+// same title whose create lost its answer and adopted this page. Neither
+// Confluence nor that apply could tell the two creates apart; this one can,
+// and names the other so a person removes the page from its state. It
+// reports whether the record was such a claim.
+func (r *PageResource) claimedByAnotherApply(ctx context.Context, diags *diag.Diagnostics, page *confluence.Page) bool {
+	record, ok, err := r.auditRecordOf(ctx, page.ID)
+	if err != nil || !ok || !record.AdoptedAfterLostAnswer {
+		return false
+	}
+	other := "another apply"
+	if record.ChangeReference != "" {
+		other = fmt.Sprintf("another apply (change reference %q)", record.ChangeReference)
+	}
+	diags.AddWarning(r.kind().summary("Page Claimed By Another Apply"),
+		fmt.Sprintf(r.kind().text("Page %s (%q) was created by this apply: Confluence answered its create. At the same moment %s created the same title as account %s, lost the answer, and recorded this page as its own at %s. "+
+			"Two workspaces now hold this page in their state, and a destroy in either would trash it for both. Remove it from the other workspace's state (terraform state rm) and keep one owner per page."),
+			page.ID, page.Title, other, record.AccountID, record.At))
+	return true
 }
 
 // privateState is the framework's private state of a resource, as requests
