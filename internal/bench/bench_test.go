@@ -309,6 +309,41 @@ func BenchmarkApplyNoop(b *testing.B) {
 	}
 }
 
+// BenchmarkUpdateAll changes every page of the plain fixture and applies:
+// each changed page costs its write and its terraform.change record, nothing
+// else (the record's id and version are kept in private state, so it is not
+// read back first).
+func BenchmarkUpdateAll(b *testing.B) {
+	v := variants[0]
+	b.StopTimer()
+	f := sharedFixture(b, v)
+	var cost Cost
+	for range b.N {
+		f.set.Revision++
+		if err := f.ws.WriteConfig(f.set); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		var err error
+		cost, err = f.ws.Terraform(b.Context(), "apply", "-auto-approve")
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	pages := len(f.ids)
+	if got := cost.Route("PUT /wiki/api/v2/pages/{id}"); got != pages {
+		b.Errorf("updating %d pages sent %d page writes, want one each", pages, got)
+	}
+	if cost.Writes != 2*pages {
+		b.Errorf("updating %d pages sent %d writes, want 2 per page (the page and its record): %v", pages, cost.Writes, cost.ByRoute)
+	}
+	if got := cost.Route("GET /wiki/api/v2/pages/{page-id}/properties"); got != 0 {
+		b.Errorf("updating %d pages read the change record %d times, want none (private state holds where it stands)", pages, got)
+	}
+	report(b, "update-all/"+v.name, pages, cost)
+}
+
 // plan runs terraform plan n times with the benchmark timer on and returns the
 // cost of the last run.
 func plan(b *testing.B, f *fixture, n int) Cost {

@@ -111,10 +111,12 @@ func SettingsFromEnv() (Settings, error) {
 
 // Cost is what one measured operation cost the site and the machine.
 type Cost struct {
-	Requests int            // requests the emulator received
-	Writes   int            // of which were not GET or HEAD
-	ByRoute  map[string]int // "METHOD /route/{template}" → requests
-	Wall     time.Duration  // wall time of the whole operation
+	Requests int // requests the emulator received
+	Writes   int // of which were not GET or HEAD
+	// RateLimited is how many of the requests the site answered 429.
+	RateLimited int
+	ByRoute     map[string]int // "METHOD /route/{template}" → requests
+	Wall        time.Duration  // wall time of the whole operation
 
 	// Provider processes Terraform started during the operation, as the
 	// rusage wrapper recorded them (none for terraform_data).
@@ -127,7 +129,7 @@ type Cost struct {
 func (c Cost) Route(key string) int { return c.ByRoute[key] }
 
 func costOf(s emulator.Stats, wall time.Duration) Cost {
-	return Cost{Requests: s.Total, Writes: s.Writes, ByRoute: s.ByRoute, Wall: wall}
+	return Cost{Requests: s.Total, Writes: s.Writes, RateLimited: s.RateLimited, ByRoute: s.ByRoute, Wall: wall}
 }
 
 // Provider kinds a workspace can run. Each has its own dev_overrides
@@ -237,6 +239,7 @@ type PageSet struct {
 	SpaceKey string
 	Count    int
 	Labels   bool // set labels on every page (labels are then read on refresh)
+	Revision int  // when not 0, every page says so: changing it changes every page
 }
 
 // Workspace is a Terraform working directory using one of the bench's
@@ -336,6 +339,10 @@ resource "terraform_data" "bench" {
 
     > [!NOTE]
     > Generated content; edits are detected on refresh.
+{{- if .Revision }}
+
+    Revision {{ .Revision }}.
+{{- end }}
   EOT
 }
 `))
@@ -346,7 +353,7 @@ func (w *Workspace) WriteConfig(set PageSet) error {
 	err := configTemplate.Execute(&buf, map[string]any{
 		"Provider": w.provider != "",
 		"URL":      w.site.URL(), "Email": botEmail, "Token": botToken, "RequestsPerSecond": RequestsPerSecond,
-		"Count": set.Count, "SpaceKey": set.SpaceKey, "Labels": set.Labels,
+		"Count": set.Count, "SpaceKey": set.SpaceKey, "Labels": set.Labels, "Revision": set.Revision,
 	})
 	if err != nil {
 		return fmt.Errorf("rendering main.tf: %w", err)

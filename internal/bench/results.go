@@ -43,11 +43,29 @@ const (
 	LabelTraceLogs     = "this provider, SDK trace logs on"
 )
 
+// Limited is one apply of new pages under a site rate limit.
+type Limited struct {
+	Pages        int
+	Rate         int // the site's limit, requests per second
+	Cost         Cost
+	Duplicates   int     // titles held by more than one page afterwards
+	Missing      int     // configured pages Confluence does not hold
+	FloorSeconds float64 // the least wall time the limit allows for the accepted requests
+}
+
 // Results collects what one bench process measured.
 type Results struct {
 	mu          sync.Mutex
 	rows        []Row
 	comparisons []Comparison
+	limited     []Limited
+}
+
+// AddLimited records an apply under a site rate limit.
+func (r *Results) AddLimited(l Limited) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.limited = append(r.limited, l)
 }
 
 // AddRow records a scenario of the request table.
@@ -68,7 +86,7 @@ func (r *Results) AddComparison(c Comparison) {
 func (r *Results) Empty() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.rows) == 0 && len(r.comparisons) == 0
+	return len(r.rows) == 0 && len(r.comparisons) == 0 && len(r.limited) == 0
 }
 
 // Median returns the run with the median wall time, with the median
@@ -141,6 +159,18 @@ func (r *Results) Markdown(w io.Writer, header string) {
 		for _, row := range r.rows {
 			fmt.Fprintf(w, "| %s | %d | %d | %d | %s | %s |\n", row.Scenario, row.Pages, row.Cost.Requests, row.Cost.Writes,
 				roundWall(row.Cost.Wall), routes(row.Cost.ByRoute))
+		}
+	}
+	if len(r.limited) > 0 {
+		fmt.Fprintln(w, "\n## Creating pages under a site rate limit")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "The site answers 429 above its limit (burst as large as the limit); the client's own cap is ten times higher, so the adaptive limiter has to find the site's. The floor is the accepted requests beyond the burst ÷ the limit.")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| pages | site limit | requests accepted | 429 answers | duplicates | missing | wall | floor | wall × floor |")
+		fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		for _, l := range r.limited {
+			fmt.Fprintf(w, "| %d | %d req/s | %d | %d | %d | %d | %s | %.1fs | %.2f× |\n", l.Pages, l.Rate, l.Cost.Requests-l.Cost.RateLimited, l.Cost.RateLimited,
+				l.Duplicates, l.Missing, roundWall(l.Cost.Wall), l.FloorSeconds, l.Cost.Wall.Seconds()/l.FloorSeconds)
 		}
 	}
 	fmt.Fprintln(w)

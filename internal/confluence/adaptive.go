@@ -25,8 +25,11 @@ import (
 // budget remains. Its advice: slow down on 429, back off exponentially with
 // jitter, and honour Retry-After.
 const (
-	// rateDecrease multiplies the rate on a 429: halve it, as in TCP's AIMD.
+	// rateDecrease multiplies the rate on a 429 while no good rate is known:
+	// halve it, as in TCP's AIMD.
 	rateDecrease = 0.5
+	// stepDown multiplies the rate on a 429 at a rate that was good.
+	stepDown = 0.9
 	// rateIncrease multiplies the rate after every quiet recoveryInterval:
 	// slow, so that a site near its limit is not pushed straight back over it.
 	rateIncrease = 1.2
@@ -36,6 +39,16 @@ const (
 	// minRate is the floor: one request every ten seconds still makes
 	// progress, and Retry-After pauses cover longer waits.
 	minRate = 0.1
+	// belowFailed is how close under the lowest rate that drew a 429 the
+	// rate may rise again.
+	belowFailed = 0.97
+	// probeInterval is how long the rate must stay quiet just below a rate
+	// that drew a 429 before it tries above it (the site may have raised
+	// its limit): each probe costs a 429 and a Retry-After pause for every
+	// request, so it is rare.
+	probeInterval = 30 * time.Second
+	// probeIncrease is the step of such a probe.
+	probeIncrease = 1.1
 	// observedWindow is how many recent sends estimate the actual rate.
 	observedWindow = 16
 )
@@ -54,6 +67,8 @@ type adaptiveLimiter struct {
 	lastChange  time.Time // when the rate last changed (drop or rise)
 	serverLimit int       // X-RateLimit-Limit, the server's bucket size (0 unknown)
 	sends       []time.Time
+	// memory is what the rate learnt from earlier answers.
+	memory rateMemory
 
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
@@ -166,42 +181,91 @@ func parseRateHeaders(h http.Header, now time.Time, parseRetryAfter func(string)
 	return rh
 }
 
+// rateMemory is what the limiter learnt about the site's limit.
+type rateMemory struct {
+	good   float64 // the last rate that went a recoveryInterval without a 429 (0 unknown)
+	failed float64 // the lowest rate that drew a 429 since (0 unknown)
+}
+
+// rateInputs is what the limiter knows when an answer arrives.
+type rateInputs struct {
+	current, ceiling float64       // the rate in force and the configured one (0 = unlimited)
+	observed         float64       // the rate actually sent recently (0 unknown)
+	limited          bool          // the answer is a 429
+	nearLimit        bool          // the site says it is near its limit
+	quiet            time.Duration // since the rate last changed
+	memory           rateMemory
+}
+
 // nextRate is the rule of the limiter, a pure function: the rate after an
-// answer. current and ceiling are requests per second (0 = unlimited);
-// observed is the rate actually sent recently (0 unknown). On a 429 the rate
-// halves from what was really being sent, down to minRate. Otherwise it rises
-// by rateIncrease once quiet for recoveryInterval, up to the ceiling, but not
-// while the server says it is near its limit.
-func nextRate(current, ceiling, observed float64, limited, nearLimit bool, quiet time.Duration) float64 {
-	if limited {
-		base := current
-		if observed > 0 && (base == 0 || observed < base) {
-			base = observed
+// answer, and what it learnt.
+//
+// On a 429 the rate that drew it (what was really sent, if less) is
+// remembered as failed. If the rate had risen above the last good one, that
+// rise failed: it steps back. If it was at the good rate, the site's limit
+// fell a little (or the site's bucket absorbed a small excess for a while):
+// it steps down by stepDown. With no good rate yet it halves, as in TCP's
+// AIMD, to find the limit fast; never below minRate.
+//
+// A rate that goes recoveryInterval without a 429 is good and rises by
+// rateIncrease, but only to just below the failed rate (belowFailed); past
+// that only by probeIncrease after probeInterval, since each probe costs a
+// 429 and a pause for every request. Nothing rises while the server says it
+// is near its limit. So a steady apply runs close under the site's limit,
+// not at three quarters of it as plain halving would.
+func nextRate(in rateInputs) (float64, rateMemory) {
+	mem := in.memory
+	if in.limited {
+		base := in.current
+		if in.observed > 0 && (base == 0 || in.observed < base) {
+			base = in.observed
 		}
 		if base == 0 {
 			// Unlimited and nothing observed: start from the documented default.
 			base = DefaultRequestsPerSecond
 		}
-		return max(minRate, base*rateDecrease)
+		if mem.failed == 0 || base < mem.failed {
+			mem.failed = base
+		}
+		switch {
+		case mem.good > 0 && mem.good < in.current:
+			return max(minRate, min(mem.good, base)), mem
+		case mem.good > 0:
+			mem.good = max(minRate, base*stepDown)
+			return mem.good, mem
+		}
+		return max(minRate, base*rateDecrease), mem
 	}
-	if current == 0 || current == ceiling || nearLimit || quiet < recoveryInterval {
-		return current
+	if in.current == 0 || in.nearLimit || in.quiet < recoveryInterval || in.current == in.ceiling {
+		return in.current, mem
 	}
-	next := current * rateIncrease
-	if ceiling > 0 && next >= ceiling {
-		return ceiling
+	next := in.current * rateIncrease
+	if below := mem.failed * belowFailed; mem.failed > 0 && next > below {
+		switch {
+		case in.current < below:
+			next = below
+		case in.quiet >= probeInterval:
+			next = in.current * probeIncrease
+		default:
+			return in.current, mem
+		}
 	}
-	if ceiling == 0 && next >= 1000 {
-		return 0 // back to unlimited
+	mem.good = in.current
+	if in.ceiling > 0 && next >= in.ceiling {
+		return in.ceiling, mem
 	}
-	return next
+	if in.ceiling == 0 && next >= 1000 {
+		return 0, mem // back to unlimited
+	}
+	return next, mem
 }
 
-// observe adapts the limiter to one answer. sentAt is when the request left:
-// a 429 to a request sent before the last drop says nothing new about the
-// lowered rate and does not lower it again (several requests in flight hit
-// the same limit at once), but its Retry-After still pauses everyone.
-func (a *adaptiveLimiter) observe(sentAt time.Time, status int, header http.Header, parseRetryAfter func(string) (time.Duration, bool)) {
+// observe adapts the limiter to one answer. askedAt is when the request
+// asked the limiter to go: a 429 to a request let through before the last
+// drop (in flight, or waiting for a token reserved at the old rate) says
+// nothing new about the lowered rate and does not lower it again, but its
+// Retry-After still pauses everyone.
+func (a *adaptiveLimiter) observe(askedAt time.Time, status int, header http.Header, parseRetryAfter func(string) (time.Duration, bool)) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
@@ -214,11 +278,16 @@ func (a *adaptiveLimiter) observe(sentAt time.Time, status int, header http.Head
 		if until := now.Add(rh.retryAfter); until.After(a.pausedUntil) {
 			a.pausedUntil = until
 		}
-		if !a.lastDrop.IsZero() && !sentAt.After(a.lastDrop) {
+		if !a.lastDrop.IsZero() && !askedAt.After(a.lastDrop) {
 			return
 		}
 	}
-	next := nextRate(a.current, a.ceiling, a.observedLocked(), limited, rh.nearLimit || rh.remaining == 0, now.Sub(a.lastChange))
+	next, memory := nextRate(rateInputs{
+		current: a.current, ceiling: a.ceiling, observed: a.observedLocked(),
+		limited: limited, nearLimit: rh.nearLimit || rh.remaining == 0, quiet: now.Sub(a.lastChange),
+		memory: a.memory,
+	})
+	a.memory = memory
 	if next == a.current && !limited {
 		return
 	}

@@ -377,6 +377,9 @@ func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, err
 		}
 	}
 	g := writeGuardOf(req.Context())
+	// A 429 to a request the limiter let through at a rate since lowered
+	// says nothing about the lowered rate: observe needs when it asked.
+	askedAt := t.client.now()
 	if l := t.client.limiter; l != nil {
 		if err := l.Wait(req.Context()); err != nil {
 			closeBody()
@@ -400,14 +403,13 @@ func (t *rateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, err
 		ctx, cancel = context.WithTimeoutCause(req.Context(), d, fmt.Errorf("the request timeout (%s) passed before Confluence answered", d))
 		req = req.WithContext(ctx)
 	}
-	sentAt := t.client.now()
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
 	if t.client.adaptive != nil {
-		t.client.adaptive.observe(sentAt, resp.StatusCode, resp.Header, t.client.parseRetryAfter)
+		t.client.adaptive.observe(askedAt, resp.StatusCode, resp.Header, t.client.parseRetryAfter)
 	}
 	// The timeout covers reading the answer too; it ends when the body is closed.
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}

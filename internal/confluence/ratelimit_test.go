@@ -14,30 +14,54 @@ import (
 
 func TestNextRate(t *testing.T) {
 	cases := []struct {
-		name                      string
-		current, ceiling, observe float64
-		limited, near             bool
-		quiet                     time.Duration
-		want                      float64
+		name     string
+		in       rateInputs
+		want     float64
+		wantMemo rateMemory
 	}{
-		{name: "429 halves the rate", current: 10, ceiling: 10, limited: true, want: 5},
-		{name: "429 halves what was really sent", current: 10, ceiling: 10, observe: 3, limited: true, want: 1.5},
-		{name: "a burst faster than the rate does not count", current: 4, ceiling: 10, observe: 50, limited: true, want: 2},
-		{name: "429 never goes below the floor", current: 0.15, ceiling: 10, limited: true, want: minRate},
-		{name: "unlimited halves the observed rate", current: 0, ceiling: 0, observe: 30, limited: true, want: 15},
-		{name: "unlimited with nothing observed starts from the default", current: 0, ceiling: 0, limited: true, want: DefaultRequestsPerSecond / 2},
-		{name: "no rise before the quiet interval", current: 2, ceiling: 10, quiet: recoveryInterval - time.Millisecond, want: 2},
-		{name: "slow rise after it", current: 2, ceiling: 10, quiet: recoveryInterval, want: 2.4},
-		{name: "no rise while near the limit", current: 2, ceiling: 10, near: true, quiet: time.Hour, want: 2},
-		{name: "capped at the ceiling", current: 9, ceiling: 10, quiet: time.Hour, want: 10},
-		{name: "at the ceiling stays", current: 10, ceiling: 10, quiet: time.Hour, want: 10},
-		{name: "unlimited stays unlimited", current: 0, ceiling: 0, quiet: time.Hour, want: 0},
-		{name: "unlimited again once fast enough", current: 900, ceiling: 0, quiet: time.Hour, want: 0},
+		{name: "429 halves the rate", in: rateInputs{current: 10, ceiling: 10, limited: true}, want: 5, wantMemo: rateMemory{failed: 10}},
+		{name: "429 halves what was really sent", in: rateInputs{current: 10, ceiling: 10, observed: 3, limited: true}, want: 1.5, wantMemo: rateMemory{failed: 3}},
+		{name: "a burst faster than the rate does not count", in: rateInputs{current: 4, ceiling: 10, observed: 50, limited: true}, want: 2, wantMemo: rateMemory{failed: 4}},
+		{name: "429 never goes below the floor", in: rateInputs{current: 0.15, ceiling: 10, limited: true}, want: minRate, wantMemo: rateMemory{failed: 0.15}},
+		{name: "unlimited halves the observed rate", in: rateInputs{current: 0, ceiling: 0, observed: 30, limited: true}, want: 15, wantMemo: rateMemory{failed: 30}},
+		{name: "unlimited with nothing observed starts from the default", in: rateInputs{current: 0, ceiling: 0, limited: true}, want: DefaultRequestsPerSecond / 2, wantMemo: rateMemory{failed: DefaultRequestsPerSecond}},
+		{
+			name: "429 above a good rate steps back to it",
+			in:   rateInputs{current: 10.8, ceiling: 100, limited: true, memory: rateMemory{good: 9, failed: 12}},
+			want: 9, wantMemo: rateMemory{good: 9, failed: 10.8},
+		},
+		{
+			name: "429 at the good rate: the limit fell a little, step down",
+			in:   rateInputs{current: 9, ceiling: 100, limited: true, memory: rateMemory{good: 9, failed: 10.8}},
+			want: 9 * stepDown, wantMemo: rateMemory{good: 9 * stepDown, failed: 9},
+		},
+		{name: "no rise before the quiet interval", in: rateInputs{current: 2, ceiling: 10, quiet: recoveryInterval - time.Millisecond}, want: 2},
+		{name: "slow rise after it, and the rate is good", in: rateInputs{current: 2, ceiling: 10, quiet: recoveryInterval}, want: 2.4, wantMemo: rateMemory{good: 2}},
+		{
+			name: "rise stops just below the failed rate",
+			in:   rateInputs{current: 9, ceiling: 100, quiet: recoveryInterval, memory: rateMemory{good: 7.5, failed: 10}},
+			want: 10 * belowFailed, wantMemo: rateMemory{good: 9, failed: 10},
+		},
+		{
+			name: "just below it no probe before probeInterval",
+			in:   rateInputs{current: 9.7, ceiling: 100, quiet: probeInterval - time.Second, memory: rateMemory{good: 9, failed: 10}},
+			want: 9.7, wantMemo: rateMemory{good: 9, failed: 10},
+		},
+		{
+			name: "a rare probe above it",
+			in:   rateInputs{current: 9.7, ceiling: 100, quiet: probeInterval, memory: rateMemory{good: 9.7, failed: 10}},
+			want: 9.7 * probeIncrease, wantMemo: rateMemory{good: 9.7, failed: 10},
+		},
+		{name: "no rise while near the limit", in: rateInputs{current: 2, ceiling: 10, nearLimit: true, quiet: time.Hour}, want: 2},
+		{name: "capped at the ceiling", in: rateInputs{current: 9, ceiling: 10, quiet: time.Hour}, want: 10, wantMemo: rateMemory{good: 9}},
+		{name: "at the ceiling stays", in: rateInputs{current: 10, ceiling: 10, quiet: time.Hour}, want: 10},
+		{name: "unlimited stays unlimited", in: rateInputs{current: 0, ceiling: 0, quiet: time.Hour}, want: 0},
+		{name: "unlimited again once fast enough", in: rateInputs{current: 900, ceiling: 0, quiet: time.Hour}, want: 0, wantMemo: rateMemory{good: 900}},
 	}
 	for _, c := range cases {
-		got := nextRate(c.current, c.ceiling, c.observe, c.limited, c.near, c.quiet)
-		if math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("%s: nextRate = %v, want %v", c.name, got, c.want)
+		got, memo := nextRate(c.in)
+		if math.Abs(got-c.want) > 1e-9 || math.Abs(memo.good-c.wantMemo.good) > 1e-9 || math.Abs(memo.failed-c.wantMemo.failed) > 1e-9 {
+			t.Errorf("%s: nextRate = %v %+v, want %v %+v", c.name, got, memo, c.want, c.wantMemo)
 		}
 	}
 }

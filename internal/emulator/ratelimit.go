@@ -35,6 +35,7 @@ func (e *Emulator) allow(w http.ResponseWriter, a *Account) bool {
 	}
 	// Time until one token is back: (1 - tokens) / rate.
 	wait := (1 - lim.TokensAt(now)) / e.rps
+	e.stats.RateLimited++
 	e.mu.Unlock()
 	retryAfter := int(math.Ceil(wait))
 	if retryAfter < 1 {

@@ -14,6 +14,9 @@ type Stats struct {
 	Total   int            `json:"total"`
 	Writes  int            `json:"writes"`   // requests other than GET and HEAD
 	ByRoute map[string]int `json:"by_route"` // "METHOD /route/{template}" → count
+	// RateLimited counts the requests answered 429 by the rate limit
+	// (SetRateLimit); they are in Total too.
+	RateLimited int `json:"rate_limited"`
 	// UploadedBytes is the size of the attachment files received.
 	UploadedBytes int64 `json:"uploaded_bytes"`
 }

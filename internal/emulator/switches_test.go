@@ -28,6 +28,9 @@ func TestRateLimitAnswers429ThenRecovers(t *testing.T) {
 			t.Errorf("429 lacks %s", h)
 		}
 	}
+	if got := s.emu.Stats().RateLimited; got != 1 {
+		t.Errorf("Stats().RateLimited = %d after one 429, want 1", got)
+	}
 	// Buckets are per account.
 	s.must(200, reader, "GET", "/wiki/rest/api/user/current", nil)
 	s.clock.Advance(time.Duration(retry) * time.Second)

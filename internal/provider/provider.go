@@ -148,8 +148,8 @@ func providerSchema() schema.Schema {
 			},
 			"requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side rate limit, in requests per second, shared by all operations of one run. Defaults to `10`; between 0.1 and 100. " +
-					"It is a ceiling: when Confluence answers 429 the shared rate halves and every request waits out its `Retry-After`; " +
-					"after each quiet 5 seconds it rises by a fifth, back up to this value, and not while Confluence says it is near its limit (`X-RateLimit-NearLimit`).",
+					"It is a ceiling: when Confluence answers 429 every request waits out its `Retry-After` and the shared rate drops (it halves until a rate has held, then steps back to the last rate that held); " +
+					"after each quiet 5 seconds it rises by a fifth, up to just below the lowest rate Confluence refused (above it only after 30 quiet seconds) and this value, and not while Confluence says it is near its limit (`X-RateLimit-NearLimit`).",
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(0.1, 100)},
 			},
