@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
 )
@@ -178,14 +179,32 @@ func pageResourceSchema() schema.Schema {
 	}
 }
 
+// markdownOnlyAttributes only apply to a page rendered from Markdown.
+var markdownOnlyAttributes = []string{"source_path", "links", "drop_title_heading", "table_of_contents"}
+
 func (r *PageResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("body"), path.MatchRoot("markdown")),
-		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("source_path")),
-		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("links")),
-		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("drop_title_heading")),
-		resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot("table_of_contents")),
+	validators := []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("body"), path.MatchRoot("markdown"))}
+	for _, name := range markdownOnlyAttributes {
+		validators = append(validators, resourcevalidator.Conflicting(path.MatchRoot("body"), path.MatchRoot(name)))
 	}
+	return []resource.ConfigValidator{screenedValidators{clear: pageContentClear, validators: validators}}
+}
+
+// pageContentClear: markdown alone, or body alone without a Markdown-only
+// attribute.
+func pageContentClear(attrs map[string]tftypes.Value) bool {
+	if isSet(attrs, "markdown") && isUnset(attrs, "body") {
+		return true
+	}
+	if !isSet(attrs, "body") || !isUnset(attrs, "markdown") {
+		return false
+	}
+	for _, name := range markdownOnlyAttributes {
+		if !isUnset(attrs, name) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *PageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

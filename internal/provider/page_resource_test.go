@@ -317,6 +317,9 @@ func TestAccPageResource_invalidInputFailsAtPlanWithoutRequests(t *testing.T) {
 		{"body = \"<p>x</p>\"\n  labels = [\"two words\"]", `(?s)Invalid Label.*labels.*space`},
 		{"body = \"<p>x</p>\"\n  labels = [\"Upper\"]", `(?s)Invalid Label.*lower case`},
 		{`body = "<p>x</p>"` + "\n  markdown = \"x\"", `(?s)Invalid Attribute Combination.*body.*markdown`},
+		{`title = "Neither"`, `(?s)Missing Attribute Configuration.*body.*markdown`},
+		{`body = "<p>x</p>"` + "\n  source_path = \"docs/a.md\"", `(?s)Invalid Attribute Combination.*body.*source_path`},
+		{`body = "<p>x</p>"` + "\n  drop_title_heading = true", `(?s)Invalid Attribute Combination.*body.*drop_title_heading`},
 		{`body = "<p>x</p>"` + "\n  on_destroy = \"shred\"", `(?s)Invalid Attribute Value Match.*on_destroy.*trash`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
