@@ -73,3 +73,19 @@ func TestCanonicalizeAllocationBudget(t *testing.T) {
 		t.Errorf("Canonicalize of %d bytes allocated %d bytes (%.1f× the input), want at most %d×", len(body), allocated, float64(allocated)/float64(len(body)), allocationBudget)
 	}
 }
+
+// TestCanonicalizeMergesTextRunsLinearly holds a body of text runs that
+// merge into one node (text, then a comment that leaves nothing, many
+// times) to the same budget: merging by copying would be quadratic.
+func TestCanonicalizeMergesTextRunsLinearly(t *testing.T) {
+	body := "<p>" + strings.Repeat("a &amp; b<!-- c --><![CDATA[ d ]]>", 1<<14) + "</p>"
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Canonicalize(body); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > uint64(allocationBudget*len(body)) {
+		t.Errorf("Canonicalize of %d bytes allocated %d bytes (%.1f× the input), want at most %d×", len(body), allocated, float64(allocated)/float64(len(body)), allocationBudget)
+	}
+}

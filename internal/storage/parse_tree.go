@@ -121,8 +121,16 @@ func (t *tree) addText(s string) span {
 
 // concat returns the span of a followed by b.
 func (t *tree) concat(a, b span) span {
-	if a.off+a.len == b.off && int(a.off) >= len(t.body) {
-		return span{off: a.off, len: a.len + b.len} // already adjacent in t.text
+	if int(a.off) >= len(t.body) {
+		switch a.off + a.len {
+		case b.off:
+			return span{off: a.off, len: a.len + b.len} // already adjacent in t.text
+		case uint32(len(t.body) + t.text.Len()):
+			// a ends t.text, as it does while a run of text and CDATA
+			// tokens is merged: appending keeps the merge linear.
+			t.writeString(t.str(b))
+			return span{off: a.off, len: a.len + b.len}
+		}
 	}
 	first, second := t.str(a), t.str(b)
 	from := t.text.Len()
