@@ -53,14 +53,15 @@ const HashPrefix = "sha256:"
 //
 // Canonicalize is idempotent: Canonicalize(Canonicalize(x)) == Canonicalize(x).
 func Canonicalize(body string) (string, error) {
-	root, err := parse(body)
+	t, err := parseTree(body)
 	if err != nil {
 		return "", err
 	}
-	normalizeChildren(root, true, false)
-	w := lineWriter{}
+	t.normalizeChildren(rootID, true, false)
+	w := lineWriter{t: t}
+	// The canonical form is rarely longer than the body: one allocation.
 	w.b.Grow(len(body))
-	w.writeLines(root, 0)
+	w.writeLines(rootID, 0)
 	return w.b.String(), nil
 }
 
@@ -167,17 +168,20 @@ func setOf(names ...string) map[string]bool {
 // running text, in which contextual blocks are inline: a text block, an
 // inline element, or any element with non-blank text or an inline element
 // among its children (a table cell reading "Status: <status macro>").
-func holdsRunningText(parent *node) bool {
-	if parent.name != fragmentRoot && (textBlocks[parent.name] || !blockElements[parent.name] && !contextualBlocks[parent.name]) {
+func (t *tree) holdsRunningText(parent uint32) bool {
+	if name := t.name(parent); name != fragmentRoot && (textBlocks[name] || !blockElements[name] && !contextualBlocks[name]) {
 		return true
 	}
-	for _, child := range parent.children {
+	end := t.at(parent).end
+	for c := t.firstChild(parent); c != noNode; c = t.nextSibling(c, end) {
+		child := t.at(c)
+		nameOrText := t.str(child.str)
 		switch {
 		case child.kind == textNode:
-			if strings.Trim(child.text, xmlSpace) != "" {
+			if strings.Trim(nameOrText, xmlSpace) != "" {
 				return true
 			}
-		case !blockElements[child.name] && !contextualBlocks[child.name]:
+		case !blockElements[nameOrText] && !contextualBlocks[nameOrText]:
 			return true
 		}
 	}
@@ -189,133 +193,122 @@ func holdsRunningText(parent *node) bool {
 const xmlSpace = " \t\r\n"
 
 // isBlockIn reports whether child of a normalised parent is a block there.
-func isBlockIn(child, parent *node) bool {
-	if child.kind != elementNode {
+func (t *tree) isBlockIn(child, parent uint32) bool {
+	c := t.at(child)
+	if c.kind != elementNode {
 		return false
 	}
-	return blockElements[child.name] || contextualBlocks[child.name] && !parent.runningText
+	name := t.str(c.str)
+	return blockElements[name] || contextualBlocks[name] && t.at(parent).flags&runningText == 0
 }
 
 // normalizeChildren rewrites the subtree under parent in place. parentIsBlock
 // tells whether parent itself is a block (its leading and trailing whitespace
 // is then not content); preformatted disables whitespace changes.
-func normalizeChildren(parent *node, parentIsBlock, preformatted bool) {
-	kept := parent.children[:0]
-	for _, child := range parent.children {
+func (t *tree) normalizeChildren(parent uint32, parentIsBlock, preformatted bool) {
+	end := t.at(parent).end
+	lastKept := noNode
+	for c := t.firstChild(parent); c != noNode; c = t.nextSibling(c, end) {
+		child := t.at(c)
 		switch {
-		case child.kind == elementNode && (volatileElements[child.name] || isLocalIDAttribute(child)):
+		case child.kind == elementNode && (volatileElements[t.str(child.str)] || t.isLocalIDAttribute(c)):
+			child.flags |= dropped
 			continue
 		case child.kind == elementNode:
-			normalizeElement(child)
-		case child.text == "":
+			t.normalizeElement(c)
+		case child.str.len == 0:
+			child.flags |= dropped
 			continue
-		case len(kept) > 0 && kept[len(kept)-1].kind == textNode:
-			kept[len(kept)-1].text += child.text
+		case lastKept != noNode && t.at(lastKept).kind == textNode:
+			last := t.at(lastKept)
+			last.str = t.concat(last.str, child.str)
+			child.flags |= dropped
 			continue
 		}
-		kept = append(kept, child)
+		lastKept = c
 	}
-	parent.children = kept
-	parent.runningText = holdsRunningText(parent)
-	for _, child := range parent.children {
-		if child.kind == elementNode {
-			normalizeChildren(child, isBlockIn(child, parent), preformatted || preformattedElements[child.name])
+	if t.holdsRunningText(parent) {
+		t.at(parent).flags |= runningText
+	}
+	for c := t.firstChild(parent); c != noNode; c = t.nextSibling(c, end) {
+		if t.at(c).kind == elementNode {
+			t.normalizeChildren(c, t.isBlockIn(c, parent), preformatted || preformattedElements[t.name(c)])
 		}
 	}
 	if preformatted {
 		return
 	}
 
-	kept = parent.children[:0]
-	for i, child := range parent.children {
-		if child.kind != textNode {
-			kept = append(kept, child)
-			continue
+	// Whitespace runs collapse to one space when written (collapsed);
+	// trimming the runs next to blocks here trims the collapsed text alike.
+	previous := noNode
+	for c := t.firstChild(parent); c != noNode; {
+		next := t.nextSibling(c, end)
+		if child := t.at(c); child.kind == textNode {
+			text := t.str(child.str)
+			from, to := 0, len(text)
+			if previous == noNode && parentIsBlock || previous != noNode && t.isBlockIn(previous, parent) {
+				from = len(text) - len(strings.TrimLeft(text, xmlSpace))
+			}
+			if next == noNode && parentIsBlock || next != noNode && t.isBlockIn(next, parent) {
+				to = len(strings.TrimRight(text, xmlSpace))
+			}
+			if from >= to {
+				child.flags |= dropped
+			} else {
+				child.str = span{off: child.str.off + uint32(from), len: uint32(to - from)}
+				child.flags |= collapsed
+			}
 		}
-		text := collapseWhitespace(child.text)
-		if i == 0 && parentIsBlock || i > 0 && isBlockIn(parent.children[i-1], parent) {
-			text = strings.TrimLeft(text, " ")
-		}
-		last := i == len(parent.children)-1
-		if last && parentIsBlock || !last && isBlockIn(parent.children[i+1], parent) {
-			text = strings.TrimRight(text, " ")
-		}
-		if text != "" {
-			child.text = text
-			kept = append(kept, child)
-		}
+		previous, c = c, next
 	}
-	parent.children = kept
 }
 
-// isLocalIDAttribute reports whether n is the ADF form of a local-id
-// attribute, <ac:adf-attribute key="local-id"> on a node or
+// isLocalIDAttribute reports whether element id is the ADF form of a
+// local-id attribute, <ac:adf-attribute key="local-id"> on a node or
 // <ac:adf-parameter key="local-id"> among an extension's parameters,
 // regenerated like local-id.
-func isLocalIDAttribute(n *node) bool {
-	if n.name != "ac:adf-attribute" && n.name != "ac:adf-parameter" {
+func (t *tree) isLocalIDAttribute(id uint32) bool {
+	if name := t.name(id); name != "ac:adf-attribute" && name != "ac:adf-parameter" {
 		return false
 	}
-	for _, a := range n.attrs {
-		if a.name == "key" {
-			return a.value == "local-id"
+	for _, a := range t.attributes(id) {
+		if t.str(a.name) == "key" {
+			return t.str(a.value) == "local-id"
 		}
 	}
 	return false
 }
 
-func normalizeElement(n *node) {
-	if renamed, ok := renamedElements[n.name]; ok {
-		n.name = renamed
+func (t *tree) normalizeElement(id uint32) {
+	n := t.at(id)
+	if renamed, ok := renamedElements[t.str(n.str)]; ok {
+		n.str = t.renamedSpan(renamed)
 	}
-	attrs := n.attrs[:0]
-	for _, a := range n.attrs {
-		if def, ok := defaultAttributes[a.name]; volatileAttributes[a.name] || ok && a.value == def {
+	all := t.attributes(id)
+	attrs := all[:0]
+	for _, a := range all {
+		name := t.str(a.name)
+		if def, ok := defaultAttributes[name]; volatileAttributes[name] || ok && t.str(a.value) == def {
 			continue
 		}
 		attrs = append(attrs, a)
 	}
-	slices.SortFunc(attrs, func(a, b attribute) int { return strings.Compare(a.name, b.name) })
-	n.attrs = attrs
+	slices.SortFunc(attrs, func(a, b attrSpan) int { return strings.Compare(t.str(a.name), t.str(b.name)) })
+	n.nattr = uint32(len(attrs))
 }
 
-// collapseWhitespace replaces every run of XML whitespace with one space.
-// U+00A0 is not whitespace here: it is a deliberate character.
-func collapseWhitespace(s string) string {
-	if !needsCollapse(s) {
+// renamedSpan returns a span holding name, stored once per tree.
+func (t *tree) renamedSpan(name string) span {
+	if s, ok := t.renamed[name]; ok {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	inSpace := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case ' ', '\t', '\n', '\r':
-			if !inSpace {
-				b.WriteByte(' ')
-			}
-			inSpace = true
-		default:
-			b.WriteByte(c)
-			inSpace = false
-		}
+	if t.renamed == nil {
+		t.renamed = map[string]span{}
 	}
-	return b.String()
-}
-
-// needsCollapse reports whether s has whitespace other than single spaces.
-func needsCollapse(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\t', '\n', '\r':
-			return true
-		case ' ':
-			if i+1 < len(s) && s[i+1] == ' ' {
-				return true
-			}
-		}
-	}
-	return false
+	s := t.addText(name)
+	t.renamed[name] = s
+	return s
 }
 
 const indentUnit = "  "
@@ -323,6 +316,7 @@ const indentUnit = "  "
 // lineWriter writes the canonical form into one buffer, a newline between
 // lines.
 type lineWriter struct {
+	t       *tree
 	b       strings.Builder
 	started bool
 }
@@ -340,123 +334,182 @@ func (w *lineWriter) startLine(depth int) {
 
 // writeLines writes the children of parent as lines: each block on a line
 // of its own, consecutive inline nodes together on one line.
-func (w *lineWriter) writeLines(parent *node, depth int) {
+func (w *lineWriter) writeLines(parent uint32, depth int) {
+	t := w.t
 	inRun := false // a line of inline nodes is open
-	for _, child := range parent.children {
-		if !isBlockIn(child, parent) {
+	end := t.at(parent).end
+	for c := t.firstChild(parent); c != noNode; c = t.nextSibling(c, end) {
+		if !t.isBlockIn(c, parent) {
 			if !inRun {
 				w.startLine(depth)
 				inRun = true
 			}
-			writeNode(&w.b, child, parent)
+			w.writeNode(c, parent)
 			continue
 		}
 		inRun = false
 		w.startLine(depth)
-		if lineContainers[child.name] && len(child.children) > 0 && allBlocks(child) {
-			writeStartTag(&w.b, child, false)
-			w.writeLines(child, depth+1)
+		if lineContainers[t.name(c)] && t.firstChild(c) != noNode && t.allBlocks(c) {
+			w.writeStartTag(c, false)
+			w.writeLines(c, depth+1)
 			w.startLine(depth)
-			writeEndTag(&w.b, child)
+			w.writeEndTag(c)
 			continue
 		}
-		writeNode(&w.b, child, parent)
+		w.writeNode(c, parent)
 	}
 }
 
-// allBlocks reports whether every child of n is a block. Only then are the
+// allBlocks reports whether every child of id is a block. Only then are the
 // children put on lines of their own: text directly in a macro body stays
 // next to its tags.
-func allBlocks(n *node) bool {
-	for _, child := range n.children {
-		if !isBlockIn(child, n) {
+func (t *tree) allBlocks(id uint32) bool {
+	end := t.at(id).end
+	for c := t.firstChild(id); c != noNode; c = t.nextSibling(c, end) {
+		if !t.isBlockIn(c, id) {
 			return false
 		}
 	}
 	return true
 }
 
-// writeNode serialises n and its subtree on one line (apart from newlines
+// writeNode serialises id and its subtree on one line (apart from newlines
 // that are content of preformatted text).
-func writeNode(b *strings.Builder, n, parent *node) {
+func (w *lineWriter) writeNode(id, parent uint32) {
+	t := w.t
+	n := t.at(id)
 	if n.kind == textNode {
-		if cdataElements[parent.name] {
-			writeCDATA(b, n.text)
-		} else {
-			writeEscaped(b, n.text, false)
+		text := t.str(n.str)
+		switch {
+		case cdataElements[t.name(parent)]:
+			writeCDATA(&w.b, text)
+		case n.flags&collapsed != 0:
+			writeCollapsed(&w.b, text)
+		default:
+			writeEscaped(&w.b, text, false)
 		}
 		return
 	}
-	if len(n.children) == 0 {
-		writeStartTag(b, n, true)
+	first := t.firstChild(id)
+	if first == noNode {
+		w.writeStartTag(id, true)
 		return
 	}
-	writeStartTag(b, n, false)
-	for _, child := range n.children {
-		writeNode(b, child, n)
+	w.writeStartTag(id, false)
+	for c := first; c != noNode; c = t.nextSibling(c, n.end) {
+		w.writeNode(c, id)
 	}
-	writeEndTag(b, n)
+	w.writeEndTag(id)
 }
 
-func writeEndTag(b *strings.Builder, n *node) {
-	b.WriteString("</")
-	b.WriteString(n.name)
-	b.WriteByte('>')
+func (w *lineWriter) writeEndTag(id uint32) {
+	w.b.WriteString("</")
+	w.b.WriteString(w.t.name(id))
+	w.b.WriteByte('>')
 }
 
-func writeStartTag(b *strings.Builder, n *node, selfClosing bool) {
-	b.WriteByte('<')
-	b.WriteString(n.name)
-	for _, a := range n.attrs {
-		b.WriteByte(' ')
-		b.WriteString(a.name)
-		b.WriteString(`="`)
-		writeEscaped(b, a.value, true)
-		b.WriteByte('"')
+func (w *lineWriter) writeStartTag(id uint32, selfClosing bool) {
+	t := w.t
+	w.b.WriteByte('<')
+	w.b.WriteString(t.name(id))
+	for _, a := range t.attributes(id) {
+		w.b.WriteByte(' ')
+		w.b.WriteString(t.str(a.name))
+		w.b.WriteString(`="`)
+		writeEscaped(&w.b, t.str(a.value), true)
+		w.b.WriteByte('"')
 	}
 	if selfClosing {
-		b.WriteString(" />")
+		w.b.WriteString(" />")
 	} else {
-		b.WriteByte('>')
+		w.b.WriteByte('>')
 	}
+}
+
+// writeCollapsed writes text with every run of XML whitespace as one space.
+// U+00A0 is not whitespace here: it is a deliberate character.
+func writeCollapsed(b *strings.Builder, s string) {
+	if !needsCollapse(s) {
+		writeEscaped(b, s, false)
+		return
+	}
+	for s != "" {
+		space := strings.IndexAny(s, xmlSpace)
+		if space < 0 {
+			writeEscaped(b, s, false)
+			return
+		}
+		writeEscaped(b, s[:space], false)
+		b.WriteByte(' ')
+		s = strings.TrimLeft(s[space:], xmlSpace)
+	}
+}
+
+// needsCollapse reports whether s has whitespace other than single spaces.
+func needsCollapse(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n', '\r':
+			return true
+		case ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // writeEscaped writes s as XML character data or attribute value, with the
 // fewest escapes that keep it well-formed and on one line (in attributes).
 func writeEscaped(b *strings.Builder, s string, attribute bool) {
-	if !strings.ContainsAny(s, "&<>\u00a0\r\"\n\t") {
-		b.WriteString(s) // the common case: nothing to escape
-		return
-	}
-	for _, r := range s {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '\u00a0':
-			b.WriteString("&#160;")
-		case r == '\r':
+	from := 0 // s[from:i] is still to be written as it is
+	for i := 0; i < len(s); i++ {
+		var escaped string
+		switch c := s[i]; {
+		case c == '&':
+			escaped = "&amp;"
+		case c == '<':
+			escaped = "&lt;"
+		case c == '>':
+			escaped = "&gt;"
+		case c == 0xc2 && i+1 < len(s) && s[i+1] == 0xa0: // U+00A0
+			escaped = "&#160;"
+		case c == '\r':
 			// A literal CR would be read back as LF (XML end-of-line handling).
-			b.WriteString("&#13;")
-		case attribute && r == '"':
-			b.WriteString("&quot;")
-		case attribute && r == '\n':
-			b.WriteString("&#10;")
-		case attribute && r == '\t':
-			b.WriteString("&#9;")
+			escaped = "&#13;"
+		case attribute && c == '"':
+			escaped = "&quot;"
+		case attribute && c == '\n':
+			escaped = "&#10;"
+		case attribute && c == '\t':
+			escaped = "&#9;"
 		default:
-			b.WriteRune(r)
+			continue
 		}
+		b.WriteString(s[from:i])
+		b.WriteString(escaped)
+		if escaped == "&#160;" {
+			i++
+		}
+		from = i + 1
 	}
+	b.WriteString(s[from:])
 }
 
 // writeCDATA writes s as one CDATA section; a "]]>" inside s is split over
 // two sections because it would otherwise end the first one.
 func writeCDATA(b *strings.Builder, s string) {
 	b.WriteString("<![CDATA[")
-	b.WriteString(strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>"))
+	for {
+		end := strings.Index(s, "]]>")
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:end])
+		b.WriteString("]]]]><![CDATA[>")
+		s = s[end+len("]]>"):]
+	}
+	b.WriteString(s)
 	b.WriteString("]]>")
 }

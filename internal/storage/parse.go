@@ -4,15 +4,10 @@
 package storage
 
 import (
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/yuin/goldmark/util"
 )
 
 // SyntaxError describes why a body is not well-formed storage format.
@@ -39,7 +34,7 @@ func (e *SyntaxError) Error() string {
 // names against a schema, so Cloud-only elements such as ac:adf-extension
 // are accepted.
 func Validate(body string) error {
-	_, err := parse(body)
+	_, err := parseTree(body)
 	return err
 }
 
@@ -52,140 +47,148 @@ const (
 	textNode
 )
 
-// node is one element or run of character data of a parsed body.
-type node struct {
-	kind     nodeKind
-	name     string // qualified element name, e.g. "ac:parameter"
-	attrs    []attribute
-	children []*node
-	text     string // decoded character data (text and CDATA alike)
-
-	// runningText is set by normalisation: see holdsRunningText.
-	runningText bool
-}
-
-type attribute struct {
-	name  string // qualified attribute name, e.g. "ac:name"
-	value string // decoded value
-}
-
-// fragmentRoot wraps the body so that a fragment with several top-level
-// elements parses as one XML document. Its name cannot clash with storage
-// format, which only uses HTML names and ac:/ri: prefixed names.
+// fragmentRoot names the synthetic element around the body, so that a
+// fragment with several top-level elements parses as one XML document. Its
+// name cannot clash with storage format, which only uses HTML names and
+// ac:/ri: prefixed names.
 const fragmentRoot = "storage-fragment-root"
 
-const (
-	fragmentOpen  = "<" + fragmentRoot + ">"
-	fragmentClose = "</" + fragmentRoot + ">"
-)
+// fragmentClose is read after the body, as if it followed it: a token the
+// body leaves open runs into it exactly as it did when encoding/xml read
+// the wrapped body, which keeps errors and their positions unchanged.
+const fragmentClose = "</" + fragmentRoot + ">"
 
 // voidElements are written without a closing tag in HTML, a common mistake
 // in XHTML; errors about them suggest the self-closing form.
 var voidElements = map[string]bool{"br": true, "hr": true, "img": true, "col": true, "input": true, "meta": true, "link": true, "wbr": true}
 
-// openElement is an element whose closing tag has not been seen yet.
-type openElement struct {
-	node   *node
-	offset int // byte offset of its start tag in the body
-}
-
-// parse builds the element tree of body. The returned node is the synthetic
+// parse returns the pointer form of body's tree, whose root is the synthetic
 // root; its children are the body's top-level nodes.
 func parse(body string) (*node, error) {
-	p := parser{body: body}
-	return p.run()
+	t, err := parseTree(body)
+	if err != nil {
+		return nil, err
+	}
+	return t.pointerTree(), nil
+}
+
+// parseTree parses body into a compact tree.
+//
+// The scanner is our own rather than encoding/xml (whose tokens cost about
+// five times the body in allocations) or a fast tokenizer module such as
+// gosax or xmltokenizer (which check less than encoding/xml's strict mode and
+// know no HTML5 entities): it accepts and rejects exactly what encoding/xml
+// did, stopping where it stopped, so SyntaxError is unchanged; the
+// differential tests in parse_oracle_test.go hold it to that.
+func parseTree(body string) (*tree, error) {
+	p := parser{t: newTree(body), body: body, lastText: noNode}
+	if err := p.run(); err != nil {
+		return nil, err
+	}
+	return p.t, nil
 }
 
 type parser struct {
+	t     *tree
 	body  string
+	pos   int // next byte to read, in the body followed by fragmentClose
 	stack []openElement
 
-	// nodes are allocated from slabs and qualified names interned: a large
-	// body has hundreds of thousands of nodes and few distinct names.
-	slab  []node
-	names map[xml.Name]string
+	// lastText is the text node that is the last child of the innermost
+	// open element, which following character data extends; else noNode.
+	lastText uint32
+	// needClose is set after a self-closing tag, whose end is the next token.
+	needClose bool
+	toClose   string
+	attrs     []attrSpan // attributes of the start tag being read
 }
 
-// nodeSlab is how many nodes one allocation holds.
-const nodeSlab = 256
-
-func (p *parser) newNode() *node {
-	if len(p.slab) == 0 {
-		p.slab = make([]node, nodeSlab)
-	}
-	n := &p.slab[0]
-	p.slab = p.slab[1:]
-	return n
+// openElement is an element whose closing tag has not been seen yet.
+type openElement struct {
+	id     uint32
+	offset int // byte offset of its start tag in the body
 }
 
-// qualifiedName returns "prefix:local" for n, allocating each distinct name
-// once per parse.
-func (p *parser) qualifiedName(n xml.Name) string {
-	if n.Space == "" {
-		return n.Local
-	}
-	if q, ok := p.names[n]; ok {
-		return q
-	}
-	if p.names == nil {
-		p.names = map[xml.Name]string{}
-	}
-	q := qualifiedName(n)
-	p.names[n] = q
-	return q
+type tokenKind uint8
+
+const (
+	startToken tokenKind = iota
+	endToken
+	textToken
+	directiveToken
+	ignoredToken // comments and processing instructions
+)
+
+// token is what rawToken read: a start tag (name, attributes in p.attrs), an
+// end tag (endName), character data (text) or markup without content.
+type token struct {
+	kind    tokenKind
+	name    span
+	endName string
+	text    span
 }
 
-func (p *parser) run() (*node, error) {
-	root := &node{kind: elementNode, name: fragmentRoot}
-	// Three readers rather than one concatenated copy of the body.
-	dec := xml.NewDecoder(io.MultiReader(strings.NewReader(fragmentOpen), strings.NewReader(p.body), strings.NewReader(fragmentClose)))
-	dec.Strict = true
-	dec.Entity = entitiesUsedIn(p.body)
+// scanError is an error as encoding/xml reported it, before decodeError
+// turns it into a SyntaxError.
+type scanError struct {
+	kind   scanErrorKind
+	msg    string
+	offset int // where reading stopped (encoding/xml's InputOffset), from the body start
+}
 
-	// The first token is the synthetic root's start tag.
-	if _, err := dec.RawToken(); err != nil {
-		return nil, p.errorAt(0, "", "cannot start parsing: "+err.Error())
-	}
+type scanErrorKind uint8
+
+const (
+	syntaxErrorKind scanErrorKind = iota
+	eofErrorKind                  // the input ended between tokens
+	otherErrorKind                // an XML declaration encoding/xml refuses
+)
+
+func (p *parser) syntaxError(msg string) *scanError {
+	return &scanError{kind: syntaxErrorKind, msg: msg, offset: p.pos}
+}
+
+func (p *parser) run() error {
+	p.t.add(treeNode{kind: elementNode, str: p.t.addText(fragmentRoot)})
 	for {
-		tokenStart := int(dec.InputOffset()) - len(fragmentOpen)
-		tok, err := dec.RawToken()
+		tokenStart := p.pos
+		tok, err := p.rawToken()
 		if err != nil {
-			return nil, p.decodeError(err, tokenStart, int(dec.InputOffset())-len(fragmentOpen))
+			return p.decodeError(err, tokenStart)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := p.newNode()
-			n.kind, n.name = elementNode, p.qualifiedName(t.Name)
-			if len(t.Attr) > 0 {
-				n.attrs = make([]attribute, 0, len(t.Attr))
-			}
-			for _, a := range t.Attr {
-				name := p.qualifiedName(a.Name)
+		switch tok.kind {
+		case startToken:
+			name := p.t.str(tok.name)
+			for i, a := range p.attrs {
 				// A linear scan: elements have a handful of attributes.
-				for _, seen := range n.attrs {
-					if seen.name == name {
-						return nil, p.errorAt(tokenStart, n.name,
-							fmt.Sprintf("element <%s> has attribute %q more than once; keep only one", n.name, name))
+				attrName := p.t.str(a.name)
+				for _, seen := range p.attrs[:i] {
+					if p.t.str(seen.name) == attrName {
+						return p.errorAt(tokenStart, name,
+							fmt.Sprintf("element <%s> has attribute %q more than once; keep only one", name, attrName))
 					}
 				}
-				n.attrs = append(n.attrs, attribute{name: name, value: a.Value})
 			}
-			p.appendChild(root, n)
-			p.stack = append(p.stack, openElement{node: n, offset: tokenStart})
-		case xml.EndElement:
-			done, err := p.closeElement(p.qualifiedName(t.Name), tokenStart)
+			id := p.t.add(treeNode{kind: elementNode, str: tok.name, attr: uint32(len(p.t.attrs)), nattr: uint32(len(p.attrs))})
+			p.t.attrs = append(p.t.attrs, p.attrs...)
+			p.stack = append(p.stack, openElement{id: id, offset: tokenStart})
+			p.lastText = noNode
+		case endToken:
+			done, err := p.closeElement(tok.endName, tokenStart)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if done {
-				return root, nil
+				p.t.at(rootID).end = p.t.count
+				return nil
 			}
-		case xml.CharData:
-			p.appendText(root, t)
-		case xml.Directive:
-			return nil, p.errorAt(tokenStart, p.innermost(),
+			p.lastText = noNode
+		case textToken:
+			p.appendText(tok.text)
+		case directiveToken:
+			return p.errorAt(tokenStart, p.innermost(),
 				"declarations such as <!DOCTYPE> are not allowed inside storage format")
-		case xml.Comment, xml.ProcInst:
+		case ignoredToken:
 			// No page content.
 		}
 	}
@@ -201,7 +204,7 @@ func (p *parser) closeElement(name string, offset int) (done bool, err error) {
 			return true, nil
 		}
 		open := p.stack[len(p.stack)-1]
-		openName := open.node.name
+		openName := p.t.name(open.id)
 		msg := fmt.Sprintf("element <%s> is not closed: add </%s> before the end of the body", openName, openName)
 		if voidElements[openName] {
 			msg = fmt.Sprintf("element <%s> is not closed: write it as <%s />", openName, openName)
@@ -213,12 +216,13 @@ func (p *parser) closeElement(name string, offset int) (done bool, err error) {
 			fmt.Sprintf("closing tag </%s> has no matching opening tag; remove it or add <%s> before it", name, name))
 	}
 	open := p.stack[len(p.stack)-1]
-	openName := open.node.name
+	openName := p.t.name(open.id)
 	if name == openName {
 		p.stack = p.stack[:len(p.stack)-1]
+		p.t.at(open.id).end = p.t.count
 		return false, nil
 	}
-	line, col := p.position(open.offset)
+	line, col := position(p.body, open.offset)
 	msg := fmt.Sprintf("element <%s> (opened at line %d, column %d) is closed by </%s>; expected </%s>",
 		openName, line, col, name, openName)
 	if voidElements[openName] {
@@ -227,58 +231,42 @@ func (p *parser) closeElement(name string, offset int) (done bool, err error) {
 	return false, p.errorAt(offset, openName, msg)
 }
 
-// appendChild adds n under the innermost open element.
-func (p *parser) appendChild(root, n *node) {
-	parent := root
-	if len(p.stack) > 0 {
-		parent = p.stack[len(p.stack)-1].node
-	}
-	parent.children = append(parent.children, n)
-}
-
 // appendText adds character data under the innermost open element, merging
 // it with text just before it (text and CDATA sections arrive as separate
-// tokens).
-func (p *parser) appendText(root *node, text []byte) {
-	parent := root
-	if len(p.stack) > 0 {
-		parent = p.stack[len(p.stack)-1].node
+// tokens, and comments between them leave nothing).
+func (p *parser) appendText(text span) {
+	if p.lastText != noNode {
+		n := p.t.at(p.lastText)
+		n.str = p.t.concat(n.str, text)
+		return
 	}
-	if len(parent.children) > 0 {
-		if last := parent.children[len(parent.children)-1]; last.kind == textNode {
-			last.text += string(text)
-			return
-		}
-	}
-	n := p.newNode()
-	n.kind, n.text = textNode, string(text)
-	parent.children = append(parent.children, n)
+	p.lastText = p.t.add(treeNode{kind: textNode, str: text})
 }
 
 func (p *parser) innermost() string {
 	if len(p.stack) == 0 {
 		return ""
 	}
-	return p.stack[len(p.stack)-1].node.name
+	return p.t.name(p.stack[len(p.stack)-1].id)
 }
 
-// decodeError turns an encoding/xml error into a SyntaxError positioned on
-// the offending character rather than wherever the decoder stopped reading.
-func (p *parser) decodeError(err error, tokenStart, stopped int) error {
-	var xerr *xml.SyntaxError
-	if !errors.As(err, &xerr) {
-		if errors.Is(err, io.EOF) {
-			// Not expected: the synthetic closing tag ends every parse.
-			return p.errorAt(tokenStart, p.innermost(), "unexpected end of body")
-		}
-		return p.errorAt(tokenStart, p.innermost(), err.Error())
+// decodeError turns a scanner error into a SyntaxError positioned on the
+// offending character rather than wherever the scanner stopped reading.
+func (p *parser) decodeError(serr *scanError, tokenStart int) error {
+	switch serr.kind {
+	case eofErrorKind:
+		// Not expected: the synthetic closing tag ends every parse.
+		return p.errorAt(tokenStart, p.innermost(), "unexpected end of body")
+	case otherErrorKind:
+		return p.errorAt(tokenStart, p.innermost(), serr.msg)
 	}
+	stopped := serr.offset
 	element := p.innermost()
 	tokenStart = clamp(tokenStart, 0, len(p.body))
 	at := clamp(stopped-1, tokenStart, len(p.body))
-	msg := xerr.Msg
+	msg := serr.msg
 	if unterminated := unterminatedToken(p.body[tokenStart:]); unterminated != "" {
-		// The decoder ran off the end of the body (possibly into the
+		// The scanner ran off the end of the body (possibly into the
 		// synthetic closing tag) inside a token; its message would describe
 		// the synthetic tag, not the user's mistake.
 		at, msg = tokenStart, unterminated
@@ -369,61 +357,21 @@ func tagNameAt(s string) string {
 }
 
 func (p *parser) errorAt(offset int, element, msg string) *SyntaxError {
-	line, col := p.position(offset)
+	line, col := position(p.body, offset)
 	return &SyntaxError{Line: line, Column: col, Element: element, Msg: msg}
 }
 
-// position converts a byte offset in the body into a 1-based line and
-// rune column.
-func (p *parser) position(offset int) (line, column int) {
-	offset = clamp(offset, 0, len(p.body))
-	before := p.body[:offset]
+// position converts a byte offset in body into a 1-based line and rune
+// column.
+func position(body string, offset int) (line, column int) {
+	offset = clamp(offset, 0, len(body))
+	before := body[:offset]
 	lineStart := strings.LastIndexByte(before, '\n') + 1
 	return strings.Count(before, "\n") + 1, utf8.RuneCountInString(before[lineStart:]) + 1
 }
 
 func clamp(v, lo, hi int) int {
 	return max(lo, min(v, hi))
-}
-
-func qualifiedName(n xml.Name) string {
-	if n.Space == "" {
-		return n.Local
-	}
-	return n.Space + ":" + n.Local
-}
-
-// xmlPredefined are the entities encoding/xml resolves itself.
-var xmlPredefined = map[string]bool{"amp": true, "lt": true, "gt": true, "apos": true, "quot": true}
-
-// entitiesUsedIn returns the HTML5 named entities referenced in body, for
-// encoding/xml's Entity map. Building it per body keeps the full HTML5 set
-// (over 2000 names, xml.HTMLEntity has only the HTML 4 ones) without copying
-// the whole table for every parse. Unknown names are left out so that the
-// decoder rejects them.
-func entitiesUsedIn(body string) map[string]string {
-	entities := map[string]string{}
-	for rest := body; ; {
-		amp := strings.IndexByte(rest, '&')
-		if amp < 0 {
-			return entities
-		}
-		rest = rest[amp+1:]
-		end := 0
-		for end < len(rest) && isASCIIAlnum(rest[end]) {
-			end++
-		}
-		if end == 0 || end == len(rest) || rest[end] != ';' {
-			continue
-		}
-		name := rest[:end]
-		if xmlPredefined[name] {
-			continue
-		}
-		if e, ok := util.LookUpHTML5EntityByName(name); ok {
-			entities[name] = string(e.Characters)
-		}
-	}
 }
 
 // isNameStart reports whether c may begin an XML element name (ASCII subset):

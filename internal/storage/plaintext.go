@@ -78,3 +78,10 @@ func writeLenientPlainText(b *strings.Builder, body string) {
 		}
 	}
 }
+
+func qualifiedName(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
