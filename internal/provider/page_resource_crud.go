@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -310,13 +311,16 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 
 	var ok bool
+	refreshed := state
 	if imported {
-		ok = r.readImported(ctx, &resp.Diagnostics, &state, page)
+		ok = r.readImported(ctx, &resp.Diagnostics, &refreshed, page)
 	} else {
-		ok = r.readManaged(ctx, &resp.Diagnostics, &state, page, labelsWrittenAt(ctx, req.Private))
+		ok = r.readManaged(ctx, &resp.Diagnostics, &refreshed, page, labelsWrittenAt(ctx, req.Private))
 	}
-	if ok {
-		resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, state)...)
+	// The response starts as the prior state: an unchanged page (the usual
+	// refresh) is not encoded again, which was a third of Read's CPU.
+	if ok && !reflect.DeepEqual(refreshed, state) {
+		resp.Diagnostics.Append(r.kind().setState(ctx, &resp.State, refreshed)...)
 	}
 }
 
