@@ -145,13 +145,7 @@ func BenchmarkAttachmentsApplyNoop(b *testing.B) {
 	}
 	var cost Cost
 	for range b.N {
-		b.StartTimer()
-		var err error
-		cost, err = f.ws.Terraform(b.Context(), "apply", "-auto-approve")
-		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
+		cost = timed(b, f.ws, "apply", "-auto-approve")
 	}
 	if cost.Writes != 0 || f.site.Emulator.Stats().UploadedBytes != 0 {
 		b.Errorf("re-applying unchanged attachments wrote %d times, uploaded %d bytes: %v", cost.Writes, f.site.Emulator.Stats().UploadedBytes, cost.ByRoute)

@@ -293,13 +293,7 @@ func BenchmarkApplyNoop(b *testing.B) {
 			f := sharedFixture(b, v)
 			var cost Cost
 			for range b.N {
-				b.StartTimer()
-				var err error
-				cost, err = f.ws.Terraform(b.Context(), "apply", "-auto-approve")
-				b.StopTimer()
-				if err != nil {
-					b.Fatal(err)
-				}
+				cost = timed(b, f.ws, "apply", "-auto-approve")
 			}
 			if cost.Writes != 0 {
 				b.Errorf("applying an unchanged configuration sent %d writes, want none: %v", cost.Writes, cost.ByRoute)
@@ -323,13 +317,7 @@ func BenchmarkUpdateAll(b *testing.B) {
 		if err := f.ws.WriteConfig(f.set); err != nil {
 			b.Fatal(err)
 		}
-		b.StartTimer()
-		var err error
-		cost, err = f.ws.Terraform(b.Context(), "apply", "-auto-approve")
-		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
+		cost = timed(b, f.ws, "apply", "-auto-approve")
 	}
 	pages := len(f.ids)
 	if got := cost.Route("PUT /wiki/api/v2/pages/{id}"); got != pages {
@@ -344,19 +332,25 @@ func BenchmarkUpdateAll(b *testing.B) {
 	report(b, "update-all/"+v.name, pages, cost)
 }
 
+// timed runs one Terraform command with the benchmark timer on.
+func timed(b *testing.B, ws *Workspace, args ...string) Cost {
+	b.Helper()
+	b.StartTimer()
+	cost, err := ws.Terraform(b.Context(), args...)
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cost
+}
+
 // plan runs terraform plan n times with the benchmark timer on and returns the
 // cost of the last run.
 func plan(b *testing.B, f *fixture, n int) Cost {
 	b.Helper()
 	var cost Cost
 	for range n {
-		b.StartTimer()
-		var err error
-		cost, err = f.ws.Terraform(b.Context(), "plan")
-		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
+		cost = timed(b, f.ws, "plan")
 	}
 	return cost
 }
