@@ -144,9 +144,11 @@ func MarkdownToStorage(markdown string) (string, error) {
 // Escaping uses only &amp; &lt; &gt; &quot; and numeric references;
 // characters XML cannot hold (control characters) become U+FFFD.
 func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, error) {
-	source := []byte(normalizeMarkdown(markdown))
-	if opts.Pages != nil {
+	text := normalizeMarkdown(markdown)
+	source := []byte(text)
+	if opts.Pages != nil && strings.Contains(text, "{{") {
 		source = hugoRefLinks.ReplaceAll(source, []byte("](<"+hugoRefScheme+"$1>)"))
+		text = string(source)
 	}
 	var result RenderedMarkdown
 	md := markdownPlain
@@ -171,7 +173,7 @@ func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, er
 		result.FrontMatter = map[string]any{}
 	}
 
-	r := newStorageRenderer(source, opts)
+	r := newStorageRenderer(source, text, opts)
 	body, err := r.render(doc, nil)
 	if err != nil {
 		return RenderedMarkdown{}, err
@@ -179,7 +181,7 @@ func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, er
 	if collisions := r.imageFilenameCollisions(); len(collisions) > 0 {
 		// Two image paths map to one file name: render again with those
 		// paths given hashed names (rare; see imageFilename).
-		r = newStorageRenderer(source, opts)
+		r = newStorageRenderer(source, text, opts)
 		if body, err = r.render(doc, collisions); err != nil {
 			return RenderedMarkdown{}, err
 		}
