@@ -180,6 +180,11 @@ func (r *storageRenderer) lookUpPage(destPath string) (string, PageRef, bool) {
 }
 
 func (r *storageRenderer) link(n *ast.Link) {
+	if r.pages == nil && len(n.Destination) > 0 && n.Destination[0] != '#' {
+		// A URL, the common case: no copy of the destination, no line.
+		r.urlLink(n)
+		return
+	}
 	dest := string(n.Destination)
 	line := r.lineOf(n)
 	switch {

@@ -203,14 +203,14 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 	seen := map[string]int{}
 	linked := map[string]bool{}
 	scanHTML := func(raw []byte) {
-		for rest := string(raw); ; {
-			i := strings.Index(rest, `href="#`)
+		for rest := raw; ; {
+			i := bytes.Index(rest, []byte(`href="#`))
 			if i < 0 {
 				return
 			}
 			rest = rest[i+len(`href="#`):]
-			if end := strings.IndexByte(rest, '"'); end >= 0 {
-				_, fragment := splitDestination("#" + rest[:end])
+			if end := bytes.IndexByte(rest, '"'); end >= 0 {
+				_, fragment := splitDestination("#" + string(rest[:end]))
 				linked[fragment] = true
 			}
 		}
@@ -429,12 +429,16 @@ func (r *storageRenderer) heading(n *ast.Heading) {
 		return
 	}
 	level := strconv.Itoa(min(max(n.Level, 1), 6))
-	r.str("<h" + level + ">")
+	r.str("<h")
+	r.str(level)
+	r.str(">")
 	if slug, ok := r.headingSlugs[n]; ok {
 		r.anchorMacro(slug)
 	}
 	r.inlineChildren(n)
-	r.str("</h" + level + ">")
+	r.str("</h")
+	r.str(level)
+	r.str(">")
 }
 
 // isTOCMarker reports whether paragraph p is only a table of contents
@@ -444,7 +448,8 @@ func (r *storageRenderer) isTOCMarker(p *ast.Paragraph) bool {
 		return false
 	}
 	line := p.Lines().At(0)
-	return tocMarkers[strings.TrimSpace(string(line.Value(r.source)))]
+	// The map index converts the bytes without a copy.
+	return tocMarkers[string(bytes.TrimSpace(line.Value(r.source)))]
 }
 
 func (r *storageRenderer) hasTOCMarker(doc ast.Node) bool {
@@ -459,9 +464,13 @@ func (r *storageRenderer) hasTOCMarker(doc ast.Node) bool {
 func (r *storageRenderer) tableRow(row ast.Node, cell string) {
 	r.str("<tr>")
 	for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-		r.str("<" + cell + ">")
+		r.str("<")
+		r.str(cell)
+		r.str(">")
 		r.inlineChildren(c)
-		r.str("</" + cell + ">")
+		r.str("</")
+		r.str(cell)
+		r.str(">")
 	}
 	r.str("</tr>")
 }
@@ -472,7 +481,9 @@ func (r *storageRenderer) codeMacro(info []byte, lines *text.Segments) {
 	fence := parseFenceInfo(string(info))
 	r.str(`<ac:structured-macro ac:name="code">`)
 	if fence.language != "" {
-		r.str(`<ac:parameter ac:name="language">` + fence.language + "</ac:parameter>")
+		r.str(`<ac:parameter ac:name="language">`)
+		r.str(fence.language)
+		r.str("</ac:parameter>")
 	}
 	if fence.title != "" {
 		r.str(`<ac:parameter ac:name="title">`)
@@ -529,10 +540,13 @@ func (r *storageRenderer) blockquote(n *ast.Blockquote) {
 	first, ok := n.FirstChild().(*ast.Paragraph)
 	if ok && first.Lines().Len() > 0 {
 		markerLine := first.Lines().At(0)
-		marker := strings.ToUpper(strings.TrimSpace(string(markerLine.Value(r.source))))
-		if macro, isAlert := alertMacros[marker]; isAlert {
-			r.alert(macro, first)
-			return
+		// Every marker starts "[!", which no upper-casing produces: only
+		// such lines are copied and looked up.
+		if marker := bytes.TrimSpace(markerLine.Value(r.source)); bytes.HasPrefix(marker, []byte("[!")) {
+			if macro, isAlert := alertMacros[strings.ToUpper(string(marker))]; isAlert {
+				r.alert(macro, first)
+				return
+			}
 		}
 	}
 	r.str("<blockquote>")
@@ -543,7 +557,9 @@ func (r *storageRenderer) blockquote(n *ast.Blockquote) {
 // alert writes a panel macro for a block quote whose first paragraph starts
 // with an alert marker line.
 func (r *storageRenderer) alert(macro string, first *ast.Paragraph) {
-	r.str(`<ac:structured-macro ac:name="` + macro + `"><ac:rich-text-body>`)
+	r.str(`<ac:structured-macro ac:name="`)
+	r.str(macro)
+	r.str(`"><ac:rich-text-body>`)
 	markerEnd := first.Lines().At(0).Stop
 	rest := first.FirstChild()
 	for rest != nil {
@@ -573,13 +589,18 @@ func (r *storageRenderer) list(n *ast.List) {
 	if n.IsOrdered() {
 		tag = "ol"
 	}
-	r.str("<" + tag)
+	r.str("<")
+	r.str(tag)
 	if n.IsOrdered() && n.Start != 1 {
-		r.str(` start="` + strconv.Itoa(n.Start) + `"`)
+		r.str(` start="`)
+		r.str(strconv.Itoa(n.Start))
+		r.str(`"`)
 	}
 	r.str(">")
 	r.blockChildren(n)
-	r.str("</" + tag + ">")
+	r.str("</")
+	r.str(tag)
+	r.str(">")
 }
 
 // taskCheckBox returns the GFM task box starting list item item, if any.
@@ -608,7 +629,9 @@ func (r *storageRenderer) taskList(n *ast.List) {
 		if taskCheckBox(item).IsChecked {
 			status = "complete"
 		}
-		r.str("<ac:task><ac:task-status>" + status + "</ac:task-status><ac:task-body>")
+		r.str("<ac:task><ac:task-status>")
+		r.str(status)
+		r.str("</ac:task-status><ac:task-body>")
 		// The first block's text (after the box) is the task's text; any
 		// further blocks (a nested list, more paragraphs) follow it.
 		first := item.FirstChild()
@@ -697,9 +720,13 @@ func (r *storageRenderer) inline(n ast.Node) {
 		if n.Level >= 2 {
 			tag = "strong"
 		}
-		r.str("<" + tag + ">")
+		r.str("<")
+		r.str(tag)
+		r.str(">")
 		r.inlineChildren(n)
-		r.str("</" + tag + ">")
+		r.str("</")
+		r.str(tag)
+		r.str(">")
 	case *extast.Strikethrough:
 		r.str("<del>")
 		r.inlineChildren(n)
