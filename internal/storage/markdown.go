@@ -174,17 +174,12 @@ func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, er
 	}
 
 	r := newStorageRenderer(source, text, opts)
-	body, err := r.render(doc, nil)
-	if err != nil {
-		return RenderedMarkdown{}, err
-	}
+	body := r.render(doc, nil)
 	if collisions := r.imageFilenameCollisions(); len(collisions) > 0 {
 		// Two image paths map to one file name: render again with those
 		// paths given hashed names (rare; see imageFilename).
 		r = newStorageRenderer(source, text, opts)
-		if body, err = r.render(doc, collisions); err != nil {
-			return RenderedMarkdown{}, err
-		}
+		body = r.render(doc, collisions)
 	}
 	storage, err := Canonicalize(replaceNonXMLChars(body))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 
 // benchmarkMarkdown returns about size bytes of Markdown that uses every
 // construct the renderer knows, repeated.
-func benchmarkMarkdown(size int) string {
+func benchmarkMarkdown(size int) string { //nolint:unparam // the benchmarks use 1 MB; other sizes are for profiling
 	section := "## Section {#s}\n\nSome *emphasis*, **strong**, `code`, [a link](https://example.com/x?a=1&b=2), " +
 		"[a page](other.md#part), an image ![alt](img/a.png) and <kbd>Ctrl</kbd> text.\n" +
 		"More text on a second line with a footnote[^n].\n\n" +

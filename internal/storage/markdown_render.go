@@ -126,7 +126,7 @@ func newStorageRenderer(source []byte, text string, opts MarkdownOptions) *stora
 
 // render writes the document and returns the storage format, not yet
 // canonical. hashed names image paths whose file name gets a hash suffix.
-func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) (string, error) {
+func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) string {
 	r.hashedImages = hashed
 	r.prepare(doc)
 	r.w = &storageBuffer{}
@@ -137,7 +137,7 @@ func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) (string, 
 		r.str(tocMacro)
 	}
 	r.block(doc)
-	return r.w.String(), nil
+	return r.w.String()
 }
 
 func (r *storageRenderer) str(s string) { _, _ = r.w.WriteString(s) }
