@@ -270,10 +270,10 @@ func (r *storageRenderer) segmentsText(segs *gmtext.Segments, closure *gmtext.Se
 	contiguous := true
 	for i := 0; i < n && contiguous; i++ {
 		seg := segs.At(i)
-		contiguous = seg.Padding == 0 && (i == 0 || segs.At(i-1).Stop == seg.Start)
+		contiguous = plainSegment(seg) && (i == 0 || segs.At(i-1).Stop == seg.Start)
 	}
 	if closure != nil && n > 0 {
-		contiguous = contiguous && closure.Padding == 0 && segs.At(n-1).Stop == closure.Start
+		contiguous = contiguous && plainSegment(*closure) && segs.At(n-1).Stop == closure.Start
 	}
 	if contiguous && n > 0 {
 		stop := segs.At(n - 1).Stop
@@ -292,6 +292,10 @@ func (r *storageRenderer) segmentsText(segs *gmtext.Segments, closure *gmtext.Se
 	}
 	return raw.String()
 }
+
+// plainSegment reports whether seg.Value is exactly its bytes of the
+// source: no padding for a tab, no line ending added.
+func plainSegment(seg gmtext.Segment) bool { return seg.Padding == 0 && !seg.ForceNewline }
 
 // newToken returns a copy of t allocated from a slab, as tokens are many
 // and small.
