@@ -60,6 +60,7 @@ type storageRenderer struct {
 	anchors       map[string]bool // every anchor the page defines
 	fragmentLinks []fragmentLink  // same-page #links, checked at the end
 	dropHeading   ast.Node        // the title heading left out, if any
+	markup        int             // elements prepare saw, for the output's size
 	firstHeading  string
 
 	images        []LocalImage
@@ -130,9 +131,10 @@ func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) string {
 	r.hashedImages = hashed
 	r.prepare(doc)
 	r.w = &storageBuffer{}
-	// Storage is longer than its Markdown: about 1.1 times for prose, 3
-	// times when markup is dense.
-	r.w.Grow(2 * len(r.source))
+	// Storage is the Markdown's text plus tags: from 9 bytes per element
+	// for prose to 24 where markup is dense (macros, links, images). A
+	// buffer that is big enough at once is not copied as it grows.
+	r.w.Grow(len(r.source) + 32*r.markup)
 	if r.opts.TableOfContents && !r.hasTOCMarker(doc) {
 		r.str(tocMacro)
 	}
@@ -218,6 +220,9 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if _, isText := n.(*ast.Text); !isText {
+			r.markup++
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
