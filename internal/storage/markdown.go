@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -143,9 +144,11 @@ func MarkdownToStorage(markdown string) (string, error) {
 // Escaping uses only &amp; &lt; &gt; &quot; and numeric references;
 // characters XML cannot hold (control characters) become U+FFFD.
 func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, error) {
-	source := []byte(normalizeMarkdown(markdown))
-	if opts.Pages != nil {
+	text := normalizeMarkdown(markdown)
+	source := []byte(text)
+	if opts.Pages != nil && strings.Contains(text, "{{") {
 		source = hugoRefLinks.ReplaceAll(source, []byte("](<"+hugoRefScheme+"$1>)"))
+		text = string(source)
 	}
 	var result RenderedMarkdown
 	md := markdownPlain
@@ -170,18 +173,13 @@ func RenderMarkdown(markdown string, opts MarkdownOptions) (RenderedMarkdown, er
 		result.FrontMatter = map[string]any{}
 	}
 
-	r := newStorageRenderer(source, opts)
-	body, err := r.render(doc, nil)
-	if err != nil {
-		return RenderedMarkdown{}, err
-	}
+	r := newStorageRenderer(source, text, opts)
+	body := r.render(doc, nil)
 	if collisions := r.imageFilenameCollisions(); len(collisions) > 0 {
 		// Two image paths map to one file name: render again with those
 		// paths given hashed names (rare; see imageFilename).
-		r = newStorageRenderer(source, opts)
-		if body, err = r.render(doc, collisions); err != nil {
-			return RenderedMarkdown{}, err
-		}
+		r = newStorageRenderer(source, text, opts)
+		body = r.render(doc, collisions)
 	}
 	storage, err := Canonicalize(replaceNonXMLChars(body))
 	if err != nil {
@@ -227,16 +225,25 @@ func newMarkdown(frontMatter bool) goldmark.Markdown {
 func textReader(source []byte) text.Reader { return text.NewReader(source) }
 
 // normalizeMarkdown makes the input valid UTF-8 with LF line endings, so that
-// encoding details never change the rendered page.
+// encoding details never change the rendered page. Input that already is
+// (the usual case) is returned as it is.
 func normalizeMarkdown(markdown string) string {
 	markdown = strings.ToValidUTF8(markdown, "\uFFFD")
+	if strings.IndexByte(markdown, '\r') < 0 {
+		return markdown
+	}
 	markdown = strings.ReplaceAll(markdown, "\r\n", "\n")
 	return strings.ReplaceAll(markdown, "\r", "\n")
 }
 
 // replaceNonXMLChars replaces the characters XML 1.0 cannot represent, not
 // even as references (e.g. U+0001 from "&#1;" in Markdown), with U+FFFD.
+// Most pages hold none: a scan finds that without decoding each rune
+// through strings.Map.
 func replaceNonXMLChars(s string) string {
+	if onlyXMLChars(s) {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r',
@@ -247,4 +254,25 @@ func replaceNonXMLChars(s string) string {
 		}
 		return '\uFFFD'
 	}, s)
+}
+
+// onlyXMLChars reports whether s is valid UTF-8 holding only characters
+// XML 1.0 can represent, so replaceNonXMLChars leaves it as it is.
+func onlyXMLChars(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+		i += size
+	}
+	return true
 }

@@ -187,12 +187,13 @@ func (r *storageRenderer) withRawHTML(n ast.Node, block bool, render func(ast.No
 
 // withRawHTMLFrom renders first and its next siblings.
 func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render func(ast.Node)) {
-	hasHTML := false
+	hasHTML, siblings := false, 0
 	for c := first; c != nil; c = c.NextSibling() {
 		switch c.(type) {
 		case *ast.HTMLBlock, *ast.RawHTML:
 			hasHTML = true
 		}
+		siblings++
 	}
 	if !hasHTML {
 		for c := first; c != nil; c = c.NextSibling() {
@@ -200,40 +201,45 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 		}
 		return
 	}
-	var items []htmlItem
+	// The item list of each nesting level is reused from call to call:
+	// most sibling lists are short, and a page has thousands of them.
+	depth := r.htmlDepth
+	if depth == len(r.itemLists) {
+		r.itemLists = append(r.itemLists, nil)
+	}
+	items := r.itemLists[depth][:0]
+	if cap(items) < 2*siblings {
+		// Room for the nodes and the tokens of the HTML among them.
+		items = make([]htmlItem, 0, 2*siblings)
+	}
 	for c := first; c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.HTMLBlock:
-			var raw strings.Builder
-			for i := 0; i < c.Lines().Len(); i++ {
-				seg := c.Lines().At(i)
-				raw.Write(seg.Value(r.source))
-			}
+			var closure *gmtext.Segment
 			if c.HasClosure() {
-				raw.Write(c.ClosureLine.Value(r.source))
+				closure = &c.ClosureLine
 			}
-			first := len(items)
-			items = r.appendHTMLTokens(items, raw.String(), r.lineOf(c))
-			if first < len(items) {
+			start := len(items)
+			items = r.appendHTMLTokens(items, r.segmentsText(c.Lines(), closure), r.lineOf(c))
+			if start < len(items) {
 				// Separate HTML blocks are separate paragraphs.
-				items[first].blockStart = true
+				items[start].blockStart = true
 			}
 		case *ast.RawHTML:
-			var raw strings.Builder
-			for i := 0; i < c.Segments.Len(); i++ {
-				seg := c.Segments.At(i)
-				raw.Write(seg.Value(r.source))
-			}
-			if tok, ok := parseInlineTag(raw.String()); ok {
+			raw := r.segmentsText(c.Segments, nil)
+			if tok, ok := parseInlineTag(raw); ok {
 				tok.line = r.lineOf(c)
-				items = append(items, htmlItem{tok: tok})
+				items = append(items, htmlItem{tok: r.newToken(tok)})
 			} else {
-				items = r.appendHTMLTokens(items, raw.String(), r.lineOf(c))
+				items = r.appendHTMLTokens(items, raw, r.lineOf(c))
 			}
 		default:
 			items = append(items, htmlItem{node: c})
 		}
 	}
+	r.itemLists[depth] = items
+	r.htmlDepth++
+	defer func() { r.htmlDepth-- }()
 	trailing := r.pairHTML(items, !block)
 	w := htmlEmitter{r: r, items: items, block: block, markdownOpen: map[int]bool{}}
 	for i := range items {
@@ -254,6 +260,51 @@ func (r *storageRenderer) withRawHTMLFrom(first ast.Node, block bool, render fun
 	for _, start := range trailing {
 		w.close(start)
 	}
+}
+
+// segmentsText returns the source text of segs followed by closure (if not
+// nil): a slice of the source when they are contiguous, as they are outside
+// block quotes and list items.
+func (r *storageRenderer) segmentsText(segs *gmtext.Segments, closure *gmtext.Segment) string {
+	n := segs.Len()
+	contiguous := true
+	for i := 0; i < n && contiguous; i++ {
+		seg := segs.At(i)
+		contiguous = plainSegment(seg) && (i == 0 || segs.At(i-1).Stop == seg.Start)
+	}
+	if closure != nil && n > 0 {
+		contiguous = contiguous && plainSegment(*closure) && segs.At(n-1).Stop == closure.Start
+	}
+	if contiguous && n > 0 {
+		stop := segs.At(n - 1).Stop
+		if closure != nil {
+			stop = closure.Stop
+		}
+		return r.text[segs.At(0).Start:stop]
+	}
+	var raw strings.Builder
+	for i := 0; i < n; i++ {
+		seg := segs.At(i)
+		raw.Write(seg.Value(r.source))
+	}
+	if closure != nil {
+		raw.Write(closure.Value(r.source))
+	}
+	return raw.String()
+}
+
+// plainSegment reports whether seg.Value is exactly its bytes of the
+// source: no padding for a tab, no line ending added.
+func plainSegment(seg gmtext.Segment) bool { return seg.Padding == 0 && !seg.ForceNewline }
+
+// newToken returns a copy of t allocated from a slab, as tokens are many
+// and small.
+func (r *storageRenderer) newToken(t htmlToken) *htmlToken {
+	if len(r.tokens) == cap(r.tokens) {
+		r.tokens = make([]htmlToken, 0, 64)
+	}
+	r.tokens = append(r.tokens, t)
+	return &r.tokens[len(r.tokens)-1]
 }
 
 // htmlEmitter writes the items of one sibling list. Between blocks it puts
@@ -366,13 +417,13 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 // script and style), without its per-call buffers. Anything that is not a
 // tag is text.
 func (r *storageRenderer) appendHTMLTokens(items []htmlItem, raw string, line int) []htmlItem {
-	add := func(t *htmlToken) {
+	add := func(t htmlToken) {
 		t.line = line
-		items = append(items, htmlItem{tok: t})
+		items = append(items, htmlItem{tok: r.newToken(t)})
 		line += strings.Count(t.raw, "\n")
 	}
-	text := func(s string) *htmlToken {
-		return &htmlToken{typ: html.TextToken, raw: s, text: html.UnescapeString(s)}
+	text := func(s string) htmlToken {
+		return htmlToken{typ: html.TextToken, raw: s, text: html.UnescapeString(s)}
 	}
 	for raw != "" {
 		lt := strings.IndexByte(raw, '<')
@@ -415,7 +466,7 @@ func (r *storageRenderer) appendHTMLTokens(items []htmlItem, raw string, line in
 							closing = len(raw)
 						}
 						if closing > 0 {
-							add(&htmlToken{typ: html.TextToken, raw: raw[:closing], text: raw[:closing]})
+							add(htmlToken{typ: html.TextToken, raw: raw[:closing], text: raw[:closing]})
 						}
 						raw = raw[closing:]
 					}
@@ -430,7 +481,7 @@ func (r *storageRenderer) appendHTMLTokens(items []htmlItem, raw string, line in
 		if end < 0 { // unterminated: the rest is that token
 			end = len(raw)
 		}
-		add(&htmlToken{typ: typ, raw: raw[:end], text: raw[:end]})
+		add(htmlToken{typ: typ, raw: raw[:end], text: raw[:end]})
 		raw = raw[end:]
 	}
 	return items
@@ -643,10 +694,13 @@ func (r *storageRenderer) voidHTMLElement(t *htmlToken) {
 
 // startTag writes <name …> with the attributes the rule keeps.
 func (r *storageRenderer) startTag(name string, t *htmlToken, selfClosing bool) {
-	r.str("<" + name)
+	r.str("<")
+	r.str(name)
 	for _, keep := range t.rule.attrs {
 		if v, ok := t.attr(keep); ok {
-			r.str(" " + keep + `="`)
+			r.str(" ")
+			r.str(keep)
+			r.str(`="`)
 			r.escaped(v)
 			r.str(`"`)
 		}
@@ -695,7 +749,7 @@ func (r *storageRenderer) htmlLinkStart(t *htmlToken) string {
 		return ""
 	}
 	r.str(`<a href="`)
-	_, _ = r.w.Write(util.EscapeHTML(dest))
+	r.escapedBytes(dest)
 	r.str(`"`)
 	if title, ok := t.attr("title"); ok && title != "" {
 		r.str(` title="`)
@@ -711,7 +765,9 @@ func (r *storageRenderer) htmlLinkStart(t *htmlToken) string {
 // and warnings. line is the file line text starts on.
 func (r *storageRenderer) markdownFragment(text string, line int) {
 	child := *r
-	child.source = []byte(dedent(text))
+	child.text = dedent(text)
+	child.source = []byte(child.text)
+	child.itemLists, child.htmlDepth, child.tokens = nil, 0, nil
 	child.lineOffset = line - 1
 	child.lineStarts = []int{0}
 	for i, c := range child.source {
@@ -758,12 +814,12 @@ func dedent(s string) string {
 // (goldmark has checked its syntax), without the cost of a tokenizer per
 // tag. It reports false for anything but a start, self-closing or end tag
 // (comments and the rest go to the tokenizer).
-func parseInlineTag(raw string) (*htmlToken, bool) {
+func parseInlineTag(raw string) (htmlToken, bool) {
 	if len(raw) < 3 || raw[0] != '<' || raw[len(raw)-1] != '>' {
-		return nil, false
+		return htmlToken{}, false
 	}
 	body := raw[1 : len(raw)-1]
-	t := &htmlToken{raw: raw, typ: html.StartTagToken}
+	t := htmlToken{raw: raw, typ: html.StartTagToken}
 	if body[0] == '/' {
 		t.typ = html.EndTagToken
 		body = body[1:]
@@ -776,7 +832,7 @@ func parseInlineTag(raw string) (*htmlToken, bool) {
 		end++
 	}
 	if end == 0 || !isNameStart(body[0]) {
-		return nil, false
+		return htmlToken{}, false
 	}
 	t.name, t.text = strings.ToLower(body[:end]), strings.ToLower(body[:end])
 	rest := body[end:]
@@ -786,7 +842,7 @@ func parseInlineTag(raw string) (*htmlToken, bool) {
 			return t, true
 		}
 		if t.typ == html.EndTagToken {
-			return nil, false
+			return htmlToken{}, false
 		}
 		nameEnd := strings.IndexAny(rest, " \t\r\n=")
 		if nameEnd < 0 {
@@ -799,11 +855,11 @@ func parseInlineTag(raw string) (*htmlToken, bool) {
 			var value string
 			switch {
 			case rest == "":
-				return nil, false
+				return htmlToken{}, false
 			case rest[0] == '"' || rest[0] == '\'':
 				closing := strings.IndexByte(rest[1:], rest[0])
 				if closing < 0 {
-					return nil, false
+					return htmlToken{}, false
 				}
 				value, rest = rest[1:1+closing], rest[2+closing:]
 			default:

@@ -15,7 +15,6 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/util"
 )
 
 // Links and images, in the storage format of "Links" and "Images" on
@@ -73,6 +72,10 @@ func isRemote(dest string) bool {
 	if strings.HasPrefix(dest, "//") {
 		return true
 	}
+	if isPlainPath(dest) {
+		// No scheme, and nothing url.Parse could reject.
+		return false
+	}
 	u, err := url.Parse(dest)
 	if err != nil {
 		// Not a URL we could resolve as a path either; treat it as remote
@@ -80,6 +83,18 @@ func isRemote(dest string) bool {
 		return true
 	}
 	return u.Scheme != ""
+}
+
+// isPlainPath reports whether dest has no colon (so no scheme), no percent
+// escape and no control character: the common relative path, which
+// url.Parse accepts without a scheme.
+func isPlainPath(dest string) bool {
+	for i := 0; i < len(dest); i++ {
+		if c := dest[i]; c == ':' || c == '%' || c < ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // splitDestination splits a relative destination into its unescaped path
@@ -165,6 +180,11 @@ func (r *storageRenderer) lookUpPage(destPath string) (string, PageRef, bool) {
 }
 
 func (r *storageRenderer) link(n *ast.Link) {
+	if r.pages == nil && len(n.Destination) > 0 && n.Destination[0] != '#' {
+		// A URL, the common case: no copy of the destination, no line.
+		r.urlLink(n)
+		return
+	}
 	dest := string(n.Destination)
 	line := r.lineOf(n)
 	switch {
@@ -206,7 +226,7 @@ func (r *storageRenderer) urlLink(n *ast.Link) {
 		return
 	}
 	r.str(`<a href="`)
-	_, _ = r.w.Write(util.EscapeHTML(dest))
+	r.escapedBytes(dest)
 	r.str(`"`)
 	if len(n.Title) > 0 {
 		r.str(` title="`)
@@ -380,29 +400,31 @@ func (r *storageRenderer) prepareAttributeList(n ast.Node) {
 // local file, a URL otherwise. alt is already escaped; title, width and
 // height are not.
 func (r *storageRenderer) imageElement(src, alt, title, width, height string, line int) {
-	var resource string
+	var url []byte
+	filename := ""
 	switch {
 	case src == "":
 		r.str(alt)
 		return
 	case isRemote(src):
-		dest := safeURL([]byte(src))
-		if dest == nil {
+		if url = safeURL([]byte(src)); url == nil {
 			r.str(alt)
 			return
 		}
-		resource = `<ri:url ri:value="` + string(util.EscapeHTML(dest)) + `" />`
 	default:
 		p, _ := splitDestination(src)
-		filename := r.localImage(resolveRelative(r.opts.SourcePath, p), line)
-		resource = `<ri:attachment ri:filename="` + string(util.EscapeHTML([]byte(filename))) + `" />`
+		filename = r.localImage(resolveRelative(r.opts.SourcePath, p), line)
 	}
 	r.str("<ac:image")
 	if alt != "" {
-		r.str(` ac:alt="` + alt + `"`)
+		r.str(` ac:alt="`)
+		r.str(alt)
+		r.str(`"`)
 	}
 	if height = digitsOnly(height); height != "" {
-		r.str(` ac:height="` + height + `"`)
+		r.str(` ac:height="`)
+		r.str(height)
+		r.str(`"`)
 	}
 	if title != "" {
 		r.str(` ac:title="`)
@@ -410,9 +432,18 @@ func (r *storageRenderer) imageElement(src, alt, title, width, height string, li
 		r.str(`"`)
 	}
 	if width = digitsOnly(width); width != "" {
-		r.str(` ac:width="` + width + `"`)
+		r.str(` ac:width="`)
+		r.str(width)
+		r.str(`"`)
 	}
-	r.str(">" + resource + "</ac:image>")
+	if url != nil {
+		r.str(`><ri:url ri:value="`)
+		r.escapedBytes(url)
+	} else {
+		r.str(`><ri:attachment ri:filename="`)
+		r.escaped(filename)
+	}
+	r.str(`" /></ac:image>`)
 }
 
 // digitsOnly returns a pixel size ("300" or "300px") as digits, or "" when

@@ -139,12 +139,16 @@ func (r *storageRenderer) admonition(n *admonition) {
 		// https://confluence.atlassian.com/doc/expand-macro-223222352.html
 		r.str(`<ac:structured-macro ac:name="expand">`)
 		r.titleParameter(n.title)
-		r.str(`<ac:rich-text-body><ac:structured-macro ac:name="` + macro + `"><ac:rich-text-body>`)
+		r.str(`<ac:rich-text-body><ac:structured-macro ac:name="`)
+		r.str(macro)
+		r.str(`"><ac:rich-text-body>`)
 		r.blockChildren(n)
 		r.str(`</ac:rich-text-body></ac:structured-macro></ac:rich-text-body></ac:structured-macro>`)
 		return
 	}
-	r.str(`<ac:structured-macro ac:name="` + macro + `">`)
+	r.str(`<ac:structured-macro ac:name="`)
+	r.str(macro)
+	r.str(`">`)
 	r.titleParameter(n.title)
 	r.str(`<ac:rich-text-body>`)
 	r.blockChildren(n)

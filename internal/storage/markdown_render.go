@@ -4,12 +4,12 @@
 package storage
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -46,8 +46,9 @@ const tocMacro = `<ac:structured-macro ac:name="toc" />`
 // with the four XML entities only.
 type storageRenderer struct {
 	source []byte
+	text   string // source as a string, for slices of it that live on
 	opts   MarkdownOptions
-	w      *bufio.Writer
+	w      *storageBuffer
 
 	lineStarts []int             // byte offset of each line of source
 	lineOffset int               // lines of the file before source (Markdown inside HTML)
@@ -59,6 +60,7 @@ type storageRenderer struct {
 	anchors       map[string]bool // every anchor the page defines
 	fragmentLinks []fragmentLink  // same-page #links, checked at the end
 	dropHeading   ast.Node        // the title heading left out, if any
+	markup        int             // elements prepare saw, for the output's size
 	firstHeading  string
 
 	images        []LocalImage
@@ -69,9 +71,23 @@ type storageRenderer struct {
 
 	warnings []MarkdownWarning
 
-	scratch    *bufio.Writer // for escapedText
-	scratchBuf bytes.Buffer
+	scratch *storageBuffer // for escapedText
+	codeBuf []byte         // for codeMacro
+
+	itemLists [][]htmlItem // withRawHTMLFrom's item list of each level
+	htmlDepth int          // withRawHTMLFrom calls under way
+	tokens    []htmlToken  // slab newToken allocates from
 }
+
+// storageBuffer is the one growing buffer the storage format is written
+// into. It is the util.BufWriter goldmark's text writer needs, without the
+// extra copy a bufio.Writer over a bytes.Buffer makes, and String does not
+// copy.
+type storageBuffer struct{ strings.Builder }
+
+func (b *storageBuffer) Available() int { return b.Cap() - b.Len() }
+func (b *storageBuffer) Buffered() int  { return b.Len() }
+func (b *storageBuffer) Flush() error   { return nil }
 
 // fragmentLink is a same-page link to an anchor, checked once every anchor
 // (headings, footnotes, HTML anchors) is known.
@@ -80,9 +96,12 @@ type fragmentLink struct {
 	line   int
 }
 
-func newStorageRenderer(source []byte, opts MarkdownOptions) *storageRenderer {
+// newStorageRenderer returns a renderer for source, whose text is also
+// given as a string to save a copy.
+func newStorageRenderer(source []byte, text string, opts MarkdownOptions) *storageRenderer {
 	r := &storageRenderer{
 		source:        source,
+		text:          text,
 		opts:          opts,
 		headingSlugs:  map[ast.Node]string{},
 		skipText:      map[*ast.Text]int{},
@@ -91,7 +110,7 @@ func newStorageRenderer(source []byte, opts MarkdownOptions) *storageRenderer {
 		filenameOwner: map[string]string{},
 		collisions:    map[string]bool{},
 	}
-	r.lineStarts = append(r.lineStarts, 0)
+	r.lineStarts = make([]int, 1, bytes.Count(source, []byte("\n"))+1)
 	for i, c := range source {
 		if c == '\n' {
 			r.lineStarts = append(r.lineStarts, i+1)
@@ -108,20 +127,19 @@ func newStorageRenderer(source []byte, opts MarkdownOptions) *storageRenderer {
 
 // render writes the document and returns the storage format, not yet
 // canonical. hashed names image paths whose file name gets a hash suffix.
-func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) (string, error) {
+func (r *storageRenderer) render(doc ast.Node, hashed map[string]bool) string {
 	r.hashedImages = hashed
 	r.prepare(doc)
-	var buf bytes.Buffer
-	buf.Grow(len(r.source) + len(r.source)/2)
-	r.w = bufio.NewWriter(&buf)
+	r.w = &storageBuffer{}
+	// Storage is the Markdown's text plus tags: from 9 bytes per element
+	// for prose to 24 where markup is dense (macros, links, images). A
+	// buffer that is big enough at once is not copied as it grows.
+	r.w.Grow(len(r.source) + 32*r.markup)
 	if r.opts.TableOfContents && !r.hasTOCMarker(doc) {
 		r.str(tocMacro)
 	}
 	r.block(doc)
-	if err := r.w.Flush(); err != nil {
-		return "", fmt.Errorf("rendering Markdown: %w", err)
-	}
-	return buf.String(), nil
+	return r.w.String()
 }
 
 func (r *storageRenderer) str(s string) { _, _ = r.w.WriteString(s) }
@@ -187,14 +205,14 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 	seen := map[string]int{}
 	linked := map[string]bool{}
 	scanHTML := func(raw []byte) {
-		for rest := string(raw); ; {
-			i := strings.Index(rest, `href="#`)
+		for rest := raw; ; {
+			i := bytes.Index(rest, []byte(`href="#`))
 			if i < 0 {
 				return
 			}
 			rest = rest[i+len(`href="#`):]
-			if end := strings.IndexByte(rest, '"'); end >= 0 {
-				_, fragment := splitDestination("#" + rest[:end])
+			if end := bytes.IndexByte(rest, '"'); end >= 0 {
+				_, fragment := splitDestination("#" + string(rest[:end]))
 				linked[fragment] = true
 			}
 		}
@@ -202,6 +220,9 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if _, isText := n.(*ast.Text); !isText {
+			r.markup++
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -309,9 +330,31 @@ func (r *storageRenderer) anchorMacro(name string) {
 	r.str(`</ac:parameter></ac:structured-macro>`)
 }
 
-// escaped writes s as character data or an attribute value.
+// escaped writes s as character data or an attribute value, escaped as
+// util.EscapeHTML does, without converting s to bytes.
 func (r *storageRenderer) escaped(s string) {
-	_, _ = r.w.Write(util.EscapeHTML([]byte(s)))
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if esc := util.EscapeHTMLByte(s[i]); esc != nil {
+			r.w.WriteString(s[start:i])
+			r.w.Write(esc)
+			start = i + 1
+		}
+	}
+	r.w.WriteString(s[start:])
+}
+
+// escapedBytes writes b escaped (util.EscapeHTML without its copy).
+func (r *storageRenderer) escapedBytes(b []byte) {
+	start := 0
+	for i := 0; i < len(b); i++ {
+		if esc := util.EscapeHTMLByte(b[i]); esc != nil {
+			r.w.Write(b[start:i])
+			r.w.Write(esc)
+			start = i + 1
+		}
+	}
+	r.w.Write(b[start:])
 }
 
 func (r *storageRenderer) blockChildren(n ast.Node) {
@@ -391,12 +434,16 @@ func (r *storageRenderer) heading(n *ast.Heading) {
 		return
 	}
 	level := strconv.Itoa(min(max(n.Level, 1), 6))
-	r.str("<h" + level + ">")
+	r.str("<h")
+	r.str(level)
+	r.str(">")
 	if slug, ok := r.headingSlugs[n]; ok {
 		r.anchorMacro(slug)
 	}
 	r.inlineChildren(n)
-	r.str("</h" + level + ">")
+	r.str("</h")
+	r.str(level)
+	r.str(">")
 }
 
 // isTOCMarker reports whether paragraph p is only a table of contents
@@ -406,7 +453,8 @@ func (r *storageRenderer) isTOCMarker(p *ast.Paragraph) bool {
 		return false
 	}
 	line := p.Lines().At(0)
-	return tocMarkers[strings.TrimSpace(string(line.Value(r.source)))]
+	// The map index converts the bytes without a copy.
+	return tocMarkers[string(bytes.TrimSpace(line.Value(r.source)))]
 }
 
 func (r *storageRenderer) hasTOCMarker(doc ast.Node) bool {
@@ -421,9 +469,13 @@ func (r *storageRenderer) hasTOCMarker(doc ast.Node) bool {
 func (r *storageRenderer) tableRow(row ast.Node, cell string) {
 	r.str("<tr>")
 	for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-		r.str("<" + cell + ">")
+		r.str("<")
+		r.str(cell)
+		r.str(">")
 		r.inlineChildren(c)
-		r.str("</" + cell + ">")
+		r.str("</")
+		r.str(cell)
+		r.str(">")
 	}
 	r.str("</tr>")
 }
@@ -434,37 +486,72 @@ func (r *storageRenderer) codeMacro(info []byte, lines *text.Segments) {
 	fence := parseFenceInfo(string(info))
 	r.str(`<ac:structured-macro ac:name="code">`)
 	if fence.language != "" {
-		r.str(`<ac:parameter ac:name="language">` + fence.language + "</ac:parameter>")
+		r.str(`<ac:parameter ac:name="language">`)
+		r.str(fence.language)
+		r.str("</ac:parameter>")
 	}
 	if fence.title != "" {
 		r.str(`<ac:parameter ac:name="title">`)
 		r.escaped(fence.title)
 		r.str("</ac:parameter>")
 	}
-	var code bytes.Buffer
+	// The code goes through a scratch buffer: the last line ending is left
+	// out, and "]]>" may only be split once the whole text is known.
+	code := r.codeBuf[:0]
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
-		code.Write(seg.Value(r.source))
+		code = append(code, seg.Value(r.source)...)
 	}
+	r.codeBuf = code
 	r.str("<ac:plain-text-body>")
-	writeCDATASection(r.w, strings.TrimSuffix(code.String(), "\n"))
+	writeCDATABytes(r.w, bytes.TrimSuffix(code, []byte("\n")))
 	r.str("</ac:plain-text-body></ac:structured-macro>")
 }
 
 // writeCDATASection writes s as CDATA, splitting "]]>" so it cannot end the
 // section early.
-func writeCDATASection(w *bufio.Writer, s string) {
-	_, _ = w.WriteString("<![CDATA[" + strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>") + "]]>")
+func writeCDATASection(w *storageBuffer, s string) {
+	w.WriteString("<![CDATA[")
+	for {
+		i := strings.Index(s, "]]>")
+		if i < 0 {
+			break
+		}
+		w.WriteString(s[:i])
+		w.WriteString("]]]]><![CDATA[>")
+		s = s[i+3:]
+	}
+	w.WriteString(s)
+	w.WriteString("]]>")
+}
+
+// writeCDATABytes is writeCDATASection for bytes.
+func writeCDATABytes(w *storageBuffer, b []byte) {
+	w.WriteString("<![CDATA[")
+	for {
+		i := bytes.Index(b, []byte("]]>"))
+		if i < 0 {
+			break
+		}
+		w.Write(b[:i])
+		w.WriteString("]]]]><![CDATA[>")
+		b = b[i+3:]
+	}
+	w.Write(b)
+	w.WriteString("]]>")
 }
 
 func (r *storageRenderer) blockquote(n *ast.Blockquote) {
 	first, ok := n.FirstChild().(*ast.Paragraph)
 	if ok && first.Lines().Len() > 0 {
 		markerLine := first.Lines().At(0)
-		marker := strings.ToUpper(strings.TrimSpace(string(markerLine.Value(r.source))))
-		if macro, isAlert := alertMacros[marker]; isAlert {
-			r.alert(macro, first)
-			return
+		// Every marker starts "[!", which no upper-casing produces: only
+		// such lines are copied and looked up.
+		if marker := bytes.TrimSpace(markerLine.Value(r.source)); bytes.HasPrefix(marker, []byte("[!")) {
+			if macro, isAlert := alertMacros[strings.ToUpper(string(marker))]; isAlert {
+				r.alert(macro, first)
+				return
+			}
 		}
 	}
 	r.str("<blockquote>")
@@ -475,7 +562,9 @@ func (r *storageRenderer) blockquote(n *ast.Blockquote) {
 // alert writes a panel macro for a block quote whose first paragraph starts
 // with an alert marker line.
 func (r *storageRenderer) alert(macro string, first *ast.Paragraph) {
-	r.str(`<ac:structured-macro ac:name="` + macro + `"><ac:rich-text-body>`)
+	r.str(`<ac:structured-macro ac:name="`)
+	r.str(macro)
+	r.str(`"><ac:rich-text-body>`)
 	markerEnd := first.Lines().At(0).Stop
 	rest := first.FirstChild()
 	for rest != nil {
@@ -505,13 +594,18 @@ func (r *storageRenderer) list(n *ast.List) {
 	if n.IsOrdered() {
 		tag = "ol"
 	}
-	r.str("<" + tag)
+	r.str("<")
+	r.str(tag)
 	if n.IsOrdered() && n.Start != 1 {
-		r.str(` start="` + strconv.Itoa(n.Start) + `"`)
+		r.str(` start="`)
+		r.str(strconv.Itoa(n.Start))
+		r.str(`"`)
 	}
 	r.str(">")
 	r.blockChildren(n)
-	r.str("</" + tag + ">")
+	r.str("</")
+	r.str(tag)
+	r.str(">")
 }
 
 // taskCheckBox returns the GFM task box starting list item item, if any.
@@ -540,7 +634,9 @@ func (r *storageRenderer) taskList(n *ast.List) {
 		if taskCheckBox(item).IsChecked {
 			status = "complete"
 		}
-		r.str("<ac:task><ac:task-status>" + status + "</ac:task-status><ac:task-body>")
+		r.str("<ac:task><ac:task-status>")
+		r.str(status)
+		r.str("</ac:task-status><ac:task-body>")
 		// The first block's text (after the box) is the task's text; any
 		// further blocks (a nested list, more paragraphs) follow it.
 		first := item.FirstChild()
@@ -583,7 +679,9 @@ func (r *storageRenderer) inline(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Text:
 		value := n.Segment.Value(r.source)
-		value = value[min(r.skipText[n], len(value)):]
+		if len(r.skipText) > 0 {
+			value = value[min(r.skipText[n], len(value)):]
+		}
 		if n.IsRaw() {
 			html.DefaultWriter.RawWrite(r.w, value)
 		} else {
@@ -606,7 +704,16 @@ func (r *storageRenderer) inline(n ast.Node) {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			if t, ok := c.(*ast.Text); ok {
 				// Line endings inside a code span are spaces (CommonMark).
-				value := bytes.ReplaceAll(t.Segment.Value(r.source), []byte("\n"), []byte(" "))
+				value := t.Segment.Value(r.source)
+				for {
+					nl := bytes.IndexByte(value, '\n')
+					if nl < 0 {
+						break
+					}
+					html.DefaultWriter.RawWrite(r.w, value[:nl])
+					_ = r.w.WriteByte(' ')
+					value = value[nl+1:]
+				}
 				html.DefaultWriter.RawWrite(r.w, value)
 			} else {
 				r.inline(c)
@@ -618,9 +725,13 @@ func (r *storageRenderer) inline(n ast.Node) {
 		if n.Level >= 2 {
 			tag = "strong"
 		}
-		r.str("<" + tag + ">")
+		r.str("<")
+		r.str(tag)
+		r.str(">")
 		r.inlineChildren(n)
-		r.str("</" + tag + ">")
+		r.str("</")
+		r.str(tag)
+		r.str(">")
 	case *extast.Strikethrough:
 		r.str("<del>")
 		r.inlineChildren(n)
@@ -659,10 +770,26 @@ func (r *storageRenderer) inline(n ast.Node) {
 // in the reader's browser.
 func safeURL(destination []byte) []byte {
 	dest := util.URLEscape(destination, true)
-	if html.IsDangerousURL(dest) {
+	if isDangerousURL(dest) {
 		return nil
 	}
 	return dest
+}
+
+// isDangerousURL is html.IsDangerousURL, which lower-cases (so copies) the
+// start of every URL it is given, called only when the URL may start with
+// one of the prefixes it looks for (data:, file:, javascript:, vbscript:).
+func isDangerousURL(url []byte) bool {
+	if len(url) == 0 {
+		return false
+	}
+	switch c := url[0]; {
+	case c >= utf8.RuneSelf:
+	case c|0x20 == 'd', c|0x20 == 'f', c|0x20 == 'j', c|0x20 == 'v':
+	default:
+		return false
+	}
+	return html.IsDangerousURL(url)
 }
 
 func (r *storageRenderer) autoLink(n *ast.AutoLink) {
@@ -672,14 +799,14 @@ func (r *storageRenderer) autoLink(n *ast.AutoLink) {
 		url = append([]byte("mailto:"), url...)
 	}
 	url = util.URLEscape(url, false)
-	if html.IsDangerousURL(url) {
-		_, _ = r.w.Write(util.EscapeHTML(label))
+	if isDangerousURL(url) {
+		r.escapedBytes(label)
 		return
 	}
 	r.str(`<a href="`)
-	_, _ = r.w.Write(util.EscapeHTML(url))
+	r.escapedBytes(url)
 	r.str(`">`)
-	_, _ = r.w.Write(util.EscapeHTML(label))
+	r.escapedBytes(label)
 	r.str("</a>")
 }
 
@@ -687,9 +814,9 @@ func (r *storageRenderer) autoLink(n *ast.AutoLink) {
 // without markup.
 func (r *storageRenderer) escapedText(n ast.Node) string {
 	if r.scratch == nil {
-		r.scratch = bufio.NewWriter(&r.scratchBuf)
+		r.scratch = &storageBuffer{}
 	}
-	r.scratchBuf.Reset()
+	r.scratch.Reset()
 	w := r.scratch
 	var walk func(ast.Node)
 	walk = func(n ast.Node) {
@@ -709,6 +836,5 @@ func (r *storageRenderer) escapedText(n ast.Node) string {
 		}
 	}
 	walk(n)
-	_ = w.Flush()
-	return r.scratchBuf.String()
+	return w.String()
 }
