@@ -5,6 +5,8 @@ package storage
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,6 +126,58 @@ func BenchmarkMarkdownGoldmarkFloorProse1MB(b *testing.B) {
 
 func BenchmarkMarkdownToStorageProse1MB(b *testing.B) {
 	benchmarkMarkdownToStorage(b, proseMarkdown(1<<20))
+}
+
+// Real: this repository's registry docs and guides (docs/, about 180 KB of
+// pages with front matter, tables, lists and code), each page rendered on
+// its own, repeated to 1 MB.
+
+func repositoryDocs(b *testing.B) []string {
+	b.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "docs", "*", "*.md"))
+	if err != nil || len(files) == 0 {
+		b.Skip("the repository's docs/ is not here")
+	}
+	var pages []string
+	total := 0
+	for total < 1<<20 {
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pages = append(pages, string(raw))
+			total += len(raw)
+		}
+	}
+	return pages
+}
+
+func BenchmarkMarkdownGoldmarkFloorRepoDocs1MB(b *testing.B) {
+	pages := repositoryDocs(b)
+	g := goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList))
+	var out bytes.Buffer
+	b.ResetTimer()
+	for b.Loop() {
+		for _, page := range pages {
+			out.Reset()
+			if err := g.Convert([]byte(page), &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkMarkdownToStorageRepoDocs1MB(b *testing.B) {
+	pages := repositoryDocs(b)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, page := range pages {
+			if _, err := MarkdownToStorage(page); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }
 
 func BenchmarkRenderMarkdownDocsTree1MB(b *testing.B) {

@@ -39,9 +39,10 @@ func bestCPU(t *testing.T, f func()) time.Duration {
 
 // TestMarkdownToStorageSpeed keeps rendering 1 MB of Markdown within a few
 // times what goldmark itself takes to turn it into HTML (parse, render and
-// canonicalise against parse and render). The absolute figure depends on
-// the machine: BenchmarkMarkdownToStorage1MB reports it (the goal is 50 ms
-// on a developer laptop).
+// canonicalise against parse and render) on the dense input, where it now
+// takes about 1.9 times. The absolute figures depend on the machine: the
+// benchmarks report them for dense, prose and this repository's docs (issue
+// 16 asks for 50 ms per MB; the docs take about 43 ms on a 2-core EPYC).
 func TestMarkdownToStorageSpeed(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("timing test")
@@ -60,7 +61,7 @@ func TestMarkdownToStorageSpeed(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	const budget = 5.0
+	const budget = 3.0
 	t.Logf("1 MB: MarkdownToStorage %v CPU, goldmark Markdown to HTML %v CPU (%.1fx)", ours, reference, float64(ours)/float64(reference))
 	if float64(ours) > budget*float64(reference) {
 		t.Errorf("MarkdownToStorage of 1 MB used %v CPU, more than %.1f times goldmark's %v", ours, budget, reference)
