@@ -220,7 +220,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 // page, so it is not adopted. Any other failure leaves the page adopted
 // without a record (the next update writes it), with a warning.
 func (r *PageResource) claimAdoptedPage(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt, page *confluence.Page) (claimed, recorded bool) {
-	record := attempt.change.auditRecordFor(page.Version.Number, page.Version.AuthorID, attempt.decision, r.data.changeReference, "", r.data.now())
+	record := attempt.change.auditRecordFor(page.Version.Number, page.Version.AuthorID, attempt.decision, r.data.changeReference, attempt.change.message, r.data.now())
 	record.AdoptedAfterLostAnswer = true
 	prop, err := r.data.client.CreateContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	switch {
