@@ -4,7 +4,6 @@
 package confluence
 
 import (
-	"container/heap"
 	"context"
 	"math"
 	"net/http"
@@ -41,20 +40,24 @@ type simEvent struct {
 	headers http.Header
 }
 
+// simQueue holds the next event of every worker; with a handful of
+// workers a scan for the earliest is all the ordering needed.
 type simQueue []simEvent
 
-func (q simQueue) Len() int           { return len(q) }
-func (q simQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
-func (q simQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *simQueue) Push(x any)        { *q = append(*q, x.(simEvent)) }
-func (q *simQueue) Pop() any {
-	old := *q
-	e := old[len(old)-1]
-	*q = old[:len(old)-1]
+func (q *simQueue) push(e simEvent) { *q = append(*q, e) }
+
+// pop removes and returns the earliest event.
+func (q *simQueue) pop() simEvent {
+	first := 0
+	for i, e := range *q {
+		if e.at.Before((*q)[first].at) {
+			first = i
+		}
+	}
+	e := (*q)[first]
+	*q = append((*q)[:first], (*q)[first+1:]...)
 	return e
 }
-
-var simTrace func(string, ...any)
 
 // simResult is what a simulated run achieved.
 type simResult struct {
@@ -79,11 +82,11 @@ func simulate(ceiling, siteRate float64, workers int, latency, span time.Duratio
 
 	q := &simQueue{}
 	for w := range workers {
-		heap.Push(q, simEvent{at: start, worker: w})
+		q.push(simEvent{at: start, worker: w})
 	}
 	var res simResult
-	for q.Len() > 0 {
-		e := heap.Pop(q).(simEvent)
+	for len(*q) > 0 {
+		e := q.pop()
 		clock = e.at
 		if clock.Sub(start) > span {
 			break
@@ -93,14 +96,10 @@ func simulate(ceiling, siteRate float64, workers int, latency, span time.Duratio
 			_ = a.Wait(context.Background())
 			sentAt := clock.Add(slept)
 			status, h := site.answer(sentAt.Add(latency / 2))
-			heap.Push(q, simEvent{at: sentAt.Add(latency), worker: e.worker, answer: true, askedAt: e.at, status: status, headers: h})
+			q.push(simEvent{at: sentAt.Add(latency), worker: e.worker, answer: true, askedAt: e.at, status: status, headers: h})
 			continue
 		}
-		before := a.Rate()
 		a.observe(e.askedAt, e.status, e.headers, parse)
-		if simTrace != nil && a.Rate() != before {
-			simTrace("t=%6.2fs status=%d rate %.3f → %.3f memory %+v observed %.2f", clock.Sub(start).Seconds(), e.status, before, a.Rate(), a.memory, a.observedLocked())
-		}
 		next := clock
 		if e.status == http.StatusTooManyRequests {
 			res.limited++
@@ -109,7 +108,7 @@ func simulate(ceiling, siteRate float64, workers int, latency, span time.Duratio
 		} else {
 			res.accepted++
 		}
-		heap.Push(q, simEvent{at: next, worker: e.worker})
+		q.push(simEvent{at: next, worker: e.worker})
 	}
 	res.span = clock.Sub(start)
 	return res
