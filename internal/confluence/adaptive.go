@@ -202,9 +202,10 @@ type rateInputs struct {
 //
 // On a 429 the rate that drew it (what was really sent, if less) is
 // remembered as failed. If the rate had risen above the last good one, that
-// rise failed: it steps back. If it was at the good rate, the site's limit
-// fell a little (or the site's bucket absorbed a small excess for a while):
-// it steps down by stepDown. With no good rate yet it halves, as in TCP's
+// rise failed: it steps back. If it was at the good rate for a while, the
+// site's limit fell a little (or its bucket absorbed a small excess for a
+// while): it steps down by stepDown. With no good rate yet, or refused again
+// soon after the last change (the limit fell far), it halves, as in TCP's
 // AIMD, to find the limit fast; never below minRate.
 //
 // A rate that goes recoveryInterval without a 429 is good and rises by
@@ -230,10 +231,13 @@ func nextRate(in rateInputs) (float64, rateMemory) {
 		switch {
 		case mem.good > 0 && mem.good < in.current:
 			return max(minRate, min(mem.good, base)), mem
-		case mem.good > 0:
+		case mem.good > 0 && in.quiet >= recoveryInterval:
 			mem.good = max(minRate, base*stepDown)
 			return mem.good, mem
 		}
+		// No good rate, or it failed again soon after the last change: the
+		// limit is far below, halve.
+		mem.good = 0
 		return max(minRate, base*rateDecrease), mem
 	}
 	if in.current == 0 || in.nearLimit || in.quiet < recoveryInterval || in.current == in.ceiling {

@@ -63,6 +63,16 @@ func (q *simQueue) pop() simEvent {
 type simResult struct {
 	accepted, limited int
 	span              time.Duration
+	// acceptedLate counts the accepted requests after the site's limit
+	// changed and the limiter had settleTime to follow it.
+	acceptedLate int
+}
+
+// siteChange makes the site's limit change during a simulated run.
+type siteChange struct {
+	at      time.Duration // when, from the start
+	rate    float64       // the new limit, requests per second (burst as many)
+	settled time.Duration // from at, when acceptedLate starts counting
 }
 
 // simulate runs workers that send one request after another for span
@@ -70,7 +80,7 @@ type simResult struct {
 // second with a burst of as many, each answer latency after it was sent, a
 // 429 retried after its Retry-After as the client does. Time is simulated:
 // the result is exact and the run takes milliseconds.
-func simulate(ceiling, siteRate float64, workers int, latency, span time.Duration) simResult {
+func simulate(ceiling, siteRate float64, workers int, latency, span time.Duration, changes ...siteChange) simResult {
 	start := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
 	clock := start
 	a := newAdaptiveLimiter(ceiling)
@@ -80,6 +90,7 @@ func simulate(ceiling, siteRate float64, workers int, latency, span time.Duratio
 	site := &siteBucket{lim: rate.NewLimiter(rate.Limit(siteRate), int(siteRate)), rate: siteRate}
 	parse := (&Client{now: func() time.Time { return clock }}).parseRetryAfter
 
+	var settledAt time.Time // zero: no change, nothing counted late
 	q := &simQueue{}
 	for w := range workers {
 		q.push(simEvent{at: start, worker: w})
@@ -90,6 +101,13 @@ func simulate(ceiling, siteRate float64, workers int, latency, span time.Duratio
 		clock = e.at
 		if clock.Sub(start) > span {
 			break
+		}
+		for len(changes) > 0 && clock.Sub(start) >= changes[0].at {
+			site.rate = changes[0].rate
+			site.lim.SetLimitAt(clock, rate.Limit(site.rate))
+			site.lim.SetBurstAt(clock, int(site.rate))
+			settledAt = start.Add(changes[0].at + changes[0].settled)
+			changes = changes[1:]
 		}
 		if !e.answer {
 			slept = 0
@@ -107,6 +125,9 @@ func simulate(ceiling, siteRate float64, workers int, latency, span time.Duratio
 			next = clock.Add(retryAfter)
 		} else {
 			res.accepted++
+			if !settledAt.IsZero() && clock.After(settledAt) {
+				res.acceptedLate++
+			}
 		}
 		q.push(simEvent{at: next, worker: e.worker})
 	}
@@ -141,5 +162,24 @@ func TestAdaptiveLimiterRunsCloseToTheSiteLimit(t *testing.T) {
 				t.Errorf("%d requests answered 429 for %d accepted, want at most 5 %%", res.limited, res.accepted)
 			}
 		})
+	}
+}
+
+// When the site's limit falls far during a run (another client starts
+// spending the account's quota), the limiter follows it down within half a
+// minute and runs close under the new limit.
+func TestAdaptiveLimiterFollowsAFallingSiteLimit(t *testing.T) {
+	change := siteChange{at: 2 * time.Minute, rate: 2, settled: 30 * time.Second}
+	res := simulate(100, 10, 10, 50*time.Millisecond, 6*time.Minute, change)
+	late := (6*time.Minute - change.at - change.settled).Seconds()
+	achieved := float64(res.acceptedLate) / late
+	t.Logf("after the fall: %d accepted in %.0f s (%.2f/s of 2/s); %d answered 429 in the whole run", res.acceptedLate, late, achieved, res.limited)
+	if achieved < 0.9*change.rate {
+		t.Errorf("achieved %.2f requests a second after the limit fell to %v/s, want at least 90 %%", achieved, change.rate)
+	}
+	// Stepping down 10 % at a time all the way would keep hitting the
+	// site: a rate refused again soon after a drop halves.
+	if res.limited > res.accepted/20 {
+		t.Errorf("%d requests answered 429 for %d accepted, want at most 5 %%", res.limited, res.accepted)
 	}
 }

@@ -32,8 +32,13 @@ func TestNextRate(t *testing.T) {
 		},
 		{
 			name: "429 at the good rate: the limit fell a little, step down",
-			in:   rateInputs{current: 9, ceiling: 100, limited: true, memory: rateMemory{good: 9, failed: 10.8}},
+			in:   rateInputs{current: 9, ceiling: 100, limited: true, quiet: recoveryInterval, memory: rateMemory{good: 9, failed: 10.8}},
 			want: 9 * stepDown, wantMemo: rateMemory{good: 9 * stepDown, failed: 9},
+		},
+		{
+			name: "429 at the good rate soon after a drop: the limit fell far, halve",
+			in:   rateInputs{current: 9, ceiling: 100, limited: true, quiet: recoveryInterval - time.Millisecond, memory: rateMemory{good: 9, failed: 10.8}},
+			want: 4.5, wantMemo: rateMemory{failed: 9},
 		},
 		{name: "no rise before the quiet interval", in: rateInputs{current: 2, ceiling: 10, quiet: recoveryInterval - time.Millisecond}, want: 2},
 		{name: "slow rise after it, and the rate is good", in: rateInputs{current: 2, ceiling: 10, quiet: recoveryInterval}, want: 2.4, wantMemo: rateMemory{good: 2}},
