@@ -70,7 +70,7 @@ func checkFastPaths(t *testing.T, s string) {
 		t.Errorf("escaped(%q) = %q, want %q", s, got, want)
 	}
 	r.w.Reset()
-	writeCDATASection(r.w, s)
+	writeCDATA(&r.w.Builder, s)
 	writeCDATABytes(r.w, []byte(s))
 	if got, want := r.w.String(), strings.Repeat("<![CDATA["+strings.ReplaceAll(s, "]]>", "]]]]><![CDATA[>")+"]]>", 2); got != want {
 		t.Errorf("CDATA of %q = %q, want %q", s, got, want)

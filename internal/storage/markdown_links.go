@@ -305,7 +305,7 @@ func (r *storageRenderer) anchorLinkStart(anchor string) {
 // plainLinkBody writes a plain-text link body.
 func (r *storageRenderer) plainLinkBody(text string) {
 	r.str("<ac:plain-text-link-body>")
-	writeCDATASection(r.w, text)
+	writeCDATA(&r.w.Builder, text)
 	r.str("</ac:plain-text-link-body>")
 }
 

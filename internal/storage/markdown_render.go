@@ -508,24 +508,7 @@ func (r *storageRenderer) codeMacro(info []byte, lines *text.Segments) {
 	r.str("</ac:plain-text-body></ac:structured-macro>")
 }
 
-// writeCDATASection writes s as CDATA, splitting "]]>" so it cannot end the
-// section early.
-func writeCDATASection(w *storageBuffer, s string) {
-	w.WriteString("<![CDATA[")
-	for {
-		i := strings.Index(s, "]]>")
-		if i < 0 {
-			break
-		}
-		w.WriteString(s[:i])
-		w.WriteString("]]]]><![CDATA[>")
-		s = s[i+3:]
-	}
-	w.WriteString(s)
-	w.WriteString("]]>")
-}
-
-// writeCDATABytes is writeCDATASection for bytes.
+// writeCDATABytes is writeCDATA (canonical.go) for bytes.
 func writeCDATABytes(w *storageBuffer, b []byte) {
 	w.WriteString("<![CDATA[")
 	for {
