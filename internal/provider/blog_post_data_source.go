@@ -5,19 +5,15 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
-	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
 )
 
@@ -107,48 +103,8 @@ func (d *BlogPostDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() || !d.data.configured(&resp.Diagnostics) {
 		return
 	}
-	kind := confluence.KindBlogPost
-	// First the metadata, to learn the space; the body only once the policy
-	// of that space allows the read.
-	var id, spaceKey, title string
-	if !m.ID.IsNull() {
-		id = m.ID.ValueString()
-		post, err := d.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: kind})
-		if err != nil {
-			d.readError(&resp.Diagnostics, id, err)
-			return
-		}
-		space, err := d.data.client.GetSpace(ctx, post.SpaceID)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Read Space", fmt.Sprintf("While reading the space (id %s) of blog post %s", post.SpaceID, id), d.data.email, err)
-			return
-		}
-		spaceKey, title = space.Key, post.Title
-	} else {
-		spaceKey, title = m.SpaceKey.ValueString(), m.Title.ValueString()
-		space, ok := d.data.visibleSpace(ctx, &resp.Diagnostics, spaceKey)
-		if !ok {
-			return
-		}
-		found, err := d.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind, SpaceIDs: []string{space.ID}, Title: title, Statuses: []string{"current"}})
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Find Blog Post", fmt.Sprintf("While looking up blog post %q in space %s", title, spaceKey), d.data.email, err)
-			return
-		}
-		if len(found) == 0 {
-			resp.Diagnostics.AddError("Blog Post Not Found",
-				fmt.Sprintf("Space %s has no current blog post titled %q visible to %s. Check the title (it must match exactly); the blog post may also be trashed, or restricted so the account may not view it.", spaceKey, title, d.data.email))
-			return
-		}
-		id = latestCreated(found).ID
-	}
-
-	if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: id, PageTitle: title, Noun: blogPostKind.policyNoun()}) {
-		return
-	}
-	post, err := d.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: kind, IncludeBody: true, IncludeLabels: true})
-	if err != nil {
-		d.readError(&resp.Diagnostics, id, err)
+	post, spaceKey, ok := d.data.readContent(ctx, &resp.Diagnostics, blogPostKind, m.ID.ValueString(), m.SpaceKey.ValueString(), m.Title.ValueString())
+	if !ok {
 		return
 	}
 	m.ID = types.StringValue(post.ID)
@@ -163,15 +119,4 @@ func (d *BlogPostDataSource) Read(ctx context.Context, req datasource.ReadReques
 	m.LastModifiedAt = timeString(post.Version.CreatedAt)
 	m.LastModifiedBy = types.StringValue(post.Version.AuthorID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// readError reports a failed read by id; not found also covers blog posts
-// hidden from the account, and ids of pages (a page is not a blog post).
-func (d *BlogPostDataSource) readError(diags *diag.Diagnostics, id string, err error) {
-	if confluence.IsNotFound(err) {
-		diags.AddError("Blog Post Not Found",
-			fmt.Sprintf("Confluence has no blog post %s visible to %s. Either it does not exist (it may have been purged, or the id is a page's) or the account may not view it. Check the id, or ask a space administrator for access.", id, d.data.email))
-		return
-	}
-	addAPIError(diags, "Unable to Read Blog Post", "While reading blog post "+id, d.data.email, err)
 }

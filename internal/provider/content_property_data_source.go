@@ -76,7 +76,7 @@ func (d *ContentPropertyDataSource) Read(ctx context.Context, req datasource.Rea
 	pageID, key := m.PageID.ValueString(), m.Key.ValueString()
 	spaceKey, title, err := d.data.pageSpace(ctx, pageID)
 	if err != nil {
-		(&PageDataSource{data: d.data}).pageReadError(&resp.Diagnostics, pageID, err)
+		d.data.contentReadError(&resp.Diagnostics, pageKind, pageID, err)
 		return
 	}
 	if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID, PageTitle: title}) {

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
-	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
 )
 
@@ -150,54 +149,13 @@ func (d *PageDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 
-	// First the metadata, to learn the page's space; the body only once the
-	// policy of that space allows the read.
-	var pageID, spaceKey string
-	if !m.ID.IsNull() {
-		pageID = m.ID.ValueString()
-		page, err := d.data.client.GetPage(ctx, pageID, confluence.GetPageOptions{})
-		if err != nil {
-			d.pageReadError(&resp.Diagnostics, pageID, err)
-			return
-		}
-		space, err := d.data.client.GetSpace(ctx, page.SpaceID)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Read Space", fmt.Sprintf("While reading the space (id %s) of page %s", page.SpaceID, pageID), d.data.email, err)
-			return
-		}
-		spaceKey = space.Key
-	} else {
-		spaceKey = m.SpaceKey.ValueString()
-		title := m.Title.ValueString()
-		space, ok := d.data.visibleSpace(ctx, &resp.Diagnostics, spaceKey)
-		if !ok {
-			return
-		}
-		found, err := d.data.client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Title: title, Statuses: []string{"current"}, MaxResults: 1})
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to Find Page", fmt.Sprintf("While looking up page %q in space %s", title, spaceKey), d.data.email, err)
-			return
-		}
-		if len(found) == 0 {
-			resp.Diagnostics.AddError("Page Not Found",
-				fmt.Sprintf("Space %s has no current page titled %q visible to %s. Check the title (it must match exactly); the page may also be trashed, or restricted so the account may not view it.", spaceKey, title, d.data.email))
-			return
-		}
-		pageID = found[0].ID
-	}
-
-	if !d.data.authorizeRead(ctx, &resp.Diagnostics, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID}) {
-		return
-	}
-
-	page, err := d.data.client.GetPage(ctx, pageID, confluence.GetPageOptions{IncludeBody: true, IncludeLabels: true})
-	if err != nil {
-		d.pageReadError(&resp.Diagnostics, pageID, err)
+	page, spaceKey, ok := d.data.readContent(ctx, &resp.Diagnostics, pageKind, m.ID.ValueString(), m.SpaceKey.ValueString(), m.Title.ValueString())
+	if !ok {
 		return
 	}
 	ancestors, err := d.ancestors(ctx, page)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Page Ancestors", "While walking up the page tree of page "+pageID, d.data.email, err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Page Ancestors", "While walking up the page tree of page "+page.ID, d.data.email, err)
 		return
 	}
 
@@ -241,15 +199,4 @@ func (d *PageDataSource) ancestors(ctx context.Context, page *confluence.Page) (
 		ancestors = append(ancestors, up[i])
 	}
 	return ancestors, nil
-}
-
-// pageReadError reports a failed read of a page by id; not found also covers
-// pages hidden from the account.
-func (d *PageDataSource) pageReadError(diags *diag.Diagnostics, pageID string, err error) {
-	if confluence.IsNotFound(err) {
-		diags.AddError("Page Not Found",
-			fmt.Sprintf("Confluence has no page %s visible to %s. Either it does not exist (it may have been purged) or the account may not view it: Confluence hides pages in spaces the account has no view permission for, and restricted pages. Check the id, or ask a space administrator for access.", pageID, d.data.email))
-		return
-	}
-	addAPIError(diags, "Unable to Read Page", "While reading page "+pageID, d.data.email, err)
 }

@@ -187,13 +187,12 @@ func (d *PagePropertiesDataSource) Read(ctx context.Context, req datasource.Read
 // readOne reads one page: its metadata first, to learn its space, and its
 // body only once get_page is allowed there.
 func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertiesModel, diags *diag.Diagnostics) {
-	pages := &PageDataSource{data: d.data}
 	var pageID, spaceKey, title string
 	if !m.PageID.IsNull() {
 		pageID = m.PageID.ValueString()
 		page, err := d.data.client.GetPage(ctx, pageID, confluence.GetPageOptions{})
 		if err != nil {
-			pages.pageReadError(diags, pageID, err)
+			d.data.contentReadError(diags, pageKind, pageID, err)
 			return
 		}
 		title = page.Title
@@ -228,7 +227,7 @@ func (d *PagePropertiesDataSource) readOne(ctx context.Context, m *pagePropertie
 	}
 	page, err := d.data.client.GetPage(ctx, pageID, confluence.GetPageOptions{IncludeBody: true})
 	if err != nil {
-		pages.pageReadError(diags, pageID, err)
+		d.data.contentReadError(diags, pageKind, pageID, err)
 		return
 	}
 	tableID := m.TableID.ValueString()
