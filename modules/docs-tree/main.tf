@@ -171,26 +171,10 @@ resource "confluence_page" "level9" {
 }
 
 locals {
-  page_ids = merge({ for path, page in confluence_page.level0 : path => page.id },
-    { for path, page in confluence_page.level1 : path => page.id },
-    { for path, page in confluence_page.level2 : path => page.id },
-    { for path, page in confluence_page.level3 : path => page.id },
-    { for path, page in confluence_page.level4 : path => page.id },
-    { for path, page in confluence_page.level5 : path => page.id },
-    { for path, page in confluence_page.level6 : path => page.id },
-    { for path, page in confluence_page.level7 : path => page.id },
-    { for path, page in confluence_page.level8 : path => page.id },
-  { for path, page in confluence_page.level9 : path => page.id })
-  page_urls = merge({ for path, page in confluence_page.level0 : path => page.url },
-    { for path, page in confluence_page.level1 : path => page.url },
-    { for path, page in confluence_page.level2 : path => page.url },
-    { for path, page in confluence_page.level3 : path => page.url },
-    { for path, page in confluence_page.level4 : path => page.url },
-    { for path, page in confluence_page.level5 : path => page.url },
-    { for path, page in confluence_page.level6 : path => page.url },
-    { for path, page in confluence_page.level7 : path => page.url },
-    { for path, page in confluence_page.level8 : path => page.url },
-  { for path, page in confluence_page.level9 : path => page.url })
+  # The levels' pages in one list, for the outputs.
+  levels_pages = [confluence_page.level0, confluence_page.level1, confluence_page.level2, confluence_page.level3, confluence_page.level4, confluence_page.level5, confluence_page.level6, confluence_page.level7, confluence_page.level8, confluence_page.level9]
+  page_ids     = merge([for level in local.levels_pages : { for path, page in level : path => page.id }]...)
+  page_urls    = merge([for level in local.levels_pages : { for path, page in level : path => page.url }]...)
   # Every local image of every page, by page and attachment file name.
   images = merge(concat([{}], [
     for path, page in local.pages : {
