@@ -7,6 +7,7 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -95,9 +96,35 @@ func sameDay(a, b time.Time) bool {
 // resourceType is the full resource type name, e.g. confluence_blog_post.
 func (k contentKind) resourceType() string { return "confluence" + k.typeName }
 
+// Schemas and their Terraform types are built once per process: decode and
+// encode run for every resource in every plan, and building the schema (for
+// a blog post, rewording every description) was most of their cost.
+var (
+	pageSchemaOnce     = sync.OnceValue(pageResourceSchema)
+	blogPostSchemaOnce = sync.OnceValue(blogPostKind.buildSchema)
+	pageTypeOnce       = sync.OnceValue(func() tftypes.Type { return pageSchemaOnce().Type().TerraformType(context.Background()) })
+	blogPostTypeOnce   = sync.OnceValue(func() tftypes.Type { return blogPostSchemaOnce().Type().TerraformType(context.Background()) })
+)
+
 // schema is the kind's resource schema: the page schema, without parent_id
-// for a kind that has no parent.
+// for a kind that has no parent. Callers must not modify it.
 func (k contentKind) schema() schema.Schema {
+	if k.hasParent() {
+		return pageSchemaOnce()
+	}
+	return blogPostSchemaOnce()
+}
+
+// terraformType is the Terraform type of the kind's schema.
+func (k contentKind) terraformType() tftypes.Type {
+	if k.hasParent() {
+		return pageTypeOnce()
+	}
+	return blogPostTypeOnce()
+}
+
+// buildSchema builds schema's value.
+func (k contentKind) buildSchema() schema.Schema {
 	s := pageResourceSchema()
 	if k.hasParent() {
 		return s
@@ -204,7 +231,7 @@ func describedAs(a schema.Attribute, text string) schema.Attribute {
 
 // decode reads a plan, state or config value of the kind into m.
 func (k contentKind) decode(ctx context.Context, raw tftypes.Value, m *pageModel) diag.Diagnostics {
-	page := pageResourceSchema()
+	page := pageSchemaOnce()
 	if !k.hasParent() {
 		var attrs map[string]tftypes.Value
 		if err := raw.As(&attrs); err != nil {
@@ -218,15 +245,14 @@ func (k contentKind) decode(ctx context.Context, raw tftypes.Value, m *pageModel
 			withParent[name] = v
 		}
 		withParent["parent_id"] = tftypes.NewValue(tftypes.String, nil)
-		raw = tftypes.NewValue(page.Type().TerraformType(ctx), withParent)
+		raw = tftypes.NewValue(pageTypeOnce(), withParent)
 	}
 	return tfsdk.State{Schema: page, Raw: raw}.Get(ctx, m)
 }
 
 // encode turns m into a value of the kind's schema.
 func (k contentKind) encode(ctx context.Context, m pageModel) (tftypes.Value, diag.Diagnostics) {
-	page := pageResourceSchema()
-	st := tfsdk.State{Schema: page, Raw: tftypes.NewValue(page.Type().TerraformType(ctx), nil)}
+	st := tfsdk.State{Schema: pageSchemaOnce(), Raw: tftypes.NewValue(pageTypeOnce(), nil)}
 	diags := st.Set(ctx, &m)
 	if diags.HasError() || k.hasParent() {
 		return st.Raw, diags
@@ -242,7 +268,7 @@ func (k contentKind) encode(ctx context.Context, m pageModel) (tftypes.Value, di
 			without[name] = v
 		}
 	}
-	return tftypes.NewValue(k.schema().Type().TerraformType(ctx), without), diags
+	return tftypes.NewValue(k.terraformType(), without), diags
 }
 
 // setState writes m into a state.
