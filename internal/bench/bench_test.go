@@ -320,13 +320,13 @@ func BenchmarkUpdateAll(b *testing.B) {
 		cost = timed(b, f.ws, "apply", "-auto-approve")
 	}
 	pages := len(f.ids)
-	if got := cost.Route("PUT /wiki/api/v2/pages/{id}"); got != pages {
+	if got := cost.Route(RouteUpdatePage); got != pages {
 		b.Errorf("updating %d pages sent %d page writes, want one each", pages, got)
 	}
 	if cost.Writes != 2*pages {
 		b.Errorf("updating %d pages sent %d writes, want 2 per page (the page and its record): %v", pages, cost.Writes, cost.ByRoute)
 	}
-	if got := cost.Route("GET /wiki/api/v2/pages/{page-id}/properties"); got != 0 {
+	if got := cost.Route(RouteListProperties); got != 0 {
 		b.Errorf("updating %d pages read the change record %d times, want none (private state holds where it stands)", pages, got)
 	}
 	report(b, "update-all/"+v.name, pages, cost)

@@ -60,6 +60,9 @@ const (
 	RouteGetPage    = "GET /wiki/api/v2/pages/{id}"
 	RouteGetLabels  = "GET /wiki/api/v2/pages/{id}/labels"
 	RouteCreatePage = "POST /wiki/api/v2/pages"
+	RouteUpdatePage = "PUT /wiki/api/v2/pages/{id}"
+	// RouteListProperties is how the change record would be read back.
+	RouteListProperties = "GET /wiki/api/v2/pages/{page-id}/properties"
 )
 
 // Settings are the benchmark knobs.

@@ -62,6 +62,20 @@ func TestBenchHarnessSmoke(t *testing.T) {
 		t.Errorf("applying the unchanged configuration sent %d writes, want none: %v", noop.Writes, noop.ByRoute)
 	}
 
+	// Every page changed: its write and its change record, nothing read back.
+	f.set.Revision = 1
+	if err := f.ws.WriteConfig(f.set); err != nil {
+		t.Fatal(err)
+	}
+	updated, err := f.ws.Terraform(t.Context(), "apply", "-auto-approve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated.Route(RouteUpdatePage) != pages || updated.Writes != 2*pages || updated.Route(RouteListProperties) != 0 {
+		t.Errorf("updating %d pages sent %d page writes and %d writes in all, and read the change record %d times; want %d, %d and 0: %v",
+			pages, updated.Route(RouteUpdatePage), updated.Writes, updated.Route(RouteListProperties), pages, 2*pages, updated.ByRoute)
+	}
+
 	if refresh.ProviderProcesses == 0 || refresh.ProviderPeakRSS == 0 || refresh.ProviderCPU == 0 {
 		t.Errorf("the plan recorded %d provider processes, peak %d bytes, CPU %v; want the provider's usage from the rusage wrapper",
 			refresh.ProviderProcesses, refresh.ProviderPeakRSS, refresh.ProviderCPU)
