@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	gmparser "github.com/yuin/goldmark/parser"
 )
 
 // benchmarkMarkdown returns about size bytes of Markdown that uses every
@@ -116,6 +118,42 @@ func BenchmarkMarkdownGoldmarkFloor1MB(b *testing.B) {
 
 func BenchmarkMarkdownToStorage1MB(b *testing.B) {
 	benchmarkMarkdownToStorage(b, benchmarkMarkdown(1<<20))
+}
+
+// BenchmarkMarkdownGoldmarkParse1MB is goldmark's parse alone, with the very
+// parser MarkdownToStorage uses: no renderer can make the conversion
+// cheaper than this.
+func BenchmarkMarkdownGoldmarkParse1MB(b *testing.B) {
+	source := []byte(benchmarkMarkdown(1 << 20))
+	b.SetBytes(int64(len(source)))
+	b.ResetTimer()
+	for b.Loop() {
+		markdownWithFrontMatter.Parser().Parse(textReader(source), gmparser.WithContext(gmparser.NewContext()))
+	}
+}
+
+// BenchmarkMarkdownToStorage1MBHalvesInParallel converts the two halves of
+// the dense input (split at a heading) at once, one per core: what splitting
+// a page over the cores could give at best, before the work of joining
+// footnotes, references and anchors across the split. On 2 cores it is
+// still above 50 ms per MB, which is why MarkdownToStorage does not split.
+func BenchmarkMarkdownToStorage1MBHalvesInParallel(b *testing.B) {
+	md := benchmarkMarkdown(1 << 20)
+	mid := len(md)/2 + strings.Index(md[len(md)/2:], "\n## ") + 1
+	halves := [2]string{md[:mid], md[mid:]}
+	b.SetBytes(int64(len(md)))
+	b.ResetTimer()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for _, half := range halves {
+			wg.Go(func() {
+				if _, err := MarkdownToStorage(half); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
 }
 
 // Typical: prose like a real docs page.
