@@ -321,6 +321,9 @@ func (r *AttachmentResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	unlock := lockPageAttachments(pageID)
 	defer unlock()
+	if !r.unchangedSincePlan(ctx, &resp.Diagnostics, state) {
+		return
+	}
 	att, err := r.data.client.UpdateAttachmentData(ctx, pageID, state.ID.ValueString(), int(state.Version.ValueInt64()), uploadFor(file, plan.Comment.ValueString()))
 	if err != nil {
 		detail := fmt.Sprintf("While uploading a new version of attachment %s (%q) on page %s", state.ID.ValueString(), file.Filename, pageID)
@@ -369,6 +372,33 @@ func (r *AttachmentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	r.cache().forgetPage(pageID)
 	r.writeAudit(ctx, &resp.Diagnostics, pg, attachmentAuditRecord{Operation: "delete", AttachmentID: id, Version: int(state.Version.ValueInt64()), SHA256: state.SHA256.ValueString(), Size: state.Size.ValueInt64()}, filename, decision)
+}
+
+// unchangedSincePlan reads the attachment afresh and refuses to upload over
+// a version someone else stored after the plan: the upload would make the
+// reviewed plan's file current again and push the person's file into the
+// history without anyone having seen it. (The v1 upload takes no version
+// precondition, so this narrows the window to the moment between this read
+// and the upload; a lost answer is then reconciled by version and content.)
+func (r *AttachmentResource) unchangedSincePlan(ctx context.Context, diags *diag.Diagnostics, state attachmentModel) bool {
+	id, pageID, filename := state.ID.ValueString(), state.PageID.ValueString(), state.Filename.ValueString()
+	current, err := r.data.client.GetAttachment(ctx, id)
+	switch {
+	case confluence.IsNotFound(err):
+		diags.AddAttributeError(path.Root("source"), "Attachment Deleted Since the Plan",
+			fmt.Sprintf("Attachment %s (%q) on page %s was deleted after the plan, so the planned new version has nothing to build on. Nothing was uploaded. Run terraform plan again: it plans the file as a new attachment.", id, filename, pageID))
+		return false
+	case err != nil:
+		addAPIError(diags, "Unable to Read Attachment", fmt.Sprintf("While checking attachment %s (%q) on page %s before uploading a new version", id, filename, pageID), r.data.account(), err)
+		return false
+	}
+	if planned := int(state.Version.ValueInt64()); current.Version.Number != planned {
+		diags.AddAttributeError(path.Root("source"), "Attachment Changed Since the Plan",
+			fmt.Sprintf("Attachment %s (%q) on page %s is at version %d, but the plan was made against version %d: someone stored a new version after the plan. Nothing was uploaded, so their file stays current. Run terraform plan again to see whether it differs from source, then apply.",
+				id, filename, pageID, current.Version.Number, planned))
+		return false
+	}
+	return true
 }
 
 // fileAtApply hashes the source again and refuses a file that changed since the plan.

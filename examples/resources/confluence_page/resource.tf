@@ -19,6 +19,7 @@ resource "confluence_page" "handbook" {
     </ac:structured-macro>
   EOT
 
-  # Purge instead of trash when the resource is destroyed (needs space admin).
+  # Move the page to the trash when the resource is destroyed (the default; "purge"
+  # also empties it from the trash and needs space admin, "retain" leaves the page).
   on_destroy = "trash"
 }
