@@ -180,8 +180,10 @@ func (k contentKind) text(page string) string {
 var blogPostDescriptions = map[string]string{
 	"title": "Blog post title, 1 to 255 characters. Confluence keeps blog post titles unique per space and posting day (trashed blog posts included), not per space as for pages.",
 	"url":   "Web address of the blog post (it contains the posting date and the title, so it changes with the title).",
-	"links": "Titles of the pages a docs tree publishes, by source path (the same form as `source_path`). A relative link in `markdown` to one of them becomes a Confluence page link by title; " +
-		"a link to a Markdown file not in the map keeps its text, and the plan warns naming the blog post and the line. When omitted, relative links stay plain links. Only with `markdown`.",
+	"links": "Titles of the pages a docs tree publishes, by source path (the same form as `source_path`). A relative link in `markdown` to one of them becomes a Confluence page link by title, " +
+		"also when it is written relative to the page's URL as MkDocs, Hugo and Jekyll serve it; a link to a file not in the map keeps its text, or links to the file's source with " +
+		"`source_url_template`, and the plan warns naming the blog post and the line (except for a file that is not Markdown linked to its source). " +
+		"When omitted, relative links stay plain links. Only with `markdown`.",
 }
 
 // describe is the description of attribute name for the kind: the page

@@ -27,6 +27,7 @@ type pageModel struct {
 	Markdown         types.String `tfsdk:"markdown"`
 	SourcePath       types.String `tfsdk:"source_path"`
 	Links            types.Map    `tfsdk:"links"`
+	SourceTemplate   types.String `tfsdk:"source_url_template"`
 	DropTitleHeading types.Bool   `tfsdk:"drop_title_heading"`
 	TableOfContents  types.Bool   `tfsdk:"table_of_contents"`
 	Labels           types.Set    `tfsdk:"labels"`
@@ -86,7 +87,7 @@ func renderContent(m pageModel) (pageContent, error) {
 // markdownOptions are the docs-tree options of m; known is false while any
 // of them (or the title drop_title_heading compares with) is unknown.
 func markdownOptions(m pageModel) (storage.MarkdownOptions, bool) {
-	if m.SourcePath.IsUnknown() || m.Links.IsUnknown() || m.DropTitleHeading.IsUnknown() || m.TableOfContents.IsUnknown() ||
+	if m.SourcePath.IsUnknown() || m.Links.IsUnknown() || m.SourceTemplate.IsUnknown() || m.DropTitleHeading.IsUnknown() || m.TableOfContents.IsUnknown() ||
 		m.SpaceKey.IsUnknown() || (m.DropTitleHeading.ValueBool() && m.Title.IsUnknown()) {
 		return storage.MarkdownOptions{}, false
 	}
@@ -97,6 +98,7 @@ func markdownOptions(m pageModel) (storage.MarkdownOptions, bool) {
 		DropTitleHeading: m.DropTitleHeading.ValueBool(),
 		TableOfContents:  m.TableOfContents.ValueBool(),
 	}
+	opts.SourceURLTemplate = m.SourceTemplate.ValueString()
 	if !m.Links.IsNull() {
 		opts.Pages = make(map[string]storage.PageRef, len(m.Links.Elements()))
 		for key, v := range m.Links.Elements() {

@@ -116,10 +116,25 @@ func pageResourceSchema() schema.Schema {
 			},
 			"links": schema.MapAttribute{
 				MarkdownDescription: "Titles of the pages a docs tree publishes, by source path (the same form as `source_path`). A relative link in `markdown` to one of them becomes a Confluence page link by title " +
-					"(so pages may link to each other both ways without a dependency cycle); a link to a Markdown file not in the map keeps its text, and the plan warns naming the page and the line. " +
+					"(so pages may link to each other both ways without a dependency cycle), also when it is written relative to the page's URL as MkDocs, Hugo and Jekyll serve it " +
+					"(`../install` from `guide/get-started.md` reaches `guide/install.md`); a link to a file not in the map keeps its text, or links to the file's source with " +
+					"`source_url_template`, and the plan warns naming the page and the line (except for a file that is not Markdown linked to its source). " +
 					"When omitted, relative links stay plain links. Only with `markdown`.",
 				Optional:    true,
 				ElementType: types.StringType,
+			},
+			"source_url_template": schema.StringAttribute{
+				MarkdownDescription: "Where a relative link in `markdown` to a file not in `links` goes (`LICENSE`, `main.go#L10`, a folder), as on GitHub: " +
+					"the URL of the file's source, `{path}` replaced by the target's path in the same form as `source_path` (so the template of the `docs-tree` " +
+					"module and `confluence_docs_tree`, e.g. `https://github.com/acme/handbook/blob/main/docs/{path}`, fits as it is). The link's `?query` and " +
+					"`#fragment` (GitHub's `#L10` line anchors included) are kept. A target above the root (`../../LICENSE` from `guide/install.md`) climbs " +
+					"the folders of the template's URL before `{path}` (here to `blob/main/LICENSE`), as GitHub resolves it; one that would climb above the " +
+					"host or a forge's `blob/<branch>` (`tree`, `raw`, `src`) keeps only its text, with a plan warning. A link to a Markdown file inside the " +
+					"root links to its source too, with a plan warning (it may be a typo, or a file left out of the tree). When omitted, such links keep only their text, with a plan warning. " +
+					"Must be an `http://` or `https://` URL containing `{path}`. Only with `markdown`, and only matters with `links`.",
+				Optional: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(sourceURLPlaceholder,
+					"must be an http:// or https:// URL containing {path}, e.g. https://github.com/acme/handbook/blob/main/docs/{path}")},
 			},
 			"drop_title_heading": schema.BoolAttribute{
 				MarkdownDescription: "Leave out the first level-1 heading of `markdown` when its text is the page's `title` (it would repeat the title Confluence already shows). Only with `markdown`.",
@@ -180,7 +195,7 @@ func pageResourceSchema() schema.Schema {
 }
 
 // markdownOnlyAttributes only apply to a page rendered from Markdown.
-var markdownOnlyAttributes = []string{"source_path", "links", "drop_title_heading", "table_of_contents"}
+var markdownOnlyAttributes = []string{"source_path", "links", "source_url_template", "drop_title_heading", "table_of_contents"}
 
 func (r *PageResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	validators := []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("body"), path.MatchRoot("markdown"))}

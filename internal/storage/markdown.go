@@ -39,6 +39,19 @@ type MarkdownOptions struct {
 	// page link or, when its target is not in Pages, its text with a
 	// warning.
 	Pages map[string]PageRef
+	// SourceURLTemplate, with Pages, is where a relative link to a file that
+	// is not a page goes (LICENSE, main.go#L10, a folder), as on GitHub:
+	// "{path}" is replaced by the target's path in the same form as
+	// SourcePath, each segment URL-escaped, and the link's ?query and
+	// #fragment are kept. The template for SourcePath is that page's own
+	// source URL, e.g. "https://github.com/acme/h/blob/main/docs/{path}"
+	// when SourcePath is relative to docs/. A target above the root
+	// ("../LICENSE") climbs the template's URL path above "{path}" (to
+	// .../blob/main/LICENSE), as GitHub resolves the link against the
+	// file's URL; one that would climb above the host or a forge's
+	// blob/<branch> (tree, raw, src) is not addressable: its text is shown
+	// with a warning. Empty: such links are their text with a warning.
+	SourceURLTemplate string
 	// SpaceKey is the page's own space: page links into it carry no
 	// ri:space-key.
 	SpaceKey string
@@ -120,8 +133,11 @@ func MarkdownToStorage(markdown string) (string, error) {
 //   - links: absolute URLs stay <a href>; #fragment becomes an ac:link to
 //     the anchor; with opts.Pages, a relative link to a Markdown file (or
 //     mdBook's .html form of it, or a folder's index) becomes an ac:link to
-//     the page by title; javascript:, vbscript:, file: and non-image data:
-//     URLs are dropped (the link text stays);
+//     the page by title, also when it is written relative to the page's
+//     URL (MkDocs, Hugo, Jekyll: "../install" from get-started.md), and a
+//     link to any other file an <a href> to its source URL when
+//     opts.SourceURLTemplate is set; javascript:, vbscript:, file: and
+//     non-image data: URLs are dropped (the link text stays);
 //   - images: remote images <ac:image><ri:url />, local files
 //     <ac:image><ri:attachment /> listed in Images; ac:alt and ac:title;
 //   - fenced and indented code blocks: the code macro, its language the

@@ -732,17 +732,21 @@ func (r *storageRenderer) htmlLinkStart(t *htmlToken) string {
 	switch {
 	case strings.HasPrefix(href, "#"):
 		_, fragment := splitDestination(href)
+		fragment = r.sameAnchor(fragment)
 		r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: t.line})
 		r.anchorLinkStart(fragment)
 		r.str("<ac:link-body>")
 		return "</ac:link-body></ac:link>"
 	case r.pages != nil && !isRemote(href):
 		destPath, fragment := splitDestination(href)
-		if !r.pageLinkStart(destPath, fragment, href, t.line) {
-			return ""
+		switch r.pageLinkStart(destPath, fragment, href, t.line) {
+		case linkToPage:
+			r.str("<ac:link-body>")
+			return "</ac:link-body></ac:link>"
+		case linkToURL:
+			return "</a>"
 		}
-		r.str("<ac:link-body>")
-		return "</ac:link-body></ac:link>"
+		return ""
 	}
 	dest := safeURL([]byte(href))
 	if dest == nil {

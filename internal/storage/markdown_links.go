@@ -116,18 +116,19 @@ func splitDestination(dest string) (p, fragment string) {
 }
 
 // pageCandidates lists the source paths a relative link target may mean,
-// in order: the Markdown file itself; mdBook's .html form of a chapter
-// (README.md and index.md become index.html); and a folder's index page
-// (index.md, README.md, Hugo's _index.md) or, for a Hugo pretty URL
-// "install/", install.md.
+// in order: the Markdown file itself (.md, .markdown, or MDX's .mdx);
+// mdBook's .html form of a chapter (README.md and index.md become
+// index.html); and a folder's index page (index.md, README.md, Hugo's
+// _index.md, Docusaurus's index.mdx) or, for a Hugo pretty URL "install/"
+// or a Docusaurus link "install", install.md or install.mdx.
 func pageCandidates(target string) []string {
 	lower := strings.ToLower(target)
 	switch {
-	case strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".markdown"):
+	case isMarkdownFile(lower):
 		return []string{target}
 	case strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".htm"):
 		stem := target[:strings.LastIndexByte(target, '.')]
-		candidates := []string{stem + ".md"}
+		candidates := []string{stem + ".md", stem + ".mdx"}
 		if path.Base(stem) == "index" {
 			dir := path.Dir(stem)
 			candidates = append(candidates, path.Join(dir, "README.md"), path.Join(dir, "_index.md"))
@@ -136,22 +137,63 @@ func pageCandidates(target string) []string {
 	case path.Ext(target) == "" || strings.HasSuffix(target, "/"):
 		target = strings.TrimSuffix(target, "/")
 		candidates := []string{}
-		for _, index := range []string{"index.md", "README.md", "_index.md"} {
+		for _, index := range []string{"index.md", "README.md", "_index.md", "index.mdx", "README.mdx"} {
 			candidates = append(candidates, strings.TrimPrefix(path.Join(target, index), "/"))
 		}
 		if target != "" {
-			candidates = append(candidates, target+".md")
+			candidates = append(candidates, target+".md", target+".mdx")
 		}
 		return candidates
 	}
 	return nil
 }
 
+// isMarkdownFile reports whether a path (lower case) names a Markdown file,
+// one that would be a page if it were in the tree.
+func isMarkdownFile(lower string) bool {
+	return strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".mdx") || strings.HasSuffix(lower, ".markdown")
+}
+
+// isIndexPage reports whether a source path is its folder's page, whose
+// URL on a static site is the folder itself.
+func isIndexPage(sourcePath string) bool {
+	base := strings.ToLower(path.Base(sourcePath))
+	switch strings.TrimSuffix(base, path.Ext(base)) {
+	case "index", "readme", "_index":
+		return true
+	}
+	return false
+}
+
 // lookUpPage returns the page a relative link destination path points at.
 // An exact match wins; otherwise the match ignores case, as the
-// case-insensitive file systems many docs are written on do.
+// case-insensitive file systems many docs are written on do. A destination
+// that reaches no page relative to the file is tried relative to the
+// page's URL: MkDocs (use_directory_urls), Hugo and Jekyll's pretty
+// permalinks serve guide/get-started.md at guide/get-started/, so authors
+// who check their links on the site write "../install" for the sibling
+// install.md. Index pages are served at their folder, where both agree.
+// When nothing is found, the key returned is the target relative to the
+// file.
 func (r *storageRenderer) lookUpPage(destPath string) (string, PageRef, bool) {
 	target := resolveRelative(r.opts.SourcePath, destPath)
+	if key, page, ok := r.findPage(target, destPath); ok {
+		return key, page, true
+	}
+	source := cleanSourcePath(r.opts.SourcePath)
+	if source != "" && !strings.HasPrefix(destPath, "/") && !isIndexPage(source) {
+		// Any file name will do: resolveRelative takes its directory.
+		pageURL := strings.TrimSuffix(source, path.Ext(source)) + "/index.md"
+		if key, page, ok := r.findPage(resolveRelative(pageURL, destPath), destPath); ok {
+			return key, page, true
+		}
+	}
+	return target, PageRef{}, false
+}
+
+// findPage looks a resolved link target up in the pages, exactly and then
+// ignoring case.
+func (r *storageRenderer) findPage(target, destPath string) (string, PageRef, bool) {
 	candidates := pageCandidates(target)
 	if strings.HasSuffix(destPath, "/") && target != "" {
 		// "v1.2/" is a folder even though it looks like it has an extension.
@@ -176,7 +218,50 @@ func (r *storageRenderer) lookUpPage(destPath string) (string, PageRef, bool) {
 			return key, r.pages[key], true
 		}
 	}
-	return target, PageRef{}, false
+	return "", PageRef{}, false
+}
+
+// githubAnchorPrefix is what GitHub puts before the id of every heading
+// and HTML anchor it renders; READMEs link to "#user-content-x" to reach
+// "x" from places GitHub does not rewrite.
+const githubAnchorPrefix = "user-content-"
+
+// otherPageAnchor is the anchor a fragment of a link to another page
+// names: GitHub's prefix is left out, since no published page has it.
+func otherPageAnchor(fragment string) string {
+	if rest, ok := strings.CutPrefix(fragment, githubAnchorPrefix); ok && rest != "" {
+		return rest
+	}
+	return fragment
+}
+
+// sameAnchor is the anchor on this page a fragment reaches: as written if
+// the page has it; else without GitHub's "user-content-" prefix, and
+// lower case when only that form is an anchor (GitHub's anchors are lower
+// case, so #Install reaches "install").
+func (r *storageRenderer) sameAnchor(fragment string) string {
+	if r.anchors[fragment] {
+		return fragment
+	}
+	fragment = otherPageAnchor(fragment)
+	if lower := strings.ToLower(fragment); !r.anchors[fragment] && r.anchors[lower] {
+		return lower
+	}
+	return fragment
+}
+
+// anchorForms are the anchors a same-page fragment may reach (see
+// sameAnchor), for the headings a page on its own anchors.
+func anchorForms(fragment string) []string {
+	stripped := otherPageAnchor(fragment)
+	return []string{fragment, strings.ToLower(fragment), stripped, strings.ToLower(stripped)}
+}
+
+// isTemplated reports whether a link or image destination holds a
+// template the site generator fills in (Liquid or Jinja "{{ site.baseurl
+// }}", "{% link %}", Hugo "{{< >}}"): it names no file until then.
+func isTemplated(dest string) bool {
+	return strings.Contains(dest, "{{") || strings.Contains(dest, "{%")
 }
 
 func (r *storageRenderer) link(n *ast.Link) {
@@ -192,10 +277,7 @@ func (r *storageRenderer) link(n *ast.Link) {
 		r.inlineChildren(n)
 	case strings.HasPrefix(dest, "#"):
 		_, fragment := splitDestination(dest)
-		if lower := strings.ToLower(fragment); !r.anchors[fragment] && r.anchors[lower] {
-			// GitHub's anchors are lower case; #Install reaches "install".
-			fragment = lower
-		}
+		fragment = r.sameAnchor(fragment)
 		r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: line})
 		r.anchorLinkStart(fragment)
 		r.linkBody(n)
@@ -211,10 +293,32 @@ func (r *storageRenderer) link(n *ast.Link) {
 		}
 		r.pageLink(n, dest, line)
 	case r.pages != nil && !isRemote(dest):
+		if r.linksOwnImage(n, dest) {
+			// [![d](img/a.png)](img/a.png): GitHub's way to let readers
+			// open the full-size image; Confluence does that itself.
+			r.inlineChildren(n)
+			return
+		}
 		r.pageLink(n, dest, line)
 	default:
 		r.urlLink(n)
 	}
+}
+
+// linksOwnImage reports whether a relative link holds nothing but a local
+// image of the same file.
+func (r *storageRenderer) linksOwnImage(n *ast.Link, dest string) bool {
+	img, ok := n.FirstChild().(*ast.Image)
+	if !ok || n.ChildCount() != 1 {
+		return false
+	}
+	src := string(img.Destination)
+	if src == "" || isRemote(src) || isTemplated(src) {
+		return false
+	}
+	linked, _ := splitDestination(dest)
+	shown, _ := splitDestination(src)
+	return resolveRelative(r.opts.SourcePath, linked) == resolveRelative(r.opts.SourcePath, shown)
 }
 
 // urlLink writes an <a href> link, or only its text when the URL could run
@@ -238,42 +342,63 @@ func (r *storageRenderer) urlLink(n *ast.Link) {
 	r.str("</a>")
 }
 
-// pageLink writes a link to another published page, or the link's text
-// with a warning when the target is not published.
+// linkOpening is what the start of a relative link opened.
+type linkOpening int
+
+const (
+	// linkTextOnly: nothing; only the link's text is shown.
+	linkTextOnly linkOpening = iota
+	// linkToPage: an ac:link, which a link body and </ac:link> close.
+	linkToPage
+	// linkToURL: an <a href>, which the link's content and </a> close.
+	linkToURL
+)
+
+// pageLink writes a link to another published page, to a file's source,
+// or the link's text with a warning (see pageLinkStart).
 func (r *storageRenderer) pageLink(n *ast.Link, dest string, line int) {
 	destPath, fragment := splitDestination(dest)
-	if !r.pageLinkStart(destPath, fragment, dest, line) {
+	switch r.pageLinkStart(destPath, fragment, dest, line) {
+	case linkTextOnly:
 		r.inlineChildren(n)
-		return
+	case linkToPage:
+		r.linkBody(n)
+		r.str("</ac:link>")
+	case linkToURL:
+		r.inlineChildren(n)
+		r.str("</a>")
 	}
-	r.linkBody(n)
-	r.str("</ac:link>")
 }
 
-// pageLinkStart writes the start of an ac:link to the page destPath
-// resolves to, up to its body, and reports whether it found the page; when
-// it did not, it warns (written is the destination as the author wrote
-// it).
-func (r *storageRenderer) pageLinkStart(destPath, fragment, written string, line int) bool {
+// pageLinkStart writes the start of a relative link, up to its body: an
+// ac:link to the page destPath resolves to (to an anchor when that is this
+// page), else an <a href> to the file's source URL (see fileLinkStart).
+// written is the destination as the author wrote it, for warnings.
+func (r *storageRenderer) pageLinkStart(destPath, fragment, written string, line int) linkOpening {
 	if destPath == "" { // "?query#x" or "#x" after all
+		fragment = r.sameAnchor(fragment)
 		r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: line})
 		r.anchorLinkStart(fragment)
-		return true
+		return linkToPage
+	}
+	if isTemplated(written) {
+		r.warn(line, "the link to %q is a template only the site generator fills in; only its text is shown", written)
+		return linkTextOnly
 	}
 	key, page, ok := r.lookUpPage(destPath)
 	if !ok {
-		r.warn(line, "the link to %q (%s) points at no page published with this one; only its text is shown", written, key)
-		return false
+		return r.fileLinkStart(key, written, line)
 	}
 	if key == cleanSourcePath(r.opts.SourcePath) {
 		if fragment != "" {
+			fragment = r.sameAnchor(fragment)
 			r.fragmentLinks = append(r.fragmentLinks, fragmentLink{anchor: fragment, line: line})
 		}
 		r.anchorLinkStart(fragment)
-		return true
+		return linkToPage
 	}
 	r.str("<ac:link")
-	if fragment != "" {
+	if fragment = otherPageAnchor(fragment); fragment != "" {
 		r.str(` ac:anchor="`)
 		r.escaped(fragment)
 		r.str(`"`)
@@ -287,7 +412,114 @@ func (r *storageRenderer) pageLinkStart(destPath, fragment, written string, line
 		r.str(`"`)
 	}
 	r.str(" />")
-	return true
+	return linkToPage
+}
+
+// fileLinkStart opens an <a href> to the source URL of target, a relative
+// link's target that is no published page (LICENSE, main.go#L10, a
+// folder), keeping the ?query and #fragment as written: on GitHub the link
+// opens that file, and so it does in Confluence. A Markdown file inside
+// the root warns as well (it would be a page if it were published: a typo,
+// or a file left out); one above the root cannot be a page, so it links
+// silently. Without a source URL template, or when the template cannot
+// address the target, only the text is shown, with a warning.
+func (r *storageRenderer) fileLinkStart(target, written string, line int) linkOpening {
+	markdown := isMarkdownFile(strings.ToLower(target))
+	if r.opts.SourceURLTemplate == "" {
+		if markdown {
+			r.warn(line, "the link to %q (%s) points at no page published with this one; only its text is shown", written, target)
+		} else {
+			r.warn(line, "the link to %q (%s) points at no page published with this one; only its text is shown (set source_url_template to link files that are not pages to their source)", written, target)
+		}
+		return linkTextOnly
+	}
+	sourceURL, ok := fillSourceURL(r.opts.SourceURLTemplate, target)
+	if !ok {
+		r.warn(line, "the link to %q (%s) leaves the folder source_url_template addresses; only its text is shown", written, target)
+		return linkTextOnly
+	}
+	if markdown && !leavesRoot(target) {
+		r.warn(line, "the link to %q (%s) points at no page published with this one; it links to the file's source instead", written, target)
+	}
+	if i := strings.IndexAny(written, "?#"); i >= 0 {
+		sourceURL += written[i:]
+	}
+	href := safeURL([]byte(sourceURL))
+	if href == nil { // cannot happen with an http(s) template; stay safe
+		return linkTextOnly
+	}
+	r.str(`<a href="`)
+	r.escapedBytes(href)
+	r.str(`">`)
+	return linkToURL
+}
+
+// leavesRoot reports whether a resolved target lies above the root.
+func leavesRoot(target string) bool { return target == ".." || strings.HasPrefix(target, "../") }
+
+// fillSourceURL is the source URL of target, a path in SourcePath's form
+// (cleaned; "../" only at its start), by template: "{path}" replaced by the
+// path, each segment escaped for a URL path, as the docs tree's Managed in
+// Git panel fills it. Each "../" drops a folder of the template's URL path
+// before "{path}", as GitHub resolves a relative link against the file's
+// URL. It fails when the target climbs above the host, above a forge's
+// blob/<branch> (or tree, raw, src: GitHub, GitLab, Bitbucket, Gitea),
+// above a "{path}" that does not start a path segment, or when "{path}" is
+// not in the URL's path (or there is more than one).
+func fillSourceURL(template, target string) (string, bool) {
+	climbs := 0
+	for leavesRoot(target) {
+		climbs++
+		target = strings.TrimPrefix(strings.TrimPrefix(target, ".."), "/")
+	}
+	segments := strings.Split(target, "/")
+	for i, s := range segments {
+		segments[i] = url.PathEscape(s)
+	}
+	escaped := strings.Join(segments, "/")
+	if climbs == 0 {
+		return strings.ReplaceAll(template, "{path}", escaped), strings.Contains(template, "{path}")
+	}
+	prefix, rest, found := strings.Cut(template, "{path}")
+	scheme := strings.Index(prefix, "://")
+	if !found || strings.Contains(rest, "{path}") || scheme < 0 || strings.ContainsAny(prefix, "?#") || !strings.HasSuffix(prefix, "/") {
+		return "", false
+	}
+	hostEnd := strings.IndexByte(prefix[scheme+3:], '/')
+	if hostEnd <= 0 {
+		return "", false
+	}
+	hostEnd += scheme + 3
+	folders := strings.Split(strings.Trim(prefix[hostEnd:], "/"), "/")
+	if folders[0] == "" {
+		folders = nil
+	}
+	if len(folders)-climbs < forgeFloor(folders) {
+		return "", false
+	}
+	kept := prefix[:hostEnd+1]
+	if left := folders[:len(folders)-climbs]; len(left) > 0 {
+		kept += strings.Join(left, "/") + "/"
+	}
+	return kept + escaped + rest, true
+}
+
+// forgeFloor is how many of a source URL's leading path folders name the
+// repository and branch rather than folders in it: up to the segment after
+// GitHub's and GitLab's blob, tree or raw, Bitbucket's src, or Gitea's
+// src/branch (0 when the URL has none of them).
+func forgeFloor(folders []string) int {
+	for i, f := range folders {
+		switch f {
+		case "blob", "tree", "raw", "src":
+			floor := i + 2
+			if floor < len(folders) && (folders[i+1] == "branch" || folders[i+1] == "tag" || folders[i+1] == "commit") {
+				floor++
+			}
+			return floor
+		}
+	}
+	return 0
 }
 
 // anchorLinkStart opens a link to an anchor on this page (or to the page
@@ -404,6 +636,12 @@ func (r *storageRenderer) imageElement(src, alt, title, width, height string, li
 	filename := ""
 	switch {
 	case src == "":
+		r.str(alt)
+		return
+	case isTemplated(src):
+		// "{{ site.baseurl }}/a.png", "{{ contributor.avatar_url }}": no
+		// file to attach until the site generator runs.
+		r.warn(line, "the image %q is a template only the site generator fills in; only its alt text is shown", src)
 		r.str(alt)
 		return
 	case isRemote(src):

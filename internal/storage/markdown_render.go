@@ -213,7 +213,9 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 			rest = rest[i+len(`href="#`):]
 			if end := bytes.IndexByte(rest, '"'); end >= 0 {
 				_, fragment := splitDestination("#" + string(rest[:end]))
-				linked[fragment] = true
+				for _, anchor := range anchorForms(fragment) {
+					linked[anchor] = true
+				}
 			}
 		}
 	}
@@ -231,8 +233,9 @@ func (r *storageRenderer) prepare(doc ast.Node) {
 		case *ast.Link:
 			if dest := string(n.Destination); strings.HasPrefix(dest, "#") {
 				_, fragment := splitDestination(dest)
-				linked[fragment] = true
-				linked[strings.ToLower(fragment)] = true
+				for _, anchor := range anchorForms(fragment) {
+					linked[anchor] = true
+				}
 			}
 			r.prepareAttributeList(n)
 		case *ast.Image:

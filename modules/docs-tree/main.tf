@@ -23,151 +23,161 @@ locals {
 resource "confluence_page" "level0" {
   for_each = local.levels[0]
 
-  space_key          = var.space_key
-  parent_id          = var.parent_id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = var.parent_id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level1" {
   for_each = local.levels[1]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level0[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level0[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level2" {
   for_each = local.levels[2]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level1[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level1[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level3" {
   for_each = local.levels[3]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level2[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level2[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level4" {
   for_each = local.levels[4]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level3[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level3[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level5" {
   for_each = local.levels[5]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level4[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level4[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level6" {
   for_each = local.levels[6]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level5[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level5[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level7" {
   for_each = local.levels[7]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level6[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level6[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level8" {
   for_each = local.levels[8]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level7[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level7[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 resource "confluence_page" "level9" {
   for_each = local.levels[9]
 
-  space_key          = var.space_key
-  parent_id          = confluence_page.level8[each.value.parent].id
-  title              = each.value.title
-  markdown           = each.value.markdown
-  source_path        = each.key
-  links              = local.tree.links
-  labels             = local.labels[each.key]
-  drop_title_heading = var.drop_title_heading
-  table_of_contents  = var.table_of_contents
-  on_destroy         = var.on_destroy
+  space_key           = var.space_key
+  parent_id           = confluence_page.level8[each.value.parent].id
+  title               = each.value.title
+  markdown            = each.value.markdown
+  source_path         = each.key
+  links               = local.tree.links
+  source_url_template = var.source_url_template
+  labels              = local.labels[each.key]
+  drop_title_heading  = var.drop_title_heading
+  table_of_contents   = var.table_of_contents
+  on_destroy          = var.on_destroy
 }
 
 locals {

@@ -27,7 +27,7 @@ variable "labels" {
 }
 
 variable "source_url_template" {
-  description = "When set, every page starts with a \"Managed in Git\" info panel linking to its source file: {path} is replaced by the file's path under root, e.g. \"https://github.com/acme/handbook/blob/main/docs/{path}\"."
+  description = "When set, every page starts with a \"Managed in Git\" info panel linking to its source file, and relative links to files that are not pages (LICENSE, main.go#L10, folders) link to their source: {path} is replaced by the file's path under root, e.g. \"https://github.com/acme/handbook/blob/main/docs/{path}\"."
   type        = string
   default     = null
 }
