@@ -80,7 +80,7 @@ func docsTreeDataSourceSchema() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Scans a local folder of Markdown files (mdBook, MkDocs, Hugo, Jekyll, Docusaurus or plain) at plan time and describes it as a page tree: " +
 			"each file's title, labels, parent page, depth and place among its siblings, its Markdown, its local images, and the `links` map every page " +
-			"of the tree needs. Nested folders become parent pages: a folder's `index.md`, `README.md` or `_index.md` is its page, and a folder " +
+			"of the tree needs. Nested folders become parent pages: a folder's `index.md`, `README.md`, `_index.md`, `index.mdx` or `README.mdx` is its page, and a folder " +
 			"without one gets a generated page listing its children. Drafts are left out unless `include_drafts` is set. Two pages with one title fail the plan naming both files. " +
 			"It reads local files only and sends no request to Confluence, so no operation policy governs it; each page is published by a " +
 			"`confluence_page` with its own policy decision. The `docs-tree` module in the provider's repository publishes the whole tree " +
@@ -166,7 +166,7 @@ func docsTreeDataSourceSchema() schema.Schema {
 					},
 					"markdown": schema.StringAttribute{
 						MarkdownDescription: "The Markdown to publish: the file as written (with the Managed in Git panel after its front matter when " +
-							"`source_url_template` is set), or for a generated folder page a list of links to its children.",
+							"`source_url_template` is set; `confluence_page`'s warnings still name the file's lines), or for a generated folder page a list of links to its children.",
 						Computed: true,
 					},
 					"generated": schema.BoolAttribute{
