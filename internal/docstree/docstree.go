@@ -163,10 +163,9 @@ type fileInfo struct {
 
 // Scan reads every Markdown file (.md, .markdown, .mdx) under fsys,
 // skipping hidden files and folders and, unless IncludeDrafts, drafts, and
-// returns the page tree. Nested folders
-// become parent pages: a folder's index.md, README.md or _index.md is its
-// page, and a folder without one gets a generated page listing its
-// children. The root folder's index page, when it has one, is the single
+// returns the page tree. Nested folders become parent pages: a folder's
+// index page (indexNames) is its page, and a folder without one gets a
+// generated page listing its children. The root folder's index page, when it has one, is the single
 // top page; otherwise the root's files and folders are the top pages.
 //
 // Errors name the file: unreadable files, bad front matter, two pages with
@@ -188,7 +187,7 @@ func Scan(fsys fs.FS, opts Options) (Tree, error) {
 	if err := s.findImages(); err != nil {
 		return Tree{}, err
 	}
-	drafts := slices.Sorted(maps.Keys(s.drafts))
+	drafts := append([]string{}, slices.Sorted(maps.Keys(s.drafts))...)
 	warnings, err := s.draftLinkWarnings()
 	if err != nil {
 		return Tree{}, err
