@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -27,8 +28,9 @@ const GeneratedIndex = "index.md"
 
 // indexNames are the files that are their folder's page, in order of
 // preference when a folder holds several (the order the page resource tries
-// them in when it resolves a link to a folder).
-var indexNames = []string{"index.md", "README.md", "_index.md"}
+// them in when it resolves a link to a folder). Docusaurus' index.mdx and
+// README.mdx come after the Markdown ones.
+var indexNames = []string{"index.md", "README.md", "_index.md", "index.mdx", "README.mdx"}
 
 // summaryName is mdBook's table of contents: its link order is the
 // chapters' order, and it is navigation, not a page.
@@ -53,10 +55,27 @@ type Options struct {
 	// replaced by the page's source path (for a generated folder page, the
 	// folder).
 	SourceURLTemplate string
-	// RequireImages makes a local image whose file is not in the tree an
-	// error naming the page and the line (published, it would be a broken
-	// image). The data source always sets it.
+	// RequireImages makes a local image whose file is not in the tree (nor
+	// in a StaticDirs folder) an error naming the page and the line
+	// (published, it would be a broken image). The data source always sets
+	// it.
 	RequireImages bool
+	// IncludeDrafts publishes drafts too (see draftReason); by default they
+	// are left out of the tree, as the site generators leave them out of a
+	// production build.
+	IncludeDrafts bool
+	// StaticDirs are folders outside the tree where an image that is not
+	// under the root is looked up next, by the same path from the top
+	// (Docusaurus' and Hugo's static/: "/img/logo.png" is static/img/
+	// logo.png), in order. A lookup never leaves the folder.
+	StaticDirs []StaticDir
+}
+
+// StaticDir is a folder of static files, as fs.FS, with the name the
+// caller knows it by (Image.Dir).
+type StaticDir struct {
+	Name string
+	FS   fs.FS
 }
 
 // Image is a local image a page shows, as storage.RenderMarkdown lists it.
@@ -65,6 +84,9 @@ type Image struct {
 	Path string
 	// Filename is the attachment name the page refers to it by.
 	Filename string
+	// Dir is the Name of the StaticDirs folder Path was found in, "" when
+	// it is under the root (or found nowhere and RequireImages is off).
+	Dir string
 }
 
 // Page is one page of the tree.
@@ -103,6 +125,12 @@ type Tree struct {
 	// SourcePath; Top lists the top pages in order.
 	Children map[string][]string
 	Top      []string
+	// Drafts are the files left out as drafts, sorted (empty with
+	// IncludeDrafts).
+	Drafts []string
+	// Warnings are what the published pages will miss, one line each,
+	// naming the file and the line: links to drafts.
+	Warnings []string
 }
 
 // entry is a page or a folder while the tree is built.
@@ -126,13 +154,18 @@ type fileInfo struct {
 	frontMatter map[string]any
 	heading     string
 	images      []storage.LocalImage
+	// imageDirs is the StaticDirs name each image was found in, by path.
+	imageDirs map[string]string
+	// warnings are the renderer's, with no page published alongside: every
+	// relative link warns (see draftLinkWarnings).
+	warnings []storage.MarkdownWarning
 }
 
-// Scan reads every Markdown file (.md, .markdown) under fsys, skipping
-// hidden files and folders, and returns the page tree. Nested folders
-// become parent pages: a folder's index.md, README.md or _index.md is its
-// page, and a folder without one gets a generated page listing its
-// children. The root folder's index page, when it has one, is the single
+// Scan reads every Markdown file (.md, .markdown, .mdx) under fsys,
+// skipping hidden files and folders and, unless IncludeDrafts, drafts, and
+// returns the page tree. Nested folders become parent pages: a folder's
+// index page (indexNames) is its page, and a folder without one gets a
+// generated page listing its children. The root folder's index page, when it has one, is the single
 // top page; otherwise the root's files and folders are the top pages.
 //
 // Errors name the file: unreadable files, bad front matter, two pages with
@@ -144,21 +177,24 @@ func Scan(fsys fs.FS, opts Options) (Tree, error) {
 			return Tree{}, fmt.Errorf("the exclude pattern %q is malformed (%w); use path.Match syntax: *, ?, [a-z]", pattern, err)
 		}
 	}
-	s := &scanner{fsys: fsys, opts: opts, files: map[string]*fileInfo{}, dirs: map[string][]string{}}
+	s := &scanner{fsys: fsys, opts: opts, files: map[string]*fileInfo{}, dirs: map[string][]string{}, drafts: map[string]string{}}
 	if err := s.walk(); err != nil {
 		return Tree{}, err
 	}
 	if err := s.readSummary(); err != nil {
 		return Tree{}, err
 	}
-	if opts.RequireImages {
-		if err := s.checkImages(); err != nil {
-			return Tree{}, err
-		}
+	if err := s.findImages(); err != nil {
+		return Tree{}, err
+	}
+	drafts := append([]string{}, slices.Sorted(maps.Keys(s.drafts))...)
+	warnings, err := s.draftLinkWarnings()
+	if err != nil {
+		return Tree{}, err
 	}
 	root := s.folder(".")
 	if root == nil {
-		return Tree{Links: map[string]string{}, Children: map[string][]string{}, Top: []string{}}, nil
+		return Tree{Links: map[string]string{}, Children: map[string][]string{}, Top: []string{}, Drafts: drafts, Warnings: warnings}, nil
 	}
 	var top []*entry
 	if root.file != nil {
@@ -172,7 +208,7 @@ func Scan(fsys fs.FS, opts Options) (Tree, error) {
 	if err := s.titles(); err != nil {
 		return Tree{}, err
 	}
-	tree := Tree{Links: make(map[string]string, len(s.order)), Children: map[string][]string{}, Top: []string{}}
+	tree := Tree{Links: make(map[string]string, len(s.order)), Children: map[string][]string{}, Top: []string{}, Drafts: drafts, Warnings: warnings}
 	for _, e := range s.order {
 		if opts.MaxDepth >= 0 && e.depth > opts.MaxDepth {
 			return Tree{}, fmt.Errorf("%s is %d levels deep, deeper than the %d levels this tree may have (depth 0 to %d); move it up a folder or publish that part of the tree on its own", describe(e), e.depth+1, opts.MaxDepth+1, opts.MaxDepth)
@@ -197,11 +233,14 @@ type scanner struct {
 	dirs    map[string][]string // folder → its Markdown files and sub-folders with Markdown, as paths
 	summary map[string]int      // source path → place in SUMMARY.md
 	order   []*entry            // placed entries, tree order
+	drafts  map[string]string   // source path → why it is a draft, for the files left out
 }
 
+// isMarkdown reports whether a file is a page: Markdown, or MDX (Markdown
+// with JSX, Docusaurus' format; the renderer shows its Markdown).
 func isMarkdown(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
-	return ext == ".md" || ext == ".markdown"
+	return ext == ".md" || ext == ".markdown" || ext == ".mdx"
 }
 
 // walk reads every Markdown file and records which folders hold some.
@@ -226,9 +265,16 @@ func (s *scanner) walk() error {
 		if !utf8.Valid(data) {
 			return fmt.Errorf("%s is not UTF-8 text; save it as UTF-8 or move it out of the folder", p)
 		}
-		info, err := readFile(p, string(data))
+		// A byte order mark (editors on Windows write one) is not text,
+		// and before "---" it would hide the front matter.
+		text := strings.TrimPrefix(string(data), "\ufeff")
+		info, draft, err := readFile(p, text, s.opts.IncludeDrafts)
 		if err != nil {
 			return err
+		}
+		if draft != "" {
+			s.drafts[p] = draft
+			return nil
 		}
 		s.files[p] = info
 		for child, dir := p, path.Dir(p); ; child, dir = dir, path.Dir(dir) {
@@ -261,40 +307,82 @@ func (s *scanner) excluded(p string) bool {
 	return false
 }
 
-// readFile takes what the tree needs from one file.
-func readFile(p, markdown string) (*fileInfo, error) {
+// readFile takes what the tree needs from one file, or, for a draft left
+// out (includeDrafts false), says why it is a draft and renders nothing.
+func readFile(p, markdown string, includeDrafts bool) (info *fileInfo, draft string, err error) {
 	fm, err := storage.FrontMatter(markdown)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w; fix the block between the delimiter lines at the top of the file", p, err)
+		return nil, "", fmt.Errorf("%s: %w; fix the block between the delimiter lines at the top of the file", p, err)
+	}
+	if draft := draftReason(p, fm); draft != "" && !includeDrafts {
+		return nil, draft, nil
 	}
 	rendered, err := storage.RenderMarkdown(markdown, storage.MarkdownOptions{SourcePath: p, Pages: map[string]storage.PageRef{}})
 	if err != nil {
-		return nil, fmt.Errorf("%s cannot be rendered: %w", p, err)
+		return nil, "", fmt.Errorf("%s cannot be rendered: %w", p, err)
 	}
-	return &fileInfo{markdown: markdown, frontMatter: fm, heading: rendered.FirstHeading, images: rendered.Images}, nil
+	return &fileInfo{markdown: markdown, frontMatter: fm, heading: rendered.FirstHeading, images: rendered.Images, warnings: rendered.Warnings}, "", nil
 }
 
-// checkImages fails, at plan time, for every local image a page shows whose
-// file is not in the tree, naming the page and the line: published, it
+// findImages looks every local image a page shows up under the root, then
+// in each static folder, and with RequireImages fails, at plan time, for
+// every one found nowhere, naming the page and the line: published, it
 // would be a broken image.
-func (s *scanner) checkImages() error {
+func (s *scanner) findImages() error {
 	var problems []string
 	for p, f := range s.files {
 		for _, img := range f.images {
 			if !fs.ValidPath(img.Path) {
+				// "../x.png": above the root, and fs.ValidPath keeps the
+				// static folders from being left the same way.
 				problems = append(problems, fmt.Sprintf("%s, line %d: the image %s lies outside the tree; move it under the root", p, img.Line, img.Path))
 				continue
 			}
-			if _, err := fs.Stat(s.fsys, img.Path); err != nil {
-				problems = append(problems, fmt.Sprintf("%s, line %d: the image %s does not exist; add the file or fix the reference", p, img.Line, img.Path))
+			dir, found := s.imageDir(img.Path)
+			if !found {
+				problems = append(problems, fmt.Sprintf("%s, line %d: the image %s does not exist%s; add the file or fix the reference", p, img.Line, img.Path, s.staticHint()))
+				continue
+			}
+			if dir != "" {
+				if f.imageDirs == nil {
+					f.imageDirs = map[string]string{}
+				}
+				f.imageDirs[img.Path] = dir
 			}
 		}
 	}
-	if len(problems) == 0 {
+	if len(problems) == 0 || !s.opts.RequireImages {
 		return nil
 	}
 	slices.Sort(problems)
 	return errors.New("local images not found:\n  " + strings.Join(problems, "\n  "))
+}
+
+// imageDir finds an image file: under the root (dir ""), else in the first
+// static folder that holds it.
+func (s *scanner) imageDir(p string) (dir string, found bool) {
+	if _, err := fs.Stat(s.fsys, p); err == nil {
+		return "", true
+	}
+	for _, static := range s.opts.StaticDirs {
+		if _, err := fs.Stat(static.FS, p); err == nil {
+			return static.Name, true
+		}
+	}
+	return "", false
+}
+
+// staticHint names the folders a missing image was looked up in besides
+// the root, or suggests static folders when there are none.
+func (s *scanner) staticHint() string {
+	if len(s.opts.StaticDirs) == 0 {
+		return " under the root (for /img/… paths served from a static/ folder, list that folder in static_dirs)"
+	}
+	names := make([]string, len(s.opts.StaticDirs))
+	for i, d := range s.opts.StaticDirs {
+		names[i] = d.Name
+	}
+	return " under the root nor in " + strings.Join(names, ", ")
 }
 
 // readSummary reads the order of mdBook's SUMMARY.md at the root, if any.
@@ -322,19 +410,10 @@ func (s *scanner) folder(dir string) *entry {
 	if len(members) == 0 {
 		return nil
 	}
-	e := &entry{dir: dir, name: path.Base(dir), rank: -1}
-	prefix := ""
-	if dir != "." {
-		prefix = dir + "/"
-	}
-	for _, index := range indexNames {
-		if info := s.files[prefix+index]; info != nil {
-			e.key, e.file = prefix+index, info
-			break
-		}
-	}
-	if e.file == nil {
-		e.key = prefix + GeneratedIndex
+	e := &entry{dir: dir, name: path.Base(dir), rank: -1, key: s.folderKey(dir)}
+	e.file = s.files[e.key]
+	if e.key == "" {
+		e.key = GeneratedIndex // the root: no page, its children are the top pages
 	}
 	for _, m := range members {
 		var child *entry
@@ -411,17 +490,46 @@ func (s *scanner) place(e *entry, depth int, parent string, order int) {
 }
 
 // titles gives every page its title and fails on two pages with one title.
+// A generated folder title that another page has too ("Api" for guide/api/
+// and reference/api/, a common shape of real trees) is qualified with its
+// parent's title ("Reference / Api"), so the tree publishes; titles the
+// author wrote are never changed, and two of them that clash fail the plan.
 func (s *scanner) titles() error {
-	seen := map[string]*entry{}
+	count := map[string]int{}
 	for _, e := range s.order {
 		e.title = s.title(e)
+		count[strings.ToLower(e.title)]++
+	}
+	byKey := make(map[string]*entry, len(s.order))
+	for _, e := range s.order { // parents first: a parent's title is final before its children's
+		byKey[e.key] = e
+		if e.file == nil && count[strings.ToLower(e.title)] > 1 {
+			e.title = qualifiedTitle(s.parentTitle(byKey, e), e.title)
+		}
+	}
+	seen := map[string]*entry{}
+	for _, e := range s.order {
 		folded := strings.ToLower(e.title)
 		if other, dup := seen[folded]; dup {
-			return fmt.Errorf("%s and %s both have the title %q, and titles are unique in a Confluence space; %s", describe(other), describe(e), e.title, retitleHint(e))
+			return fmt.Errorf("%s and %s both have the title %q, and titles are unique in a Confluence space; %s", describe(other), describe(e), e.title, retitleHint(other, e))
 		}
 		seen[folded] = e
 	}
 	return nil
+}
+
+// parentTitle is the title of e's parent page, or for a top page the root
+// folder's name.
+func (s *scanner) parentTitle(byKey map[string]*entry, e *entry) string {
+	if parent, ok := byKey[e.parent]; ok && e.parent != "" {
+		return parent.title
+	}
+	return nameTitle(s.opts.RootName)
+}
+
+// qualifiedTitle is a generated title told apart by its parent's title.
+func qualifiedTitle(parent, title string) string {
+	return parent + " / " + title
 }
 
 // title is the front matter title, else the first level-1 heading, else
@@ -460,11 +568,14 @@ func nameTitle(name string) string {
 	return string(unicode.ToUpper(r)) + name[size:]
 }
 
-// retitleHint says how to give the later of two pages with one title
-// another title.
-func retitleHint(e *entry) string {
-	if e.file == nil {
-		return fmt.Sprintf("give the folder %s/ an index.md with a `title:` in its front matter (or a `# heading`), or give the other page another title", e.dir)
+// retitleHint says how to give one of two pages with one title another
+// title: a written title is edited in its file, a generated one by giving
+// its folder an index page.
+func retitleHint(a, b *entry) string {
+	for _, e := range []*entry{b, a} {
+		if e.file == nil {
+			return fmt.Sprintf("give the folder %s/ an index.md with a `title:` in its front matter (or a `# heading`), or give the other page another title", e.dir)
+		}
 	}
 	return "give one of them another title (front matter `title:` or its first `# heading`)"
 }
@@ -495,7 +606,7 @@ func (s *scanner) page(e *entry) Page {
 		p.Markdown = e.file.markdown
 		p.Labels = labels(e.file.frontMatter)
 		for _, img := range e.file.images {
-			p.Images = append(p.Images, Image{Path: img.Path, Filename: img.Filename})
+			p.Images = append(p.Images, Image{Path: img.Path, Filename: img.Filename, Dir: e.file.imageDirs[img.Path]})
 		}
 	}
 	if s.opts.SourceURLTemplate != "" {

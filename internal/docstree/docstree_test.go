@@ -318,18 +318,6 @@ func TestScanErrors(t *testing.T) {
 			want:  []string{"guide/install.md and ops/setup.md", `title "install"`, "unique in a Confluence space"},
 		},
 		{
-			name:  "a generated folder page and a file with one title",
-			files: map[string]string{"guide.md": "# Guide\n", "guide/install.md": "# Install\n"},
-			opts:  Options{MaxDepth: -1},
-			want:  []string{"the generated page of folder guide/", "guide.md", `"Guide"`},
-		},
-		{
-			name:  "two generated folder pages with one title",
-			files: map[string]string{"guide/api/a.md": "# A\n", "reference/api/b.md": "# B\n"},
-			opts:  Options{MaxDepth: -1},
-			want:  []string{"the generated page of folder guide/api/ and the generated page of folder reference/api/", `"Api"`, "give the folder reference/api/ an index.md"},
-		},
-		{
 			name:  "deeper than allowed",
 			files: map[string]string{"a/b/c.md": "# C\n"},
 			opts:  Options{MaxDepth: 1},

@@ -8,7 +8,9 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode"
 
+	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -32,7 +34,7 @@ func weight(fm map[string]any) (float64, bool) {
 }
 
 // labels returns the front matter's tags and labels (a list, or one string)
-// as Confluence labels: lower case, white space as "-", each once, sorted.
+// as Confluence labels, each once, sorted (see Label).
 func labels(fm map[string]any) []string {
 	out := []string{}
 	for _, k := range []string{"tags", "labels"} {
@@ -48,14 +50,49 @@ func labels(fm map[string]any) []string {
 			if !ok {
 				continue
 			}
-			label := strings.Join(strings.Fields(strings.ToLower(s)), "-")
-			if label != "" && !slices.Contains(out, label) {
+			if label := Label(s); label != "" && !slices.Contains(out, label) {
 				out = append(out, label)
 			}
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// labelForbidden are the characters a Confluence label cannot hold:
+// white space and : ; , . ? & [ ] ( ) # ^ * @ ! (Atlassian's "Use labels to
+// organize your content": labels cannot contain spaces or those
+// characters), and < > which Confluence escapes away. The same rule as
+// validators.LabelName, which rejects a label holding any of them.
+const labelForbidden = ":;,.?&[]()#^*@!<>"
+
+// maxLabelLength is Confluence's longest label, in characters.
+const maxLabelLength = 255
+
+// Label makes a tag a Confluence label: lower case, each run of white space
+// and of characters labels cannot hold as one "-" ("Node.js" → "node-js",
+// "C#" → "c-"), at most 255 characters. A tag of nothing but such
+// characters gives "" (no label).
+func Label(tag string) string {
+	var b strings.Builder
+	runes := 0
+	for _, r := range strings.ToLower(strings.TrimSpace(tag)) {
+		if unicode.IsSpace(r) || strings.ContainsRune(labelForbidden, r) {
+			r = '-'
+		}
+		if r == '-' && strings.HasSuffix(b.String(), "-") {
+			continue // one "-" for "Node .js" and "a - b"
+		}
+		if runes == maxLabelLength {
+			break
+		}
+		b.WriteRune(r)
+		runes++
+	}
+	if strings.Trim(b.String(), "-") == "" {
+		return ""
+	}
+	return b.String()
 }
 
 // summaryLinks returns the destinations of the links in mdBook's
@@ -104,12 +141,18 @@ func SourceURL(template, sourcePath string) string {
 	return strings.ReplaceAll(template, "{path}", strings.Join(segments, "/"))
 }
 
+// bannerStart opens the Managed in Git panel; bannerEnd closes it.
+const (
+	bannerStart = "> [!INFO]\n> **Managed in Git:** this page is published from ["
+	bannerEnd   = "). Edit the source there; edits made here are replaced when it is published again.\n\n"
+)
+
 // WithBanner puts a "Managed in Git" info panel (a GitHub [!INFO] alert,
 // which the page resource renders as Confluence's info panel) at the top of
 // a page's Markdown, after any front matter so that stays front matter.
+// The panel shifts the lines below it: SourceLine maps them back.
 func WithBanner(markdown, sourcePath, sourceURL string) string {
-	banner := "> [!INFO]\n> **Managed in Git:** this page is published from [" + escapeLinkText(sourcePath) + "](<" +
-		strings.ReplaceAll(sourceURL, ">", "%3E") + ">). Edit the source there; edits made here are replaced when it is published again.\n\n"
+	banner := bannerStart + escapeLinkText(sourcePath) + "](<" + strings.ReplaceAll(sourceURL, ">", "%3E") + ">" + bannerEnd
 	end := frontMatterEnd(markdown)
 	if end == len(markdown) && end > 0 && !strings.HasSuffix(markdown, "\n") {
 		// Front matter that ends the file: the panel needs a line of its own.
@@ -118,16 +161,62 @@ func WithBanner(markdown, sourcePath, sourceURL string) string {
 	return markdown[:end] + banner + markdown[end:]
 }
 
+// SourceLine maps a line of Markdown that WithBanner gave the Managed in
+// Git panel to the line of the file it was published from, so that
+// warnings about a page of a docs tree name the line the author sees: the
+// lines after the panel move up by its length, and a line of the panel
+// itself is the line it was put before. Markdown without the panel keeps
+// its lines.
+func SourceLine(markdown string, line int) int {
+	end := frontMatterEnd(markdown)
+	if !strings.HasPrefix(markdown[end:], bannerStart) {
+		return line
+	}
+	length := strings.Index(markdown[end:], bannerEnd)
+	if length < 0 {
+		return line
+	}
+	first := strings.Count(markdown[:end], "\n") + 1 // the panel's first line
+	lines := strings.Count(markdown[end:end+length+len(bannerEnd)], "\n")
+	switch {
+	case line < first:
+		return line
+	case line < first+lines:
+		return first
+	}
+	return line - lines
+}
+
+// SourceLines applies SourceLine to the renderer's warnings about markdown.
+func SourceLines(markdown string, warnings []storage.MarkdownWarning) []storage.MarkdownWarning {
+	if len(warnings) == 0 {
+		return warnings
+	}
+	out := make([]storage.MarkdownWarning, len(warnings))
+	for i, w := range warnings {
+		w.Line = SourceLine(markdown, w.Line)
+		out[i] = w
+	}
+	return out
+}
+
 // frontMatterEnd returns the offset just after a front matter block that
 // opens on the first line ("---" or "+++") and is closed by the same line,
 // or 0 when the text has none (the rule storage.FrontMatter follows).
 func frontMatterEnd(markdown string) int {
-	first, rest, ok := strings.Cut(markdown, "\n")
+	// A byte order mark before the opening line (editors on Windows write
+	// one) does not stop it being front matter: the panel goes after it,
+	// never before it. (Scan drops the mark when it reads a file.)
+	bom := 0
+	if strings.HasPrefix(markdown, "\ufeff") {
+		bom = len("\ufeff")
+	}
+	first, rest, ok := strings.Cut(markdown[bom:], "\n")
 	delim := strings.TrimSuffix(first, "\r")
 	if !ok || len(delim) < 3 || (delim[0] != '-' && delim[0] != '+') || strings.Trim(delim, delim[:1]) != "" {
 		return 0
 	}
-	offset := len(first) + 1
+	offset := bom + len(first) + 1
 	for rest != "" {
 		line, next, found := strings.Cut(rest, "\n")
 		offset += len(line)

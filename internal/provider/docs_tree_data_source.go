@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -38,10 +39,13 @@ type docsTreeModel struct {
 	SourceURLTemplate types.String                 `tfsdk:"source_url_template"`
 	MaxDepth          types.Int64                  `tfsdk:"max_depth"`
 	Exclude           []string                     `tfsdk:"exclude"`
+	IncludeDrafts     types.Bool                   `tfsdk:"include_drafts"`
+	StaticDirs        []string                     `tfsdk:"static_dirs"`
 	Pages             map[string]docsTreePageModel `tfsdk:"pages"`
 	Links             map[string]string            `tfsdk:"links"`
 	Children          map[string][]string          `tfsdk:"children"`
 	TopPages          []string                     `tfsdk:"top_pages"`
+	Drafts            []string                     `tfsdk:"drafts"`
 }
 
 type docsTreePageModel struct {
@@ -58,6 +62,7 @@ type docsTreePageModel struct {
 type docsTreeImageModel struct {
 	Path     types.String `tfsdk:"path"`
 	Filename types.String `tfsdk:"filename"`
+	Source   types.String `tfsdk:"source"`
 }
 
 func (d *DocsTreeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -73,18 +78,18 @@ var sourceURLPlaceholder = regexp.MustCompile(`^https?://.*\{path\}`)
 
 func docsTreeDataSourceSchema() schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "Scans a local folder of Markdown files (mdBook, MkDocs, Hugo or plain) at plan time and describes it as a page tree: " +
+		MarkdownDescription: "Scans a local folder of Markdown files (mdBook, MkDocs, Hugo, Jekyll, Docusaurus or plain) at plan time and describes it as a page tree: " +
 			"each file's title, labels, parent page, depth and place among its siblings, its Markdown, its local images, and the `links` map every page " +
-			"of the tree needs. Nested folders become parent pages: a folder's `index.md`, `README.md` or `_index.md` is its page, and a folder " +
-			"without one gets a generated page listing its children. Two pages with one title fail the plan naming both files. " +
+			"of the tree needs. Nested folders become parent pages: a folder's `index.md`, `README.md`, `_index.md`, `index.mdx` or `README.mdx` is its page, and a folder " +
+			"without one gets a generated page listing its children. Drafts are left out unless `include_drafts` is set. Two pages with one title fail the plan naming both files. " +
 			"It reads local files only and sends no request to Confluence, so no operation policy governs it; each page is published by a " +
 			"`confluence_page` with its own policy decision. The `docs-tree` module in the provider's repository publishes the whole tree " +
 			"from this data source in about ten lines.",
 		Attributes: map[string]schema.Attribute{
 			"root": schema.StringAttribute{
 				MarkdownDescription: "The folder to publish, e.g. `\"${path.module}/docs\"` (relative paths are relative to the working directory, as for `file()`). " +
-					"Every `.md` and `.markdown` file below it is a page, except hidden files and folders (names starting with `.`) and mdBook's " +
-					"`SUMMARY.md` at the root, which orders the pages instead.",
+					"Every `.md`, `.markdown` and `.mdx` file below it is a page, except hidden files and folders (names starting with `.`), drafts " +
+					"(see `include_drafts`) and mdBook's `SUMMARY.md` at the root, which orders the pages instead.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -104,6 +109,22 @@ func docsTreeDataSourceSchema() schema.Schema {
 				Optional:    true,
 				Validators:  []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
+			"include_drafts": schema.BoolAttribute{
+				MarkdownDescription: "Publish drafts too. By default a file is left out, as the site generators leave it out of a production build, when its " +
+					"front matter has `draft: true` (Hugo, Docusaurus) or `published: false` (Jekyll), or when it is in a `_drafts` folder (Jekyll). " +
+					"A link from a published page to a draft shows only its text, and the read warns naming the page, the line and the draft. " +
+					"Default `false`; the files left out are listed in `drafts`.",
+				Optional: true,
+			},
+			"static_dirs": schema.ListAttribute{
+				MarkdownDescription: "Folders of static files where an image that is not under `root` is looked up next, in order, by the same path: " +
+					"a root-relative `![Logo](/img/logo.png)` is `static/img/logo.png` in Docusaurus and Hugo (MkDocs serves it from `root` itself). " +
+					"Paths like `root`'s, e.g. `[\"${path.module}/website/static\"]`; each must be a folder. An image path never leads out of `root` " +
+					"or a static folder (`../` above `root` fails the read). The image's `source` says where it was found.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
 			"max_depth": schema.Int64Attribute{
 				MarkdownDescription: "The deepest `depth` allowed (0 is the top). A page deeper than this fails the plan naming its file. " +
 					"The `docs-tree` module sets it to the deepest level it has a page block for. Unlimited when not set.",
@@ -117,13 +138,18 @@ func docsTreeDataSourceSchema() schema.Schema {
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"title": schema.StringAttribute{
 						MarkdownDescription: "The front matter's `title`, else the first level-1 heading, else the file name (`getting-started.md` → " +
-							"`Getting started`; an index page takes its folder's name). Unique in the tree, ignoring case.",
+							"`Getting started`; an index page or a generated folder page takes its folder's name). Unique in the tree, ignoring case: a generated " +
+							"folder title that another page has too is qualified by its parent's title (`guide/api/` and `reference/api/` become `Guide / Api` " +
+							"and `Reference / Api`; a top folder by the name of `root`); titles taken from the files are never changed, and two of them " +
+							"that clash fail the read naming both files.",
 						Computed: true,
 					},
 					"labels": schema.ListAttribute{
-						MarkdownDescription: "The front matter's `tags` and `labels` (a list or one string), lower case with spaces as `-`, sorted.",
-						ElementType:         types.StringType,
-						Computed:            true,
+						MarkdownDescription: "The front matter's `tags` and `labels` (a list or one string) as Confluence labels, sorted: lower case, each run of " +
+							"spaces and of characters labels cannot hold (`: ; , . ? & [ ] ( ) # ^ * @ ! < >`) as one `-` (`Node.js` → `node-js`, `C#` → `c-`), " +
+							"at most 255 characters; a tag of nothing but such characters gives no label.",
+						ElementType: types.StringType,
+						Computed:    true,
 					},
 					"depth": schema.Int64Attribute{
 						MarkdownDescription: "0 for the top pages (the root's index page, or the root's files and folders when it has none), 1 for their children, and so on.",
@@ -140,7 +166,7 @@ func docsTreeDataSourceSchema() schema.Schema {
 					},
 					"markdown": schema.StringAttribute{
 						MarkdownDescription: "The Markdown to publish: the file as written (with the Managed in Git panel after its front matter when " +
-							"`source_url_template` is set), or for a generated folder page a list of links to its children.",
+							"`source_url_template` is set; `confluence_page`'s warnings still name the file's lines), or for a generated folder page a list of links to its children.",
 						Computed: true,
 					},
 					"generated": schema.BoolAttribute{
@@ -149,7 +175,7 @@ func docsTreeDataSourceSchema() schema.Schema {
 					},
 					"images": schema.ListNestedAttribute{
 						MarkdownDescription: "The local images the page shows, as `provider::confluence::markdown_images` lists them: attach each to the page " +
-							"with `confluence_attachment` (`source` = `\"${root}/${path}\"`, `filename` = `filename`). A local image whose file is not in the tree fails the read, naming the page and the line.",
+							"with `confluence_attachment` (`source` = `source`, `filename` = `filename`). A local image whose file is neither under `root` nor in `static_dirs` fails the read, naming the page and the line.",
 						Computed: true,
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"path": schema.StringAttribute{
@@ -158,6 +184,10 @@ func docsTreeDataSourceSchema() schema.Schema {
 							},
 							"filename": schema.StringAttribute{
 								MarkdownDescription: "The attachment file name the page shows it by, e.g. `guide_img_flow.png`.",
+								Computed:            true,
+							},
+							"source": schema.StringAttribute{
+								MarkdownDescription: "The file to upload: `\"${root}/${path}\"`, or for an image found in a folder of `static_dirs`, that folder followed by `/${path}`.",
 								Computed:            true,
 							},
 						}},
@@ -172,6 +202,11 @@ func docsTreeDataSourceSchema() schema.Schema {
 			},
 			"top_pages": schema.ListAttribute{
 				MarkdownDescription: "The top pages (depth 0) in their order, as source paths.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"drafts": schema.ListAttribute{
+				MarkdownDescription: "The source paths of the drafts left out, sorted; empty with `include_drafts`.",
 				ElementType:         types.StringType,
 				Computed:            true,
 			},
@@ -198,7 +233,17 @@ func (d *DocsTreeDataSource) Read(ctx context.Context, req datasource.ReadReques
 				"e.g. \"${path.module}/docs\".")
 		return
 	}
-	opts := docstree.Options{MaxDepth: -1, SourceURLTemplate: m.SourceURLTemplate.ValueString(), RootName: filepath.Base(root), Exclude: m.Exclude, RequireImages: true}
+	opts := docstree.Options{MaxDepth: -1, SourceURLTemplate: m.SourceURLTemplate.ValueString(), RootName: filepath.Base(root), Exclude: m.Exclude, RequireImages: true,
+		IncludeDrafts: m.IncludeDrafts.ValueBool()}
+	for i, dir := range m.StaticDirs {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			resp.Diagnostics.AddAttributeError(path.Root("static_dirs").AtListIndex(i), "Static Folder Not Found",
+				"While scanning the docs tree at "+root+": the static folder "+dir+" is not a folder that can be read. List folders that exist, "+
+					"e.g. \"${path.module}/website/static\", or leave static_dirs out.")
+			return
+		}
+		opts.StaticDirs = append(opts.StaticDirs, docstree.StaticDir{Name: dir, FS: os.DirFS(dir)})
+	}
 	if abs, err := filepath.Abs(root); err == nil {
 		opts.RootName = filepath.Base(abs)
 	}
@@ -211,12 +256,17 @@ func (d *DocsTreeDataSource) Read(ctx context.Context, req datasource.ReadReques
 			"While scanning the docs tree at "+root+": "+err.Error()+".")
 		return
 	}
-	m.Pages, m.Links, m.Children, m.TopPages = docsTreePages(tree), tree.Links, tree.Children, tree.Top
+	if len(tree.Warnings) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("root"), "Links to Draft Pages",
+			"While scanning the docs tree at "+root+": drafts are left out of the tree, so these links show only their text:\n  "+
+				strings.Join(tree.Warnings, "\n  ")+"\n\nPublish the drafts with include_drafts = true, or link to published pages.")
+	}
+	m.Pages, m.Links, m.Children, m.TopPages, m.Drafts = docsTreePages(tree, root), tree.Links, tree.Children, tree.Top, tree.Drafts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // docsTreePages converts the scanned pages into the data source's model.
-func docsTreePages(tree docstree.Tree) map[string]docsTreePageModel {
+func docsTreePages(tree docstree.Tree, root string) map[string]docsTreePageModel {
 	pages := make(map[string]docsTreePageModel, len(tree.Pages))
 	for _, p := range tree.Pages {
 		parent := types.StringNull()
@@ -225,7 +275,12 @@ func docsTreePages(tree docstree.Tree) map[string]docsTreePageModel {
 		}
 		images := make([]docsTreeImageModel, 0, len(p.Images))
 		for _, img := range p.Images {
-			images = append(images, docsTreeImageModel{Path: types.StringValue(img.Path), Filename: types.StringValue(img.Filename)})
+			dir := root
+			if img.Dir != "" {
+				dir = img.Dir
+			}
+			images = append(images, docsTreeImageModel{Path: types.StringValue(img.Path), Filename: types.StringValue(img.Filename),
+				Source: types.StringValue(strings.TrimSuffix(dir, "/") + "/" + img.Path)})
 		}
 		pages[p.SourcePath] = docsTreePageModel{
 			Title: types.StringValue(p.Title), Labels: p.Labels, Depth: types.Int64Value(int64(p.Depth)), Parent: parent,

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/docstree"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/storage"
 )
 
@@ -81,7 +82,10 @@ func renderContent(m pageModel) (pageContent, error) {
 		return pageContent{}, fmt.Errorf("rendering markdown: %w", err)
 	}
 	canonical := storage.Canonical(rendered.Storage)
-	return pageContent{known: true, send: rendered.Storage, canonical: canonical, hash: canonical.Hash(), warnings: rendered.Warnings}, nil
+	// A docs tree page's lines as its author sees them: without the Managed
+	// in Git panel the docs tree put at the top.
+	warnings := docstree.SourceLines(m.Markdown.ValueString(), rendered.Warnings)
+	return pageContent{known: true, send: rendered.Storage, canonical: canonical, hash: canonical.Hash(), warnings: warnings}, nil
 }
 
 // markdownOptions are the docs-tree options of m; known is false while any

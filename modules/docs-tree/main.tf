@@ -7,6 +7,8 @@ data "confluence_docs_tree" "this" {
   root                = var.root
   exclude             = var.exclude
   source_url_template = var.source_url_template
+  include_drafts      = var.include_drafts
+  static_dirs         = var.static_dirs
   max_depth           = 9
 }
 
@@ -188,7 +190,7 @@ locals {
   # Every local image of every page, by page and attachment file name.
   images = merge(concat([{}], [
     for path, page in local.pages : {
-      for image in page.images : "${path}:${image.filename}" => { page = path, path = image.path, filename = image.filename }
+      for image in page.images : "${path}:${image.filename}" => { page = path, source = image.source, filename = image.filename }
     }
   ])...)
 }
@@ -215,7 +217,7 @@ resource "confluence_attachment" "images" {
   for_each = local.images
 
   page_id    = local.page_ids[each.value.page]
-  source     = "${var.root}/${each.value.path}"
+  source     = each.value.source
   filename   = each.value.filename
   on_destroy = var.on_destroy
 }

@@ -9,6 +9,18 @@ variable "exclude" {
   default     = []
 }
 
+variable "include_drafts" {
+  description = "Publish drafts too: files whose front matter has draft: true (Hugo, Docusaurus) or published: false (Jekyll), and files in a _drafts folder (Jekyll). Left out by default, as the site generators leave them out of a production build."
+  type        = bool
+  default     = false
+}
+
+variable "static_dirs" {
+  description = "Folders where an image that is not under root is looked up next, by the same path, e.g. [\"$${path.module}/website/static\"] for Docusaurus' or Hugo's static/ (a root-relative /img/logo.png is static/img/logo.png)."
+  type        = list(string)
+  default     = []
+}
+
 variable "space_key" {
   description = "The key of the space the pages are published in, e.g. \"DOCS\"."
   type        = string
