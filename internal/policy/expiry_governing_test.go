@@ -28,15 +28,15 @@ func TestDenyExpired(t *testing.T) {
 		wantReason string   // unchanged reason
 	}{
 		{name: "no expiry recorded", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", nil)}, wantReason: "allowed"},
-		{name: "valid", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(400 * day))}, wantReason: "allowed"},
-		{name: "expiring soon is not denied", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(3 * day))}, wantReason: "allowed"},
+		{name: "valid", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(400*day))}, wantReason: "allowed"},
+		{name: "expiring soon is not denied", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(3*day))}, wantReason: "allowed"},
 		{name: "expired", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(-time.Second))}, wantDenied: true,
 			wantIn: []string{`get_page on page id 7 in space DOCS is denied`, `connection "docs-bot" expired at 2026-11-29T11:59:59Z`, "rotates the token and updates token_expires_at"}},
 		{name: "expiring exactly now", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(0))}, wantDenied: true},
 		{name: "unmanaged decision of an expired account still denied", res: Result{Decision: DecisionUnmanaged, Reason: "unmanaged"},
 			records: []ConnectionRecord{conn("docs-bot", "bot", at(-day))}, wantDenied: true},
 		{name: "another account's expired record", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", nil), conn("reader-ci", "reader", at(-day))}, wantReason: "allowed"},
-		{name: "one of two governing records expired", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(300 * day)), conn("old-bot", "bot", at(-day))}, wantDenied: true,
+		{name: "one of two governing records expired", res: allowed, records: []ConnectionRecord{conn("docs-bot", "bot", at(300*day)), conn("old-bot", "bot", at(-day))}, wantDenied: true,
 			wantIn: []string{`connection "old-bot" expired`}},
 		{name: "already denied keeps its reason", res: denied, records: []ConnectionRecord{conn("docs-bot", "bot", at(-day))}, wantDenied: true, wantReason: "denied by policy"},
 	}

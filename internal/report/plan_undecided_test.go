@@ -16,7 +16,9 @@ import (
 func TestBuild_policyNotDecidedIsNotAllowed(t *testing.T) {
 	del := pageRC("confluence_page.old", []string{"delete"}, page("7", "Old", "gone\n", "allowed", ""), nil)
 	create := pageRC("confluence_page.new", []string{"create"}, nil, page("", "New", "x\n", "", ""))
-	create["change"].(map[string]any)["after_unknown"] = map[string]any{"policy_decision": true, "confirmation_code": true}
+	if change, ok := create["change"].(map[string]any); ok {
+		change["after_unknown"] = map[string]any{"policy_decision": true, "confirmation_code": true}
+	}
 	notDecided := func(subject, address string) Diagnostic {
 		return Diagnostic{Summary: PolicyNotDecidedSummary, Detail: subject + " is not decided by this plan: the Confluence provider configuration … depends on values known only at apply.\n\nMore.", Address: address}
 	}
