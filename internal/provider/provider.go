@@ -97,7 +97,8 @@ func providerSchema() schema.Schema {
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Confluence Cloud site, e.g. `https://example.atlassian.net` (a trailing `/wiki` is accepted). " +
-					"Must use `https` unless the host is a loopback address. Falls back to the `" + envURL + "` environment variable.",
+					"Must use `https` unless the host is a loopback address. Falls back to the `" + envURL + "` environment variable. " +
+					"Endpoints follow the credentials: when a credential comes from the environment, the site comes from `" + envURL + "` too, and a different (or unbacked) value here fails the plan.",
 				Optional:   true,
 				Validators: []validator.String{validators.SiteURL()},
 			},
@@ -127,8 +128,9 @@ func providerSchema() schema.Schema {
 				Validators:         []validator.List{listvalidator.UniqueValues()},
 			},
 			"change_reference": schema.StringAttribute{
-				MarkdownDescription: "Reference appended to every version message and audit record, such as a commit SHA or CI run URL. Falls back to `" + envChangeReference + "`.",
-				Optional:            true,
+				MarkdownDescription: "Reference appended to every version message and audit record, such as a commit SHA or CI run URL. `" + envChangeReference + "`, set by whoever owns the pipeline, wins: " +
+					"a configuration that sets a different reference fails. May come from another resource: the policy is still decided at plan.",
+				Optional: true,
 			},
 			"require_policy": schema.BoolAttribute{
 				MarkdownDescription: "Deny operations in spaces that hold no connection record at all (a space holding records for other accounts always denies an account it does not register). " +
