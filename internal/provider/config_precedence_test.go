@@ -98,6 +98,16 @@ func TestAccHostile_urlInConfigExfiltratesEnvironmentToken(t *testing.T) {
 				ExpectError: wrappedError(`Endpoint Must Come from the Environment.*url.*set CONFLUENCE_URL`),
 			},
 			{
+				// A url known only at apply cannot be backed by an environment
+				// that sets none: refused at plan, not deferred to the apply.
+				Config: fmt.Sprintf(`
+resource "terraform_data" "host" {
+  input = %q
+}
+`, attacker.srv.URL) + block("url = terraform_data.host.output"),
+				ExpectError: wrappedError(`Endpoint Must Come from the Environment.*url.*known only at apply`),
+			},
+			{
 				// Only the API token from the environment binds as well.
 				Config:      block(fmt.Sprintf("url = %q\nemail = %q", attacker.srv.URL, botEmail)),
 				ExpectError: wrappedError(`Endpoint Must Come from the Environment.*CONFLUENCE_API_TOKEN`),

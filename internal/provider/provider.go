@@ -187,17 +187,34 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	// timeouts and rates shape requests) and take their defaults or the
 	// environment's value until the apply, when Configure runs again with
 	// them known.
+	email := inputOf("email", envEmail, cfg.Email, os.Getenv)
+	apiToken := inputOf("api_token", envAPIToken, cfg.APIToken, os.Getenv)
+	clientID := inputOf("client_id", envClientID, cfg.ClientID, os.Getenv)
+	clientSecret := inputOf("client_secret", envClientSecret, cfg.ClientSecret, os.Getenv)
 	if cfg.URL.IsUnknown() || cfg.Email.IsUnknown() || cfg.APIToken.IsUnknown() || cfg.Connection.IsUnknown() ||
 		cfg.RequirePolicy.IsUnknown() || cfg.unknown() {
+		if !cfg.AuthMode.IsUnknown() && !clientID.unknown && !clientSecret.unknown {
+			// An endpoint known only at apply that the environment does not
+			// back is refused whatever its value: say so now.
+			mode, _ := resolveAuth(stringOrEnv(cfg.AuthMode, envAuthMode), "", "", "", clientID.value(), clientSecret.value())
+			credentialEnvs := credentialEnvVars(mode.mode, email, apiToken, clientID, clientSecret)
+			for _, e := range []struct {
+				attr, env string
+				v         types.String
+			}{{"url", envURL, cfg.URL}, {"cloud_id", envCloudID, cfg.CloudID}, {"gateway_url", envGatewayURL, cfg.GatewayURL}, {"oauth_token_url", envOAuthTokenURL, cfg.OAuthTokenURL}} {
+				if problem := refusedWhileUnknown(inputOf(e.attr, e.env, e.v, os.Getenv), credentialEnvs); problem != nil {
+					resp.Diagnostics.AddAttributeError(path.Root(problem.attr), problem.summary, problem.detail)
+				}
+			}
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		data := &providerData{configUnknown: true}
 		resp.ResourceData, resp.DataSourceData = data, data
 		return
 	}
 
-	email := inputOf("email", envEmail, cfg.Email, os.Getenv)
-	apiToken := inputOf("api_token", envAPIToken, cfg.APIToken, os.Getenv)
-	clientID := inputOf("client_id", envClientID, cfg.ClientID, os.Getenv)
-	clientSecret := inputOf("client_secret", envClientSecret, cfg.ClientSecret, os.Getenv)
 	settings := providerSettings{
 		email:         email.value(),
 		apiToken:      apiToken.value(),

@@ -29,6 +29,7 @@ type settingInput struct {
 	attr, env string
 	config    string
 	configSet bool // set (known) in the provider block
+	unknown   bool // set in the provider block, known only at apply
 	envValue  string
 }
 
@@ -38,11 +39,12 @@ func inputOf(attr, env string, v types.String, getenv func(string) string) setti
 	if !v.IsNull() && !v.IsUnknown() {
 		in.config, in.configSet = v.ValueString(), true
 	}
+	in.unknown = v.IsUnknown()
 	return in
 }
 
 // fromEnv reports whether the value in use is the environment's.
-func (in settingInput) fromEnv() bool { return !in.configSet && in.envValue != "" }
+func (in settingInput) fromEnv() bool { return !in.configSet && !in.unknown && in.envValue != "" }
 
 // value is the configuration's value, else the environment's.
 func (in settingInput) value() string {
@@ -115,4 +117,18 @@ func sameEndpoint(attr, a, b string) bool {
 		return u.String()
 	}
 	return norm(a) == norm(b)
+}
+
+// refusedWhileUnknown is the problem of an endpoint set in the provider block
+// from a value known only at apply, when the credentials come from the
+// environment and the environment sets no such endpoint: whatever the value
+// turns out to be, resolveEndpoint will refuse it, so the plan fails now
+// instead of deferring every decision to an apply that cannot succeed.
+func refusedWhileUnknown(in settingInput, credentialEnvs []string) *authProblem {
+	if !in.unknown || in.envValue != "" || len(credentialEnvs) == 0 {
+		return nil
+	}
+	in.configSet, in.config = true, "(known only at apply)"
+	_, problem := resolveEndpoint(in, credentialEnvs)
+	return problem
 }

@@ -51,6 +51,21 @@ func TestResolveEndpoint(t *testing.T) {
 	}
 }
 
+func TestRefusedWhileUnknown(t *testing.T) {
+	unknownURL := settingInput{attr: "url", env: envURL, unknown: true}
+	if p := refusedWhileUnknown(unknownURL, []string{envAPIToken}); p == nil || p.summary != "Endpoint Must Come from the Environment" {
+		t.Fatalf("unknown url, environment token, no CONFLUENCE_URL: %+v", p)
+	}
+	backed := unknownURL
+	backed.envValue = "https://example.atlassian.net"
+	if p := refusedWhileUnknown(backed, []string{envAPIToken}); p != nil {
+		t.Fatalf("the environment sets the url, which may match at apply: %+v", p)
+	}
+	if p := refusedWhileUnknown(unknownURL, nil); p != nil {
+		t.Fatalf("credentials from the configuration: %+v", p)
+	}
+}
+
 func TestCredentialEnvVars(t *testing.T) {
 	fromEnv := func(attr, env string) settingInput { return settingInput{attr: attr, env: env, envValue: "x"} }
 	fromConfig := func(attr, env string) settingInput {
