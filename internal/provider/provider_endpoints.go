@@ -87,13 +87,13 @@ func resolveEndpoint(in settingInput, credentialEnvs []string) (string, *authPro
 				"The provider sends the environment's credentials only to endpoints the environment names, so nothing was sent. "+
 				"Whoever owns the pipeline sets %s next to the credentials; then remove %s from the provider block (or keep it equal). "+
 				"A configuration that brings its own credentials in the provider block may choose its own %s.",
-				in.attr, in.config, creds, in.env, in.env, in.attr, in.attr)}
+				in.attr, shown(in.config), creds, in.env, in.env, in.attr, in.attr)}
 	}
 	if !sameEndpoint(in.attr, in.config, in.envValue) {
 		return "", &authProblem{attr: in.attr, summary: "Endpoint Set by the Environment",
 			detail: fmt.Sprintf("The configuration says %s = %q, but %s=%q is set in the environment of this run, which also supplies the credentials (%s). "+
 				"The environment is the pipeline owner's and wins, so nothing was sent; remove %s from the provider block or set it to the same value.",
-				in.attr, in.config, in.env, in.envValue, creds, in.attr)}
+				in.attr, shown(in.config), in.env, shown(in.envValue), creds, in.attr)}
 	}
 	return in.envValue, nil
 }
@@ -131,4 +131,19 @@ func refusedWhileUnknown(in settingInput, credentialEnvs []string) *authProblem 
 	in.configSet, in.config = true, "(known only at apply)"
 	_, problem := resolveEndpoint(in, credentialEnvs)
 	return problem
+}
+
+// shown is an endpoint as an error message may show it: without any
+// user:password part a mistyped value might carry (the site URL validator
+// refuses those later; the message must not repeat them first).
+func shown(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.User == nil {
+		if i := strings.LastIndex(raw, "@"); err != nil && i >= 0 {
+			return "(an unparsable value containing '@')"
+		}
+		return raw
+	}
+	u.User = url.User("REDACTED")
+	return u.String()
 }

@@ -30,6 +30,7 @@ func TestResolveEndpoint(t *testing.T) {
 		{name: "gateway differs", in: settingInput{attr: "gateway_url", env: envGatewayURL, config: evil, configSet: true, envValue: "https://api.atlassian.com"}, creds: envCreds, wantProblem: "Endpoint Set by the Environment"},
 		{name: "token url without environment", in: settingInput{attr: "oauth_token_url", env: envOAuthTokenURL, config: evil + "/oauth/token", configSet: true}, creds: []string{envClientSecret}, wantProblem: "Endpoint Must Come from the Environment"},
 		{name: "cloud id differs", in: settingInput{attr: "cloud_id", env: envCloudID, config: "other", configSet: true, envValue: "mine"}, creds: envCreds, wantProblem: "Endpoint Set by the Environment"},
+		{name: "credentials in the environment's url are not repeated", in: settingInput{attr: "url", env: envURL, config: evil, configSet: true, envValue: "https://me:s3cr3t-pw@example.atlassian.net"}, creds: envCreds, wantProblem: "Endpoint Set by the Environment"},
 		{name: "cloud id equal", in: settingInput{attr: "cloud_id", env: envCloudID, config: "mine", configSet: true, envValue: "mine"}, creds: envCreds, want: "mine"},
 	}
 	for _, tt := range tests {
@@ -41,6 +42,9 @@ func TestResolveEndpoint(t *testing.T) {
 				}
 				if got != "" {
 					t.Errorf("a refused endpoint resolved to %q", got)
+				}
+				if strings.Contains(problem.detail, "s3cr3t-pw") {
+					t.Errorf("the problem repeats a password: %s", problem.detail)
 				}
 				return
 			}
