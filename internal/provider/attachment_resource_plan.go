@@ -107,6 +107,9 @@ func (r *AttachmentResource) ModifyPlan(ctx context.Context, req resource.Modify
 		// The page (hence its space and policy) or the content is known only
 		// at apply: the apply decides and enforces.
 		plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
+		if r.data != nil && r.data.configUnknown {
+			reportNotDecided(&resp.Diagnostics, describeAttachmentChange(attachmentUpload, plan.PageID.ValueString(), plan.Filename.ValueString()))
+		}
 		if r.data != nil && !r.data.configUnknown && !plan.PageID.IsUnknown() {
 			r.decideContentLater(ctx, &resp.Diagnostics, attachmentChange{op: attachmentUpload, pageID: plan.PageID.ValueString(), filename: plan.Filename.ValueString(), content: "unknown"})
 		}
@@ -136,10 +139,14 @@ func (r *AttachmentResource) planDestroy(ctx context.Context, req resource.Modif
 // governRemove applies the page's update_page policy to removing the file,
 // unless destroying it leaves the file on the page.
 func (r *AttachmentResource) governRemove(ctx context.Context, state attachmentModel, diags *diag.Diagnostics) {
-	if r.data == nil || r.data.configUnknown || state.OnDestroy.ValueString() == onDestroyRetain {
+	if r.data == nil || state.OnDestroy.ValueString() == onDestroyRetain {
 		return
 	}
 	filename := state.Filename.ValueString()
+	if r.data.configUnknown {
+		reportNotDecided(diags, describeAttachmentChange(attachmentRemove, state.PageID.ValueString(), filename))
+		return
+	}
 	r.decideAtPlan(ctx, diags, attachmentChange{op: attachmentRemove, pageID: state.PageID.ValueString(), filename: filename, content: attachmentRemoveContent(filename)})
 }
 

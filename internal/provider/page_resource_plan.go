@@ -91,6 +91,9 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		if r.data.configUnknown || plan.SpaceKey.IsUnknown() {
 			// The policy to apply is not known yet; the apply decides and enforces.
 			plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
+			if r.data.configUnknown {
+				reportNotDecided(&resp.Diagnostics, change.policyRequest().Subject())
+			}
 		} else {
 			if !r.checkWhere(ctx, &resp.Diagnostics, change, config, state) {
 				return
@@ -308,7 +311,11 @@ func (r *PageResource) planPolicy(ctx context.Context, diags *diag.Diagnostics, 
 // destroying it leaves the page in Confluence. A destroy plan has no
 // attributes to carry a code, so a confirmation shows as a warning.
 func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics, state pageModel) {
-	if r.data.configUnknown || state.OnDestroy.ValueString() == onDestroyRetain {
+	if state.OnDestroy.ValueString() == onDestroyRetain {
+		return
+	}
+	if r.data.configUnknown {
+		reportNotDecided(diags, newDeleteChange(state).of(r.kind()).policyRequest().Subject())
 		return
 	}
 	if r.checkLocation(ctx, diags, state) {

@@ -69,6 +69,9 @@ func (d *providerData) decidePageWrite(ctx context.Context, diags *diag.Diagnost
 // decides and enforces then. A removal (missingOK) from a page that is gone
 // governs nothing.
 func (d *providerData) planPageWrite(ctx context.Context, diags *diag.Diagnostics, pageID types.String, content string, contentKnown, missingOK bool, subject string) (decision, code types.String) {
+	if d.configUnknown {
+		reportNotDecided(diags, subject+" (update_page)")
+	}
 	if d.configUnknown || pageID.IsUnknown() || pageID.IsNull() {
 		return types.StringUnknown(), types.StringUnknown()
 	}

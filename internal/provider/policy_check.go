@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -48,7 +49,15 @@ func (d *providerData) decide(ctx context.Context, req policy.Request) (policy.R
 	req.AccountID = user.AccountID
 	req.Connection = d.connection
 	req.RequirePolicy = d.requirePolicy
+	if err := d.checkConnectionName(req.SpaceKey, records, user.AccountID); err != nil {
+		return policy.Result{}, err
+	}
 	res, err := policy.Evaluate(req, records)
+	if err == nil {
+		now := d.clock()
+		res = policy.DenyExpired(req, res, records, now)
+		d.run.noteExpiring(policy.GoverningExpiries(user.AccountID, records, now))
+	}
 	if err == nil && res.NeedsApproval() {
 		res.ApprovalStatus, err = d.approvalsFor(ctx, req.SpaceKey, user.AccountID, res)
 	}
@@ -61,6 +70,9 @@ func (d *providerData) decide(ctx context.Context, req policy.Request) (policy.R
 //   - allowed_with_confirmation is a warning with the code at plan, and an
 //     error at apply or read unless the code is granted.
 func (d *providerData) reportDecision(diags *diag.Diagnostics, res policy.Result, when decisionMoment) bool {
+	if when != atApply {
+		d.warnExpiring(diags)
+	}
 	switch res.Decision {
 	case policy.DecisionDenied:
 		diags.AddError("Operation Denied by Confluence Policy",
@@ -125,6 +137,11 @@ func boundWhat(res policy.Result) string {
 // which stops the operation: an unknown decision never lets a change through.
 func (d *providerData) addPolicyEvaluationError(diags *diag.Diagnostics, req policy.Request, when decisionMoment, err error) {
 	doing := "While deciding " + req.Subject()
+	var unregistered *unregisteredConnectionError
+	if errors.As(err, &unregistered) {
+		diags.AddError("Connection Not Registered for This Account", fmt.Sprintf("%s, %s Nothing was done.", doing, unregistered))
+		return
+	}
 	if _, ok := confluence.AsAPIError(err); ok {
 		addAPIError(diags, "Unable to Evaluate Confluence Policy", doing+" the policy could not be loaded, so nothing was done", d.account(), err)
 		return
@@ -153,4 +170,22 @@ func (d *providerData) decideAndReport(ctx context.Context, diags *diag.Diagnost
 func (d *providerData) authorizeRead(ctx context.Context, diags *diag.Diagnostics, req policy.Request) bool {
 	_, ok := d.decideAndReport(ctx, diags, req, atRead)
 	return ok
+}
+
+// policyNotDecidedSummary is the summary of the warning below; the plan
+// report reads it (internal/report) and never counts such a change allowed.
+const policyNotDecidedSummary = "Policy Not Decided at Plan"
+
+// reportNotDecided warns that the policy of an operation (subject, as
+// policy.Request.Subject words it) cannot be decided by this
+// plan because the provider configuration that says who the provider is
+// (site, credentials, auth mode, connection or require_policy) is known only
+// at apply. The apply decides and refuses what the policy does not allow,
+// but a reviewer of this plan cannot tell whether it will; the warning names
+// the operation so the plan report holds it back.
+func reportNotDecided(diags *diag.Diagnostics, subject string) {
+	diags.AddWarning(policyNotDecidedSummary,
+		fmt.Sprintf("%s is not decided by this plan: the Confluence provider configuration (url, credentials, auth settings, connection or require_policy) depends on values known only at apply, "+
+			"so the policy cannot be read yet. The apply decides and refuses the operation if the policy does not allow it; until then this plan does not show whether it will. "+
+			"Set those provider arguments from values known at plan time, such as variables or environment variables.", subject))
 }

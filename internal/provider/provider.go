@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -96,7 +97,8 @@ func providerSchema() schema.Schema {
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Confluence Cloud site, e.g. `https://example.atlassian.net` (a trailing `/wiki` is accepted). " +
-					"Must use `https` unless the host is a loopback address. Falls back to the `" + envURL + "` environment variable.",
+					"Must use `https` unless the host is a loopback address. Falls back to the `" + envURL + "` environment variable. " +
+					"Endpoints follow the credentials: when a credential comes from the environment, the site comes from `" + envURL + "` too, and a different (or unbacked) value here fails the plan.",
 				Optional:   true,
 				Validators: []validator.String{validators.SiteURL()},
 			},
@@ -126,8 +128,9 @@ func providerSchema() schema.Schema {
 				Validators:         []validator.List{listvalidator.UniqueValues()},
 			},
 			"change_reference": schema.StringAttribute{
-				MarkdownDescription: "Reference appended to every version message and audit record, such as a commit SHA or CI run URL. Falls back to `" + envChangeReference + "`.",
-				Optional:            true,
+				MarkdownDescription: "Reference appended to every version message and audit record, such as a commit SHA or CI run URL. `" + envChangeReference + "`, set by whoever owns the pipeline, wins: " +
+					"a configuration that sets a different reference fails. May come from another resource: the policy is still decided at plan.",
+				Optional: true,
 			},
 			"require_policy": schema.BoolAttribute{
 				MarkdownDescription: "Deny operations in spaces that hold no connection record at all (a space holding records for other accounts always denies an account it does not register). " +
@@ -176,28 +179,66 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	}
 
 	// Values that come from other resources are unknown during the first plan.
-	// Resources then wait: they plan with unknown computed values and do the
-	// real work at apply, when the configuration is known.
+	// Only the arguments that decide who the provider is and which policy
+	// governs it (site and endpoints, credentials, auth mode, connection,
+	// require_policy) make resources wait: they plan unknown decisions, warn
+	// "Policy Not Decided at Plan" and decide at apply. The others decide
+	// nothing at plan (change_reference is written only at apply; retries,
+	// timeouts and rates shape requests) and take their defaults or the
+	// environment's value until the apply, when Configure runs again with
+	// them known.
+	email := inputOf("email", envEmail, cfg.Email, os.Getenv)
+	apiToken := inputOf("api_token", envAPIToken, cfg.APIToken, os.Getenv)
+	clientID := inputOf("client_id", envClientID, cfg.ClientID, os.Getenv)
+	clientSecret := inputOf("client_secret", envClientSecret, cfg.ClientSecret, os.Getenv)
 	if cfg.URL.IsUnknown() || cfg.Email.IsUnknown() || cfg.APIToken.IsUnknown() || cfg.Connection.IsUnknown() ||
-		cfg.Confirmations.IsUnknown() || cfg.ChangeReference.IsUnknown() || cfg.RequirePolicy.IsUnknown() ||
-		cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.RequestsPerSecond.IsUnknown() || cfg.RateLimitBudget.IsUnknown() || cfg.unknown() {
+		cfg.RequirePolicy.IsUnknown() || cfg.unknown() {
+		if !cfg.AuthMode.IsUnknown() && !clientID.unknown && !clientSecret.unknown {
+			// An endpoint known only at apply that the environment does not
+			// back is refused whatever its value: say so now.
+			mode, _ := resolveAuth(stringOrEnv(cfg.AuthMode, envAuthMode), "", "", "", clientID.value(), clientSecret.value())
+			credentialEnvs := credentialEnvVars(mode.mode, email, apiToken, clientID, clientSecret)
+			for _, e := range []struct {
+				attr, env string
+				v         types.String
+			}{{"url", envURL, cfg.URL}, {"cloud_id", envCloudID, cfg.CloudID}, {"gateway_url", envGatewayURL, cfg.GatewayURL}, {"oauth_token_url", envOAuthTokenURL, cfg.OAuthTokenURL}} {
+				if problem := refusedWhileUnknown(inputOf(e.attr, e.env, e.v, os.Getenv), credentialEnvs); problem != nil {
+					resp.Diagnostics.AddAttributeError(path.Root(problem.attr), problem.summary, problem.detail)
+				}
+			}
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		data := &providerData{configUnknown: true}
 		resp.ResourceData, resp.DataSourceData = data, data
 		return
 	}
 
 	settings := providerSettings{
-		url:             stringOrEnv(cfg.URL, envURL),
-		email:           stringOrEnv(cfg.Email, envEmail),
-		apiToken:        stringOrEnv(cfg.APIToken, envAPIToken),
-		changeReference: stringOrEnv(cfg.ChangeReference, envChangeReference),
-		confirmations:   policy.ParseConfirmations(os.Getenv(envConfirmations)),
+		email:         email.value(),
+		apiToken:      apiToken.value(),
+		confirmations: policy.ParseConfirmations(os.Getenv(envConfirmations)),
 	}
 	resolveGoverningSettings(cfg, &settings, &resp.Diagnostics)
 
-	auth, problems := resolveAuth(stringOrEnv(cfg.AuthMode, envAuthMode), stringOrEnv(cfg.CloudID, envCloudID),
-		stringOrEnv(cfg.GatewayURL, envGatewayURL), stringOrEnv(cfg.OAuthTokenURL, envOAuthTokenURL),
-		stringOrEnv(cfg.ClientID, envClientID), stringOrEnv(cfg.ClientSecret, envClientSecret))
+	// The mode decides which credentials are sent, and those where the
+	// endpoints may come from (provider_endpoints.go).
+	mode, _ := resolveAuth(stringOrEnv(cfg.AuthMode, envAuthMode), "", "", "", clientID.value(), clientSecret.value())
+	credentialEnvs := credentialEnvVars(mode.mode, email, apiToken, clientID, clientSecret)
+	refused := map[string]bool{}
+	endpoint := func(attr, env string, v types.String) string {
+		value, problem := resolveEndpoint(inputOf(attr, env, v, os.Getenv), credentialEnvs)
+		if problem != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(problem.attr), problem.summary, problem.detail)
+			refused[attr] = true
+		}
+		return value
+	}
+	settings.url = endpoint("url", envURL, cfg.URL)
+	auth, problems := resolveAuth(stringOrEnv(cfg.AuthMode, envAuthMode), endpoint("cloud_id", envCloudID, cfg.CloudID),
+		endpoint("gateway_url", envGatewayURL, cfg.GatewayURL), endpoint("oauth_token_url", envOAuthTokenURL, cfg.OAuthTokenURL),
+		clientID.value(), clientSecret.value())
 	for _, p := range problems {
 		resp.Diagnostics.AddAttributeError(authPath(p.attr), p.summary, p.detail)
 	}
@@ -218,23 +259,23 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 		RequestTimeout:    confluence.DefaultRequestTimeout,
 		RequestsPerSecond: confluence.DefaultRequestsPerSecond,
 	}
-	if !cfg.MaxRetries.IsNull() {
+	if known(cfg.MaxRetries) {
 		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 		if clientCfg.MaxRetries == 0 {
 			clientCfg.MaxRetries = confluence.NoRetries // max_retries = 0 means none
 		}
 	}
-	if !cfg.RequestTimeout.IsNull() {
+	if known(cfg.RequestTimeout) {
 		// The validator has already rejected values that do not parse.
 		if d, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil {
 			clientCfg.RequestTimeout = d
 		}
 	}
-	if !cfg.RequestsPerSecond.IsNull() {
+	if known(cfg.RequestsPerSecond) {
 		clientCfg.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
 	}
 	// A null rate_limit_budget leaves the client's default (5m).
-	if !cfg.RateLimitBudget.IsNull() {
+	if known(cfg.RateLimitBudget) {
 		// The validator has already rejected values that do not parse.
 		if d, err := time.ParseDuration(cfg.RateLimitBudget.ValueString()); err == nil {
 			clientCfg.RateLimitBudget = d
@@ -244,7 +285,9 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 		}
 	}
 
-	checkSetting(resp, path.Root("url"), envURL, settings.url, validators.CheckSiteURL, "the site base URL, e.g. https://example.atlassian.net")
+	if !refused["url"] { // a refused url is not also reported missing
+		checkSetting(resp, path.Root("url"), envURL, settings.url, validators.CheckSiteURL, "the site base URL, e.g. https://example.atlassian.net")
+	}
 	if auth.mode != confluence.AuthOAuth {
 		checkSetting(resp, path.Root("email"), envEmail, settings.email, validators.CheckEmail, "the e-mail address of the account the API token belongs to")
 		checkSetting(resp, path.Root("api_token"), envAPIToken, settings.apiToken, nil, "an Atlassian API token")
@@ -281,7 +324,10 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 // and the configuration to documentation authors, so the configuration may
 // only tighten what the environment says: CONFLUENCE_CONNECTION wins over
 // connection (a different name fails), CONFLUENCE_REQUIRE_POLICY=true cannot
-// be turned off, and confirmations come only from the environment.
+// be turned off, confirmations come only from the environment, and
+// CONFLUENCE_CHANGE_REFERENCE wins over change_reference (a different one
+// fails: the audit trail names the run the pipeline says, not one an author
+// chose).
 func resolveGoverningSettings(cfg providerModel, s *providerSettings, diags *diag.Diagnostics) {
 	envConn := strings.TrimSpace(os.Getenv(envConnection))
 	switch {
@@ -292,7 +338,26 @@ func resolveGoverningSettings(cfg providerModel, s *providerSettings, diags *dia
 			fmt.Sprintf("The configuration says connection = %q, but %s=%q is set in the environment of this run. The environment is the pipeline owner's and wins; "+
 				"remove connection from the provider block or set it to the same name.", cfg.Connection.ValueString(), envConnection, envConn))
 	default:
-		s.connection = envConn
+		s.connection, s.connectionFrom = envConn, envConnection
+	}
+	if s.connectionFrom == "" {
+		s.connectionFrom = "the provider's connection argument"
+	}
+
+	envRef := strings.TrimSpace(os.Getenv(envChangeReference))
+	switch {
+	case envRef == "":
+		s.changeReference = cfg.ChangeReference.ValueString() // "" while unknown: nothing is written at plan
+	case cfg.ChangeReference.IsUnknown():
+		// Known at apply, where Configure runs again and compares it.
+		s.changeReference = envRef
+	case !cfg.ChangeReference.IsNull() && cfg.ChangeReference.ValueString() != envRef:
+		diags.AddAttributeError(path.Root("change_reference"), "Change Reference Set by the Environment",
+			fmt.Sprintf("The configuration says change_reference = %q, but %s=%q is set in the environment of this run. The environment is the pipeline owner's and wins: "+
+				"version messages and audit records name the run it says. Remove change_reference from the provider block or set it to the same value.",
+				cfg.ChangeReference.ValueString(), envChangeReference, envRef))
+	default:
+		s.changeReference = envRef
 	}
 
 	s.requirePolicy = cfg.RequirePolicy.ValueBool()
@@ -327,6 +392,10 @@ func checkSetting(resp *provider.ConfigureResponse, attr path.Path, env, value s
 		}
 	}
 }
+
+// known reports whether an argument is set to a known value. An unknown
+// client setting keeps its default during the plan.
+func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
 func stringOrEnv(v types.String, env string) string {
 	if !v.IsNull() && !v.IsUnknown() {

@@ -59,15 +59,15 @@ func authSchemaAttributes() map[string]schema.Attribute {
 			Validators: []validator.String{stringvalidator.OneOf(confluence.AuthModes...)},
 		},
 		"cloud_id": schema.StringAttribute{
-			MarkdownDescription: "Cloud id of the site, for the gateway modes. When unset it is read once per run from `<url>/_edge/tenant_info`. Falls back to `" + envCloudID + "`.",
+			MarkdownDescription: "Cloud id of the site, for the gateway modes. When unset it is read once per run from `<url>/_edge/tenant_info`. Falls back to `" + envCloudID + "`; with credentials from the environment it must come from there too (endpoints follow the credentials).",
 			Optional:            true,
 		},
 		"gateway_url": schema.StringAttribute{
-			MarkdownDescription: "API gateway of the gateway modes, default `" + confluence.DefaultGatewayURL + "`. Only change it to point at a test double such as the Confluence emulator (`http` only for loopback hosts). Falls back to `" + envGatewayURL + "`.",
+			MarkdownDescription: "API gateway of the gateway modes, default `" + confluence.DefaultGatewayURL + "`. Only change it to point at a test double such as the Confluence emulator (`http` only for loopback hosts). Falls back to `" + envGatewayURL + "`; with credentials from the environment it must come from there too (endpoints follow the credentials).",
 			Optional:            true,
 		},
 		"oauth_token_url": schema.StringAttribute{
-			MarkdownDescription: "OAuth 2.0 token endpoint of `oauth_client_credentials`, default `" + confluence.DefaultOAuthTokenURL + "`. Only change it for a test double. Falls back to `" + envOAuthTokenURL + "`.",
+			MarkdownDescription: "OAuth 2.0 token endpoint of `oauth_client_credentials`, default `" + confluence.DefaultOAuthTokenURL + "`. Only change it for a test double. Falls back to `" + envOAuthTokenURL + "`; with credentials from the environment it must come from there too (endpoints follow the credentials).",
 			Optional:            true,
 		},
 		"client_id": schema.StringAttribute{

@@ -360,6 +360,12 @@ func TestAccAuthModes_secretsNeverInLogsOrState(t *testing.T) {
 	t.Run("provider credential", func(t *testing.T) {
 		g := newGatewaySite(t, emulator.Options{})
 		t.Setenv(envClientSecret, emulator.DemoOAuthSecret)
+		// With the secret in the environment, the endpoints come from the
+		// environment too; the block names the same ones.
+		t.Setenv(envURL, g.URL())
+		t.Setenv(envGatewayURL, g.URL())
+		t.Setenv(envOAuthTokenURL, g.URL()+"/oauth/token")
+		t.Setenv(envCloudID, g.emu.CloudID())
 		run(t, g, g.block(confluence.AuthOAuth, false)+authModePageConfig("<p>secret-free</p>"))
 	})
 	t.Run("connection credentials", func(t *testing.T) {

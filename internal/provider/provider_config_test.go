@@ -201,13 +201,34 @@ func TestConfigureClientSettings(t *testing.T) {
 		t.Errorf("explicit settings: MaxRetries %d, RequestTimeout %s, RequestsPerSecond %v", cfg.MaxRetries, cfg.RequestTimeout, cfg.RequestsPerSecond)
 	}
 
-	// Any unknown argument makes resources wait for the apply.
-	for _, name := range []string{"url", "require_policy", "requests_per_second", "confirmations"} {
+	// An unknown argument that decides who the provider is or which policy
+	// governs it makes resources wait for the apply.
+	unknown := func(name string) (confluence.Config, *provider.ConfigureResponse) {
 		typ := providerSchema().Attributes[name].GetType().TerraformType(context.Background())
-		_, resp := configureWith(t, with(map[string]tftypes.Value{name: tftypes.NewValue(typ, tftypes.UnknownValue)}))
+		return configureWith(t, with(map[string]tftypes.Value{name: tftypes.NewValue(typ, tftypes.UnknownValue)}))
+	}
+	for _, name := range []string{"url", "email", "api_token", "connection", "require_policy", "auth_mode", "cloud_id", "gateway_url", "client_id"} {
+		_, resp := unknown(name)
 		data, ok := resp.ResourceData.(*providerData)
 		if resp.Diagnostics.HasError() || !ok || !data.configUnknown {
 			t.Errorf("unknown %s: configUnknown not set (%v)", name, resp.Diagnostics)
 		}
+	}
+	// The others decide nothing at plan: the plan decides the policy with
+	// their defaults, and the apply configures again with them known.
+	for _, name := range []string{"change_reference", "max_retries", "request_timeout", "requests_per_second", "rate_limit_budget"} {
+		cfg, resp := unknown(name)
+		data, ok := resp.ResourceData.(*providerData)
+		if resp.Diagnostics.HasError() || !ok || data.configUnknown || data.client == nil {
+			t.Errorf("unknown %s: the plan waits for the apply (%v)", name, resp.Diagnostics)
+			continue
+		}
+		if cfg.MaxRetries != confluence.DefaultMaxRetries || cfg.RequestTimeout != confluence.DefaultRequestTimeout || cfg.RequestsPerSecond != confluence.DefaultRequestsPerSecond || data.changeReference != "" {
+			t.Errorf("unknown %s: client settings %+v, change reference %q; want the defaults", name, cfg, data.changeReference)
+		}
+	}
+	// Confirmations are refused in the configuration, known or not.
+	if _, resp := unknown("confirmations"); !strings.Contains(fmt.Sprint(resp.Diagnostics), "Confirmations Belong to the Environment") {
+		t.Errorf("unknown confirmations: %v", resp.Diagnostics)
 	}
 }

@@ -24,6 +24,7 @@ type providerSettings struct {
 	authMode             confluence.AuthMode
 	clientID             string // OAuth client id (oauth_client_credentials)
 	connection           string
+	connectionFrom       string // where connection was set, for messages
 	changeReference      string
 	confirmations        []string
 	requirePolicy        bool
@@ -40,6 +41,7 @@ type providerData struct {
 	authMode        confluence.AuthMode
 	clientID        string // the OAuth client id, for messages
 	connection      string
+	connectionFrom  string // "CONFLUENCE_CONNECTION" or the provider argument, for messages
 	changeReference string
 	confirmations   []string
 	requirePolicy   bool
@@ -83,6 +85,7 @@ func newProviderData(client *confluence.Client, s providerSettings) *providerDat
 		authMode:        s.authMode,
 		clientID:        s.clientID,
 		connection:      s.connection,
+		connectionFrom:  s.connectionFrom,
 		changeReference: s.changeReference,
 		confirmations:   s.confirmations,
 		requirePolicy:   s.requirePolicy,
@@ -156,6 +159,11 @@ type runCache struct {
 	// planned names the connections this run's plan creates or changes
 	// (planned_connections.go); nil until the first one.
 	planned map[string]bool
+	// expiring holds the governing connections whose credential expires
+	// soon, by name, and expiryWarned those already warned about
+	// (provider_connection_checks.go); nil until the first one.
+	expiring     map[string]policy.ConnectionExpiry
+	expiryWarned map[string]bool
 }
 
 func newRunCache(client *confluence.Client) *runCache {

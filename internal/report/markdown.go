@@ -31,6 +31,7 @@ var approvalLabel = map[string]string{
 	ApprovalWaiting:     "**waiting**",
 	ApprovalDenied:      "**denied**",
 	ApprovalUnknown:     "unknown (no plan -json stream)",
+	ApprovalUndecided:   "**undecided** (decided at apply)",
 }
 
 // WriteMarkdown writes the report as a pull-request comment: a summary, one

@@ -51,7 +51,14 @@ const (
 	ApprovalWaiting     = "waiting"
 	ApprovalDenied      = "denied"
 	ApprovalUnknown     = "unknown" // gated, but no plan -json stream was given to tell
+	// ApprovalUndecided: the provider could not decide the policy at plan
+	// (its configuration is known only at apply). Never counted allowed.
+	ApprovalUndecided = "undecided"
 )
+
+// PolicyNotDecidedSummary is the provider's warning for an operation whose
+// policy it could not decide at plan.
+const PolicyNotDecidedSummary = "Policy Not Decided at Plan"
 
 // maxDiffLines is how many diff lines a change keeps (the rest is counted).
 const maxDiffLines = 40
@@ -298,7 +305,7 @@ func Build(in Input) (Report, error) {
 		if w.Address == "" {
 			continue
 		}
-		if c == nil && (confirmationCode.MatchString(w.Summary) || w.Summary == "Page Edited Outside Terraform") {
+		if c == nil && (confirmationCode.MatchString(w.Summary) || w.Summary == "Page Edited Outside Terraform" || w.Summary == PolicyNotDecidedSummary) {
 			c = changeFromSubject(w.Address, w.Detail)
 			byAddress[w.Address] = c
 			order = append(order, w.Address)
@@ -317,6 +324,12 @@ func Build(in Input) (Report, error) {
 			c.Decision, c.ConfirmationCode = "allowed_with_confirmation", code
 			c.Reason = firstParagraph(w.Detail)
 			c.Approval = approvalFromDetail(w.Detail)
+		case w.Summary == PolicyNotDecidedSummary:
+			// Whatever else was said about the change, the policy has not
+			// spoken: the apply decides.
+			c.Decision = "unknown"
+			c.Approval = Approval{State: ApprovalUndecided, Detail: "the provider could not decide the policy at plan (its configuration is known only at apply); the apply decides"}
+			c.Reason = firstParagraph(w.Detail)
 		case w.Summary == "Confirmation Code Not Final":
 			c.Decision = "allowed_with_confirmation"
 			c.Approval = Approval{State: ApprovalWaiting, Detail: "the code is final only at apply: the apply stops and shows it"}
@@ -355,7 +368,8 @@ func finishApproval(c *Change, haveStream bool) {
 		c.Approval.State = ApprovalDenied
 	default:
 		// A delete carries no attributes: without a warning or error about
-		// it in the stream the policy allowed it.
+		// it in the stream the policy allowed it (a delete the provider
+		// could not decide carries "Policy Not Decided at Plan").
 		if haveStream && c.Operation == "delete_page" {
 			c.Decision, c.Approval.State = "allowed", ApprovalNotRequired
 			return
