@@ -110,6 +110,10 @@ var policyPart = regexp.MustCompile(`^policy (\S+)(?: \((\S+)\))?(?: as (.+))?$`
 // (internal/provider/page_change.go, versionMessage).
 const versionMessageSeparator = " | "
 
+// versionMessageEscape is what the provider writes for a "|" in a value of
+// a version message part.
+const versionMessageEscape = "¦"
+
 // versionMessage is what a Terraform version message says
 // ("msg | ref X | policy D (CODE) as CONN | approved by … | via Terraform").
 type versionMessage struct {
@@ -213,7 +217,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 			if rec.Decision != e.Decision || rec.ConfirmationCode != e.Code {
 				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records decision %s (%s) but the version message says %s (%s)", rec.Decision, orNone(rec.ConfirmationCode), e.Decision, orNone(e.Code)))
 			}
-			if rec.ChangeReference != "" && rec.ChangeReference != e.ChangeReference {
+			if rec.ChangeReference != "" && strings.ReplaceAll(rec.ChangeReference, "|", versionMessageEscape) != e.ChangeReference {
 				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records change reference %q but the version message says %q", rec.ChangeReference, e.ChangeReference))
 			}
 		}

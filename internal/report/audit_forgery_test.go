@@ -243,3 +243,22 @@ func TestAuditPageEntriesCreateDecision(t *testing.T) {
 		})
 	}
 }
+
+// A change reference holding "|" is escaped in the version message and
+// kept as it is in terraform.change: the two agree.
+func TestAuditPageEntriesEscapedReference(t *testing.T) {
+	gated := map[policy.Operation]policy.Level{policy.CreatePage: policy.Allowed, policy.UpdatePage: policy.Allowed}
+	versions := []confluence.PageVersion{v(1, auditBot, ""), v(2, auditBot, "ref PR-7 ¦ x | policy allowed as docs-bot | via Terraform")}
+	created := &ChangeRecord{Operation: "create_page", Version: 1, Decision: "allowed", Connection: "docs-bot"}
+	for _, tt := range []struct{ recorded, wantFlag string }{
+		{recorded: "PR-7 | x"},
+		{recorded: "PR-8 | x", wantFlag: `terraform.change records change reference "PR-8 | x" but the version message says "PR-7 ¦ x"`},
+	} {
+		change := &ChangeRecord{Operation: "update_page", Version: 2, Decision: "allowed", Connection: "docs-bot", ChangeReference: tt.recorded, Created: created}
+		entries := AuditPageEntries(AuditPage{SpaceKey: "DOCS", ID: "42", Title: "Runbook", Versions: versions, Change: change}, auditContext(gated))
+		e := entries[1]
+		if flags := strings.Join(e.Flags, " / "); e.ChangeReference != "PR-7 ¦ x" || (tt.wantFlag == "") != (flags == "") || !strings.Contains(flags, tt.wantFlag) {
+			t.Errorf("recorded %q: version 2 = %+v, want reference %q and flag %q", tt.recorded, e, "PR-7 ¦ x", tt.wantFlag)
+		}
+	}
+}
