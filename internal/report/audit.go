@@ -37,7 +37,7 @@ type ChangeRecord struct {
 	AccountID        string `json:"account_id"`
 	ChangeReference  string `json:"change_reference,omitempty"`
 	VersionMessage   string `json:"version_message,omitempty"`
-	ApprovedBy       string `json:"approved_by,omitempty"` // once the page resource records it
+	ApprovedBy       string `json:"approved_by,omitempty"` // the writer's claim, checked against approval records
 	At               string `json:"at"`
 	// Created is the record of the page's version 1, which every later
 	// record carries: Confluence's create takes no version message, so once
@@ -217,14 +217,14 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 			if rec.Decision != e.Decision || rec.ConfirmationCode != e.Code {
 				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records decision %s (%s) but the version message says %s (%s)", rec.Decision, orNone(rec.ConfirmationCode), e.Decision, orNone(e.Code)))
 			}
-			if rec.ChangeReference != "" && strings.ReplaceAll(rec.ChangeReference, "|", versionMessageEscape) != e.ChangeReference {
-				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records change reference %q but the version message says %q", rec.ChangeReference, e.ChangeReference))
+			if msg.terraform && rec.ChangeReference != "" && strings.ReplaceAll(rec.ChangeReference, "|", versionMessageEscape) != msg.changeReference {
+				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records change reference %q but the version message says %q", rec.ChangeReference, msg.changeReference))
 			}
 		}
 		if e.Connection == "" && byAutomation {
 			e.Connection = conn.Name
 		}
-		recordMissing := true // a flag below already says the decision is not known
+		decisionFlagged := true // a flag of the switch already says why the decision is unknown
 		switch {
 		case !msg.terraform && v.Number == 1 && page.Change == nil:
 			e.Flags = append(e.Flags, "created by the automation account, and the page carries no terraform.change")
@@ -236,12 +236,13 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 			e.Flags = append(e.Flags, fmt.Sprintf("decision not recorded: Confluence keeps no version message for a create, and terraform.change records version %d without the create's decision", page.Change.Version))
 		case !msg.terraform && v.Number > 1:
 			e.Flags = append(e.Flags, fmt.Sprintf("written by the automation account %s without a Terraform version message", e.Account))
-		case msg.terraform && v.Number == newestByAutomation && (page.Change == nil || page.Change.Version != v.Number):
-			e.Flags = append(e.Flags, fmt.Sprintf("the newest version by the automation has no matching terraform.change (it records version %s)", recordedVersion(page.Change)))
 		default:
-			recordMissing = false
+			decisionFlagged = false
 		}
-		if e.Decision == "" && !recordMissing {
+		if msg.terraform && v.Number == newestByAutomation && (page.Change == nil || page.Change.Version != v.Number) {
+			e.Flags = append(e.Flags, fmt.Sprintf("the newest version by the automation has no matching terraform.change (it records version %s)", recordedVersion(page.Change)))
+		}
+		if e.Decision == "" && !decisionFlagged {
 			e.Flags = append(e.Flags, "decision not recorded: neither the version message nor terraform.change says how this version was decided")
 		}
 		if msg.terraform && !byAutomation {

@@ -207,6 +207,12 @@ func TestAuditPageEntriesCreateDecision(t *testing.T) {
 			wantFirst: AuditEntry{Operation: "create_page", Decision: "allowed_with_confirmation", Code: "update_page-0000000002", ChangeReference: "ci/42"},
 		},
 		{
+			name: "the create's reference holds the separator",
+			change: &ChangeRecord{Operation: "update_page", Version: 2, Decision: "allowed", Connection: "docs-bot", ChangeReference: "ci/43",
+				Created: &ChangeRecord{Operation: "create_page", Version: 1, Decision: "allowed_with_confirmation", ConfirmationCode: "update_page-0000000002", ChangeReference: "PR-1 | x"}},
+			wantFirst: AuditEntry{Operation: "create_page", Decision: "allowed_with_confirmation", Code: "update_page-0000000002", ChangeReference: "PR-1 | x"},
+		},
+		{
 			name:      "a later record without the create's",
 			change:    &ChangeRecord{Operation: "update_page", Version: 2, Decision: "allowed", Connection: "docs-bot", ChangeReference: "ci/43"},
 			wantFirst: AuditEntry{Operation: "create_page"},
@@ -260,5 +266,41 @@ func TestAuditPageEntriesEscapedReference(t *testing.T) {
 		if flags := strings.Join(e.Flags, " / "); e.ChangeReference != "PR-7 ¦ x" || (tt.wantFlag == "") != (flags == "") || !strings.Contains(flags, tt.wantFlag) {
 			t.Errorf("recorded %q: version 2 = %+v, want reference %q and flag %q", tt.recorded, e, "PR-7 ¦ x", tt.wantFlag)
 		}
+	}
+}
+
+// A Terraform version message is checked against the change record of its
+// version: a message without its policy part, or without the reference the
+// record keeps, is flagged.
+func TestAuditPageEntriesMessageAgainstRecord(t *testing.T) {
+	gated := map[policy.Operation]policy.Level{policy.CreatePage: policy.Allowed, policy.UpdatePage: policy.Allowed}
+	created := &ChangeRecord{Operation: "create_page", Version: 1, Decision: "allowed", Connection: "docs-bot"}
+	tests := []struct {
+		name, message string
+		change        *ChangeRecord
+		wantFlags     []string
+	}{
+		{
+			name: "the newest message without a policy part and without a record", message: "Fix | via Terraform",
+			change:    &ChangeRecord{Operation: "create_page", Version: 1, Decision: "allowed"},
+			wantFlags: []string{"has no matching terraform.change (it records version 1)", "decision not recorded"},
+		},
+		{
+			name: "the record keeps a reference the message lacks", message: "Fix | policy allowed as docs-bot | via Terraform",
+			change:    &ChangeRecord{Operation: "update_page", Version: 2, Decision: "allowed", ChangeReference: "ci/42", Created: created},
+			wantFlags: []string{`terraform.change records change reference "ci/42" but the version message says ""`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			versions := []confluence.PageVersion{v(1, auditBot, ""), v(2, auditBot, tt.message)}
+			entries := AuditPageEntries(AuditPage{SpaceKey: "DOCS", ID: "42", Title: "Runbook", Versions: versions, Change: tt.change}, auditContext(gated))
+			flags := strings.Join(entries[1].Flags, " / ")
+			for _, f := range tt.wantFlags {
+				if !strings.Contains(flags, f) {
+					t.Errorf("version 2 flags %q, want %q", flags, f)
+				}
+			}
+		})
 	}
 }
