@@ -49,7 +49,8 @@ type Result struct {
 	// ConfirmationCode is set only when Decision is
 	// DecisionAllowedWithConfirmation.
 	ConfirmationCode string
-	// Reason is one sentence a reviewer reads in the plan.
+	// Reason is what a reviewer reads in the plan: why, and for a denial
+	// what to do instead (no approval grants one).
 	Reason string
 	// PolicyLocation says where the deciding record lives, e.g.
 	// `space property "terraform.policy.ci-bot" in space DOCS`.
@@ -201,7 +202,7 @@ func deniedRemedy(req Request, change string) string {
 	case DeletePage:
 		return fmt.Sprintf("No approval or confirmation code grants a denied operation. To stop managing the %[1]s without deleting it, "+
 			"set on_destroy = \"retain\" on its resource and apply before removing the resource, or replace the resource with a removed block "+
-			"(removed { from = <resource address>  lifecycle { destroy = false } }); to delete it, %[2]s.", noun, ask)
+			"(from = <resource address>, lifecycle { destroy = false }); to delete it, %[2]s.", noun, ask)
 	case CreatePage, UpdatePage:
 		return fmt.Sprintf("No approval or confirmation code grants a denied operation: if this %s change should be made, %s.", noun, ask)
 	}

@@ -34,7 +34,7 @@ func TestEvaluateReasonWording(t *testing.T) {
 			want: []string{`delete_page on page "Release notes" (id 98765) in space DOCS is denied: connection "docs-bot" sets delete_page to denied.`,
 				"No approval or confirmation code grants a denied operation",
 				`To stop managing the page without deleting it, set on_destroy = "retain" on its resource and apply before removing the resource`,
-				"removed { from = <resource address>  lifecycle { destroy = false } }",
+				"replace the resource with a removed block (from = <resource address>, lifecycle { destroy = false })",
 				`to delete it, ask the Confluence administrators of space DOCS to change delete_page in the policy of connection "docs-bot".`},
 			wantNot: []string{approvalsClause, "requires", "approver@example.com"},
 		},
