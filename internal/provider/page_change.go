@@ -308,9 +308,10 @@ func versionMessage(message, changeReference string, res policy.Result) string {
 }
 
 // authorPart is the configured message as page history shows it. The schema
-// refuses "|" at plan; a message known only at apply gets the escape here
-// (in versionMessage) instead. A leading "ref " becomes "ref: ": only the
-// provider writes the change reference.
+// refuses "|" (Terraform validates again at apply a value known only then);
+// versionMessage still escapes it in every part, which also covers the
+// change reference and approvers' names. A leading "ref " becomes "ref: ":
+// only the provider writes the change reference.
 func authorPart(message string) string {
 	m := strings.TrimSpace(message)
 	if rest, ok := strings.CutPrefix(m, "ref "); ok {
