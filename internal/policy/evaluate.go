@@ -49,7 +49,8 @@ type Result struct {
 	// ConfirmationCode is set only when Decision is
 	// DecisionAllowedWithConfirmation.
 	ConfirmationCode string
-	// Reason is one sentence a reviewer reads in the plan.
+	// Reason is what a reviewer reads in the plan: why, and for a denial
+	// what to do instead (no approval grants one).
 	Reason string
 	// PolicyLocation says where the deciding record lives, e.g.
 	// `space property "terraform.policy.ci-bot" in space DOCS`.
@@ -76,6 +77,7 @@ type verdict struct {
 	clause     string // why, as a clause of the reason sentence
 	location   string
 	approval   *ApprovalRequirement // the policy's approvers, if it names any
+	fix        string               // what the administrators change to decide otherwise
 }
 
 // Evaluate decides req against the records of req's space (DESIGN.md,
@@ -117,8 +119,8 @@ func evaluate(req Request, records SpaceRecords) (Result, error) {
 				Decision:   DecisionDenied,
 				Level:      Denied,
 				Connection: req.Connection,
-				Reason: fmt.Sprintf("%s is denied: space %s is outside the scope of connection %q (the space holds no record of it), so every operation there is denied.",
-					subject, req.SpaceKey, req.Connection),
+				Reason: fmt.Sprintf("%s is denied: space %s is outside the scope of connection %q (the space holds no record of it), so every operation there is denied. %s",
+					subject, req.SpaceKey, req.Connection, deniedRemedy(req, fmt.Sprintf("register connection %q in the space", req.Connection))),
 				PolicyLocation: fmt.Sprintf("space property %q in space %s (absent)", ConnectionPropertyKey(req.Connection), req.SpaceKey),
 			}, nil
 		}
@@ -145,12 +147,13 @@ func evaluate(req Request, records SpaceRecords) (Result, error) {
 	}
 	sort.Strings(names)
 	level := MostRestrictive(levels...)
-	var clauses, locations []string
+	var clauses, locations, fixes []string
 	var approvals []ApprovalRequirement
 	for _, v := range governing {
 		if v.level == level {
 			clauses = append(clauses, v.clause)
 			locations = append(locations, v.location)
+			fixes = append(fixes, v.fix)
 			if v.approval != nil {
 				approvals = append(approvals, *v.approval)
 			}
@@ -180,9 +183,30 @@ func evaluate(req Request, records SpaceRecords) (Result, error) {
 				subject, why, res.ConfirmationCode, req.SpaceKey)
 		}
 	default:
-		res.Reason = fmt.Sprintf("%s is denied: %s.", subject, why)
+		res.Reason = fmt.Sprintf("%s is denied: %s. %s", subject, why, deniedRemedy(req, strings.Join(fixes, " and ")))
 	}
 	return res, nil
+}
+
+// deniedRemedy says what to do about a denied request: no approval or code
+// grants it, so only the space's administrators can change the decision,
+// by doing change. A delete can also be avoided: Terraform can stop
+// managing the page and leave it in Confluence.
+func deniedRemedy(req Request, change string) string {
+	noun := "page"
+	if req.Noun != "" {
+		noun = req.Noun
+	}
+	ask := fmt.Sprintf("ask the Confluence administrators of space %s to %s", req.SpaceKey, change)
+	switch req.Operation {
+	case DeletePage:
+		return fmt.Sprintf("No approval or confirmation code grants a denied operation. To stop managing the %[1]s without deleting it, "+
+			"set on_destroy = \"retain\" on its resource and apply before removing the resource, or replace the resource with a removed block "+
+			"(from = <resource address>, lifecycle { destroy = false }); to delete it, %[2]s.", noun, ask)
+	case CreatePage, UpdatePage:
+		return fmt.Sprintf("No approval or confirmation code grants a denied operation: if this %s change should be made, %s.", noun, ask)
+	}
+	return fmt.Sprintf("No approval or confirmation code grants a denied operation: if it should be allowed, %s.", ask)
 }
 
 // judge is the verdict of one governing connection record.
@@ -194,6 +218,7 @@ func judge(req Request, rec ConnectionRecord, records SpaceRecords) verdict {
 			clause: fmt.Sprintf("space %s is outside the scope of connection %q (scope: %s), so every operation there is denied",
 				req.SpaceKey, rec.Name, listOrNone(rec.Spaces)),
 			location: fmt.Sprintf("space property %q in space %s", ConnectionPropertyKey(rec.Name), req.SpaceKey),
+			fix:      fmt.Sprintf("add space %s to the scope of connection %q", req.SpaceKey, rec.Name),
 		}
 	}
 	location := fmt.Sprintf("space property %q in space %s", PolicyPropertyKey(rec.Name), req.SpaceKey)
@@ -204,8 +229,11 @@ func judge(req Request, rec ConnectionRecord, records SpaceRecords) verdict {
 			level:      l,
 			clause:     fmt.Sprintf("connection %q sets %s to %s", rec.Name, req.Operation, l),
 			location:   location,
+			fix:        fmt.Sprintf("change %s in the policy of connection %q", req.Operation, rec.Name),
 		}
-		if n := pol.Required(); n > 0 {
+		// Approvals grant a gated operation only: an allowed one needs none,
+		// and nothing grants a denied one, so neither mentions them.
+		if n := pol.Required(); n > 0 && l == AllowedWithConfirmation {
 			v.approval = &ApprovalRequirement{Connection: rec.Name, Approvers: slices.Clone(pol.Approvers), Required: n}
 			v.clause += fmt.Sprintf(" and requires %d approval(s) from %s", n, strings.Join(pol.Approvers, ", "))
 		}
@@ -218,6 +246,7 @@ func judge(req Request, rec ConnectionRecord, records SpaceRecords) verdict {
 		clause: fmt.Sprintf("connection %q has no operation policy in space %s, so %s gets the default level %s",
 			rec.Name, req.SpaceKey, req.Operation, l),
 		location: location + " (absent: default levels apply)",
+		fix:      fmt.Sprintf("give connection %q a policy for %s", rec.Name, req.Operation),
 	}
 }
 
@@ -238,8 +267,8 @@ func unmanaged(req Request, records SpaceRecords, subject string) Result {
 		return Result{
 			Decision: DecisionDenied,
 			Level:    Denied,
-			Reason: fmt.Sprintf("%s is denied: space %s is managed (it holds the records of connections %s) and none of them is registered for account %s, so that account may not act there.",
-				subject, req.SpaceKey, quoteAll(names), req.AccountID),
+			Reason: fmt.Sprintf("%s is denied: space %s is managed (it holds the records of connections %s) and none of them is registered for account %s, so that account may not act there. %s",
+				subject, req.SpaceKey, quoteAll(names), req.AccountID, deniedRemedy(req, "register a connection for account "+req.AccountID+" in the space")),
 			PolicyLocation: location,
 		}
 	}
@@ -247,8 +276,8 @@ func unmanaged(req Request, records SpaceRecords, subject string) Result {
 		return Result{
 			Decision: DecisionDenied,
 			Level:    Denied,
-			Reason: fmt.Sprintf("%s is denied: no connection record in space %s governs account %s and require_policy is set, so unmanaged operations are denied.",
-				subject, req.SpaceKey, req.AccountID),
+			Reason: fmt.Sprintf("%s is denied: no connection record in space %s governs account %s and require_policy is set, so unmanaged operations are denied. %s",
+				subject, req.SpaceKey, req.AccountID, deniedRemedy(req, "register a connection for account "+req.AccountID+" in the space")),
 			PolicyLocation: location,
 		}
 	}

@@ -278,10 +278,13 @@ func setValues(s types.Set) ([]string, bool) {
 }
 
 // versionMessage is what page history shows for a write by Terraform: the
-// configured message, the change reference and the decision.
+// configured message, the change reference and the decision. The audit
+// export reads the provider's parts back from the end (internal/report), so
+// no value in them may hold the separator, and the author's message may not
+// read as the "ref" part that follows it when no reference is set.
 func versionMessage(message, changeReference string, res policy.Result) string {
 	var parts []string
-	if m := strings.TrimSpace(message); m != "" {
+	if m := authorPart(message); m != "" {
 		parts = append(parts, m)
 	}
 	if changeReference != "" {
@@ -298,8 +301,28 @@ func versionMessage(message, changeReference string, res policy.Result) string {
 	if note := approvalNote(res); note != "" {
 		parts = append(parts, note) // "approved by Alice <account id> at …"
 	}
+	for i, p := range parts {
+		parts[i] = strings.ReplaceAll(p, "|", versionMessageEscape)
+	}
 	return strings.Join(parts, " | ") + versionMessageSuffix
 }
+
+// authorPart is the configured message as page history shows it. The schema
+// refuses "|" (Terraform validates again at apply a value known only then);
+// versionMessage still escapes it in every part, which also covers the
+// change reference and approvers' names. A leading "ref " becomes "ref: ":
+// only the provider writes the change reference.
+func authorPart(message string) string {
+	m := strings.TrimSpace(message)
+	if rest, ok := strings.CutPrefix(m, "ref "); ok {
+		m = "ref: " + rest
+	}
+	return m
+}
+
+// versionMessageEscape stands for a "|" in a value written into a version
+// message, where "|" separates the parts.
+const versionMessageEscape = "¦"
 
 // versionMessageSuffix ends every version message this provider writes.
 const versionMessageSuffix = " | via Terraform"
@@ -326,6 +349,10 @@ type auditRecord struct {
 	// the apply that got the answer knows for certain it wrote the page; if
 	// that was another apply, it finds this mark and says so.
 	AdoptedAfterLostAnswer bool `json:"adopted_after_lost_answer,omitempty"`
+	// Created is the record of the page's version 1, carried by every later
+	// record: Confluence's create takes no version message, so once the
+	// record moves on nothing else says how the create was decided.
+	Created *auditRecord `json:"created,omitempty"`
 }
 
 // auditRecordFor is the record of the change saved as version by accountID.

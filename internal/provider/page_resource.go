@@ -151,9 +151,9 @@ func pageResourceSchema() schema.Schema {
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(validators.LabelName())},
 			},
 			"version_message": schema.StringAttribute{
-				MarkdownDescription: "Message stored with the page version Terraform writes, followed by the provider's `change_reference` and the policy decision. Changing only this attribute writes nothing.",
+				MarkdownDescription: "Message stored with the page version Terraform writes, followed by the provider's `change_reference` and the policy decision (`<message> | ref <change reference> | policy <decision> | via Terraform`). It may not contain `|`, which separates those parts; a message starting with `ref ` is written as `ref: …`, so it is never read as the change reference. Changing only this attribute writes nothing.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(500)},
+				Validators:          []validator.String{stringvalidator.LengthAtMost(500), validators.VersionMessage()},
 			},
 			"on_destroy": schema.StringAttribute{
 				MarkdownDescription: "What destroying the resource does to the page: `trash` (default; restorable from the space's trash), `purge` (trash, then delete permanently; needs space admin) or `retain` (leave the page and only forget it).",

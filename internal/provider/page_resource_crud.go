@@ -222,6 +222,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 func (r *PageResource) claimAdoptedPage(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt, page *confluence.Page) (claimed, recorded bool) {
 	record := attempt.change.auditRecordFor(page.Version.Number, page.Version.AuthorID, attempt.decision, r.data.changeReference, attempt.change.message, r.data.now())
 	record.AdoptedAfterLostAnswer = true
+	keepCreateRecord(ctx, diags, record, attempt.private)
 	prop, err := r.data.client.CreateContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	switch {
 	case confluence.IsConflict(err):
@@ -725,6 +726,11 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 // wrote the property) falls back to reading it.
 func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, change pageChange, page *confluence.Page, decision policy.Result, message string, private privateState) {
 	record := change.auditRecordFor(page.Version.Number, page.Version.AuthorID, decision, r.data.changeReference, message, r.data.now())
+	if page.Version.Number == 1 {
+		keepCreateRecord(ctx, diags, record, private)
+	} else {
+		record.Created = createRecordOf(ctx, private)
+	}
 	var prop *confluence.Property
 	var err error
 	ref := auditPropertyRefOf(ctx, private)

@@ -37,8 +37,25 @@ type ChangeRecord struct {
 	AccountID        string `json:"account_id"`
 	ChangeReference  string `json:"change_reference,omitempty"`
 	VersionMessage   string `json:"version_message,omitempty"`
-	ApprovedBy       string `json:"approved_by,omitempty"` // once the page resource records it
+	ApprovedBy       string `json:"approved_by,omitempty"` // the writer's claim, checked against approval records
 	At               string `json:"at"`
+	// Created is the record of the page's version 1, which every later
+	// record carries: Confluence's create takes no version message, so once
+	// the record moves on, nothing else says how the create was decided.
+	Created *ChangeRecord `json:"created,omitempty"`
+}
+
+// recordOf is the change record of version n, nil when rec holds none.
+func (rec *ChangeRecord) recordOf(n int) *ChangeRecord {
+	switch {
+	case rec == nil:
+		return nil
+	case rec.Version == n:
+		return rec
+	case n == 1 && rec.Created != nil && rec.Created.Version == 1:
+		return rec.Created
+	}
+	return nil
 }
 
 // AuditEntry is one version of a page in the export: every version the
@@ -89,34 +106,58 @@ type AuditContext struct {
 
 var policyPart = regexp.MustCompile(`^policy (\S+)(?: \((\S+)\))?(?: as (.+))?$`)
 
+// versionMessageSeparator separates the parts of a Terraform version message
+// (internal/provider/page_change.go, versionMessage).
+const versionMessageSeparator = " | "
+
+// versionMessageEscape is what the provider writes for a "|" in a value of
+// a version message part.
+const versionMessageEscape = "¦"
+
 // versionMessage is what a Terraform version message says
 // ("msg | ref X | policy D (CODE) as CONN | approved by … | via Terraform").
 type versionMessage struct {
 	terraform                   bool
 	decision, code, connection  string
 	changeReference, approvedBy string
+	author                      string // the configured version_message, never read as parts
 }
 
+// parseVersionMessage reads the parts the provider writes, from the end and
+// in the provider's order: "via Terraform", an optional "approved by …", the
+// policy part, an optional "ref …". What precedes them is the author's
+// version_message and is never read as a part, wherever it says "approved
+// by" or "ref": the provider refuses the separator in it at plan and escapes
+// it (and a leading "ref ") at apply. A message whose parts are not in that
+// order yields no decision, which the export flags.
 func parseVersionMessage(m string) versionMessage {
-	parts := strings.Split(m, " | ")
+	parts := strings.Split(m, versionMessageSeparator)
 	var v versionMessage
-	if len(parts) == 0 || strings.TrimSpace(parts[len(parts)-1]) != "via Terraform" {
+	i := len(parts) - 1
+	if strings.TrimSpace(parts[i]) != "via Terraform" {
 		return v
 	}
 	v.terraform = true
-	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		switch {
-		case strings.HasPrefix(p, "ref "):
-			v.changeReference = strings.TrimPrefix(p, "ref ")
-		case strings.HasPrefix(p, "approved by "):
-			v.approvedBy = p
-		default:
-			if m := policyPart.FindStringSubmatch(p); m != nil {
-				v.decision, v.code, v.connection = m[1], m[2], m[3]
-			}
-		}
+	i--
+	approvedBy := ""
+	if i >= 0 && strings.HasPrefix(strings.TrimSpace(parts[i]), "approved by ") {
+		approvedBy = strings.TrimSpace(parts[i])
+		i--
 	}
+	if i < 0 {
+		return v
+	}
+	pm := policyPart.FindStringSubmatch(strings.TrimSpace(parts[i]))
+	if pm == nil {
+		return v
+	}
+	v.decision, v.code, v.connection, v.approvedBy = pm[1], pm[2], pm[3], approvedBy
+	i--
+	if i >= 0 && strings.HasPrefix(strings.TrimSpace(parts[i]), "ref ") {
+		v.changeReference = strings.TrimPrefix(strings.TrimSpace(parts[i]), "ref ")
+		i--
+	}
+	v.author = strings.Join(parts[:i+1], versionMessageSeparator)
 	return v
 }
 
@@ -164,8 +205,8 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		if v.Number == 1 {
 			e.Operation = "create_page"
 		}
-		rec := page.Change
-		if rec != nil && rec.Version == v.Number {
+		rec := page.Change.recordOf(v.Number)
+		if rec != nil {
 			e.Operation = rec.Operation
 			if e.Decision == "" {
 				e.Decision, e.Code, e.Connection = rec.Decision, rec.ConfirmationCode, rec.Connection
@@ -176,31 +217,52 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 			if rec.Decision != e.Decision || rec.ConfirmationCode != e.Code {
 				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records decision %s (%s) but the version message says %s (%s)", rec.Decision, orNone(rec.ConfirmationCode), e.Decision, orNone(e.Code)))
 			}
+			if msg.terraform && rec.ChangeReference != "" && strings.ReplaceAll(rec.ChangeReference, "|", versionMessageEscape) != msg.changeReference {
+				e.Flags = append(e.Flags, fmt.Sprintf("terraform.change records change reference %q but the version message says %q", rec.ChangeReference, msg.changeReference))
+			}
 		}
 		if e.Connection == "" && byAutomation {
 			e.Connection = conn.Name
 		}
+		decisionFlagged := true // a flag of the switch already says why the decision is unknown
 		switch {
-		case !msg.terraform && v.Number == 1:
-			// The v2 create takes no version message: terraform.change
-			// records a create, and keeps only the newest change.
-			if rec == nil {
-				e.Flags = append(e.Flags, "created by the automation account, and the page carries no terraform.change")
-			}
-		case !msg.terraform:
+		case !msg.terraform && v.Number == 1 && page.Change == nil:
+			e.Flags = append(e.Flags, "created by the automation account, and the page carries no terraform.change")
+		case !msg.terraform && v.Number == 1 && rec == nil:
+			// The v2 create takes no version message: only terraform.change
+			// can say how the create was decided, and this one records
+			// version N without the create (the page was created before the
+			// provider kept it, or imported).
+			e.Flags = append(e.Flags, fmt.Sprintf("decision not recorded: Confluence keeps no version message for a create, and terraform.change records version %d without the create's decision", page.Change.Version))
+		case !msg.terraform && v.Number > 1:
 			e.Flags = append(e.Flags, fmt.Sprintf("written by the automation account %s without a Terraform version message", e.Account))
-		case v.Number == newestByAutomation && (rec == nil || rec.Version != v.Number):
-			e.Flags = append(e.Flags, fmt.Sprintf("the newest version by the automation has no matching terraform.change (it records version %s)", recordedVersion(rec)))
+		default:
+			decisionFlagged = false
+		}
+		if msg.terraform && v.Number == newestByAutomation && (page.Change == nil || page.Change.Version != v.Number) {
+			e.Flags = append(e.Flags, fmt.Sprintf("the newest version by the automation has no matching terraform.change (it records version %s)", recordedVersion(page.Change)))
+		}
+		if e.Decision == "" && !decisionFlagged {
+			e.Flags = append(e.Flags, "decision not recorded: neither the version message nor terraform.change says how this version was decided")
 		}
 		if msg.terraform && !byAutomation {
 			e.Flags = append(e.Flags, fmt.Sprintf("a Terraform version message written by %s, which no connection record of space %s names", e.Account, page.SpaceKey))
 		}
 		e.Flags = append(e.Flags, decisionFlags(e, conn, byAutomation, ctx)...)
+		// Approvers come only from approval records, whose authors
+		// Confluence records: a version message or a change record is
+		// written by the automation account, with the author's text in it,
+		// so its "approved by" is a claim, checked here and never shown as
+		// an approver.
 		if e.Code != "" {
 			e.Approvers = approversOf(e.Code, v.AuthorID, ctx)
-			if msg.approvedBy != "" && len(e.Approvers) == 0 {
-				e.Approvers = []string{strings.TrimPrefix(msg.approvedBy, "approved by ")}
-			}
+		}
+		claimed := msg.approvedBy
+		if claimed == "" && rec != nil {
+			claimed = rec.ApprovedBy
+		}
+		if claimed != "" && len(e.Approvers) == 0 {
+			e.Flags = append(e.Flags, fmt.Sprintf("approval claimed without record: the change says %q, but Confluence holds no approval record of code %s by an account other than the writer", claimed, orNone(e.Code)))
 		}
 		if i > 0 {
 			prev := versions[i-1]

@@ -56,7 +56,12 @@ func TestAuditPageEntries(t *testing.T) {
 		if version == 1 {
 			op = "create_page"
 		}
-		return &ChangeRecord{Operation: op, Version: version, Decision: decision, ConfirmationCode: code, Connection: "docs-bot", AccountID: auditBot}
+		r := &ChangeRecord{Operation: op, Version: version, Decision: decision, ConfirmationCode: code, Connection: "docs-bot", AccountID: auditBot}
+		if version > 1 {
+			// Every later record carries the create's.
+			r.Created = &ChangeRecord{Operation: "create_page", Version: 1, Decision: "allowed", Connection: "docs-bot", AccountID: auditBot, ChangeReference: "abc000"}
+		}
+		return r
 	}
 	tests := []struct {
 		name     string
@@ -73,7 +78,7 @@ func TestAuditPageEntries(t *testing.T) {
 			change:   rec(2, "allowed_with_confirmation", "update_page-0000000002"),
 			want:     []string{"1:", "2:"},
 			check: func(t *testing.T, e []AuditEntry) {
-				if e[0].Operation != "create_page" || e[0].Connection != "docs-bot" || e[1].Code != "update_page-0000000002" || e[1].ChangeReference != "abc123" ||
+				if e[0].Operation != "create_page" || e[0].Connection != "docs-bot" || e[0].Decision != "allowed" || e[0].ChangeReference != "abc000" || e[1].Code != "update_page-0000000002" || e[1].ChangeReference != "abc123" ||
 					strings.Join(e[1].Approvers, ",") != "Alice <557058:alice> at 2026-11-01T01:30:00Z" || e[1].Account != "Docs Bot <557058:bot>" {
 					t.Errorf("entries %+v", e)
 				}
@@ -118,7 +123,7 @@ func TestAuditPageEntries(t *testing.T) {
 			name: "unmanaged while governed", levels: gated,
 			versions: []confluence.PageVersion{v(1, auditBot, ""), v(2, auditBot, "Published | policy unmanaged | via Terraform")},
 			change:   &ChangeRecord{Operation: "update_page", Version: 2, Decision: "unmanaged"},
-			want:     []string{"1:", "2:recorded as unmanaged, but connection \"docs-bot\" governs"},
+			want:     []string{"1:decision not recorded", "2:recorded as unmanaged, but connection \"docs-bot\" governs"},
 		},
 		{
 			name: "a Terraform message by an account no connection names", levels: gated,
