@@ -108,6 +108,9 @@ type APIError struct {
 	// credential to check.
 	AuthMode AuthMode
 	ClientID string
+	// SpaceKey is set when a lookup by space key found no space: Confluence
+	// lists only the spaces the account may view (GET /wiki/api/v2/spaces).
+	SpaceKey string
 	// BaseURL is where the request went (the site, or the gateway) when
 	// Kind is KindNotConfluence.
 	BaseURL string
