@@ -137,7 +137,7 @@ func TestAccAuthErrors_connectionWrongClientSecret(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories(),
 		ErrorCheck:               check.check,
-		Steps: []resource.TestStep{{Config: oauthConnectionConfig(g, g.URL()+"/oauth/token", wrong)}},
+		Steps:                    []resource.TestStep{{Config: oauthConnectionConfig(g, g.URL()+"/oauth/token", wrong)}},
 	})
 	check.mustHaveSeen(t)
 	if n := g.count("/oauth/token"); n != 1 {
