@@ -302,3 +302,39 @@ func TestAccAuthErrors_spaceKeyNotFound(t *testing.T) {
 		t.Fatalf("%d writes for a space that does not exist, want none", w)
 	}
 }
+
+// A refresh against a URL that is not Confluence fails instead of taking the
+// 404 pages for pages gone from Confluence: the plan does not drop the page
+// from the state and propose to create it again.
+func TestAccAuthErrors_notAConfluenceSiteKeepsPages(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "<html><body>Not Found</body></html>")
+	}))
+	t.Cleanup(web.Close)
+	page := `
+resource "confluence_page" "p" {
+  space_key = "DOCS"
+  title     = "Survives a wrong url"
+  body      = "<p>kept</p>"
+}
+`
+	check := &errorCheck{
+		want:    []string{`does not look like a Confluence Cloud site`},
+		notWant: []string{"Page Gone From Confluence", "will be created"},
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		ErrorCheck:               check.check,
+		Steps: []resource.TestStep{
+			{Config: site.providerBlock(botEmail, botToken) + page},
+			{Config: strings.Replace(site.providerBlock(botEmail, botToken), site.URL(), web.URL, 1) + page, PlanOnly: true},
+			// Back at the site, the page is still in the state, unchanged.
+			{Config: site.providerBlock(botEmail, botToken) + page, PlanOnly: true},
+		},
+	})
+	check.mustHaveSeen(t)
+}
