@@ -27,11 +27,15 @@ type errorCheck struct {
 	want    []string // regexps, spaces match any whitespace (the CLI wraps lines)
 	notWant []string
 	seen    atomic.Bool
+	t       *testing.T // logs the error when set
 }
 
 func (c *errorCheck) check(err error) error {
 	c.seen.Store(true)
 	msg := err.Error()
+	if c.t != nil {
+		c.t.Logf("the error (shown with -v): %s", msg)
+	}
 	for _, w := range c.want {
 		if !wrappedError(w).MatchString(msg) {
 			return fmt.Errorf("the error lacks %q: %w", w, err)
@@ -87,6 +91,7 @@ func TestAccAuthErrors_refusedClientSecretAskedOnce(t *testing.T) {
 			`after 1 attempt\(s\)`,
 		},
 		notWant: []string{wrong, "e-mail", "API token", "credentials of .", "Check the site URL", `Get "`},
+		t:       t,
 	}
 	start := time.Now()
 	resource.Test(t, resource.TestCase{
@@ -99,6 +104,12 @@ data "confluence_space" "docs" {
 }
 data "confluence_space" "ops" {
   key = "OPS"
+}
+resource "confluence_page" "p" {
+  space_key = "DOCS"
+  title     = "Refused"
+  parent_id = "1"
+  body      = "<p>x</p>"
 }
 `,
 			PlanOnly: true,

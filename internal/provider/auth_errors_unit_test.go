@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
 func TestWholeDuration(t *testing.T) {
@@ -115,4 +118,17 @@ func TestExplainAPIError_byAuthMode(t *testing.T) {
 // errDNS is the error a lookup of an unknown host gives.
 func errDNS(host string) error {
 	return &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
+}
+
+// A policy that cannot be loaded because the OAuth secret was refused says
+// so, as the other failed calls do, rather than "could not be evaluated".
+func TestAddPolicyEvaluationError_tokenRefused(t *testing.T) {
+	te := &confluence.TokenError{TokenURL: "https://auth.atlassian.com/oauth/token", ClientID: "cid-1", StatusCode: 400, Code: "invalid_client"}
+	var diags diag.Diagnostics
+	d := &providerData{clientID: "cid-1", authMode: confluence.AuthOAuth}
+	d.addPolicyEvaluationError(&diags, policy.Request{Operation: policy.UpdatePage, SpaceKey: "DOCS", PageID: "1", PageTitle: "T"}, atPlan,
+		fmt.Errorf("reading the authenticated account: %w", te))
+	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "refused the client credentials of client cid-1 (400 invalid_client)") || !strings.Contains(diags[0].Detail(), envClientSecret) {
+		t.Fatalf("diagnostics = %v", diags)
+	}
 }

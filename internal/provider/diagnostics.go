@@ -26,6 +26,17 @@ func addAPIWarning(diags *diag.Diagnostics, summary, doing, account string, err 
 	diags.AddWarning(summary, doing+", "+explainAPIError(account, err)+"\n\nError: "+err.Error())
 }
 
+// answeredError reports whether err is Confluence's (or the OAuth token
+// endpoint's) answer, which explainAPIError words, rather than a failure of
+// the provider's own (a policy record that does not parse).
+func answeredError(err error) bool {
+	if _, ok := confluence.AsAPIError(err); ok {
+		return true
+	}
+	_, ok := confluence.AsTokenError(err)
+	return ok
+}
+
 // explainAPIError says what an error from Confluence means for the user.
 func explainAPIError(account string, err error) string {
 	if te, ok := confluence.AsTokenError(err); ok {
