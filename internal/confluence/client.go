@@ -10,8 +10,10 @@
 // through the API gateway, or OAuth 2.0 client credentials through the
 // gateway. It limits its own request rate and adapts it to Confluence's 429
 // answers (adaptive.go), retries idempotent requests on 503 and network
-// errors a bounded number of times and every request on 429 (refused before
-// any work is done) within a time budget, honouring Retry-After, finishes a
+// errors a bounded number of times (not when the OAuth token endpoint
+// refused the client credentials: see TokenError) and every request on 429
+// (refused before any work is done) within a time budget, honouring
+// Retry-After, finishes a
 // write already sent when its context is cancelled (writeguard.go), follows
 // cursor pagination and turns error responses into *APIError values that
 // never contain the token.
@@ -644,6 +646,12 @@ func (c *Client) shouldRetry(ctx context.Context, retryable bool, tracker *attem
 		if te, ok := AsTokenError(err); ok {
 			if cancelled || te.Permanent() || tracker.retries >= c.maxRetries {
 				return false, nil
+			}
+			if te.StatusCode == 0 {
+				// As below: a bad certificate or scheme stays bad.
+				if retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, te.Err); !retry {
+					return false, nil
+				}
 			}
 			tracker.retries++
 			return true, nil
