@@ -94,6 +94,10 @@ type oauthSource struct {
 	token  string
 	expiry time.Time
 	renew  time.Time
+	// refused is a permanent token endpoint failure (credentials refused,
+	// host not found): later calls in the run fail with it at once instead
+	// of asking again with the same secret.
+	refused *TokenError
 	// fetched counts token requests, for tests of renewal.
 	fetched int
 }
@@ -111,11 +115,18 @@ func (s *oauthSource) header(ctx context.Context) (string, error) {
 	if s.token != "" && s.now().Before(s.renew) {
 		return "Bearer " + s.token, nil
 	}
+	if s.refused != nil {
+		return "", s.refused
+	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
 	tok, err := s.cfg.Token(ctx)
 	s.fetched++
 	if err != nil {
-		return "", s.tokenError(err)
+		te := s.tokenError(err)
+		if te.Permanent() {
+			s.refused = te
+		}
+		return "", te
 	}
 	if tok.AccessToken == "" {
 		return "", errors.New("the OAuth token endpoint answered without an access token")
@@ -169,32 +180,25 @@ func (s *oauthSource) current() string {
 	return s.token
 }
 
-// tokenError turns a token endpoint failure into an *APIError (401 for
-// rejected credentials) without the endpoint's raw body or the secret.
-func (s *oauthSource) tokenError(err error) error {
-	u, _ := url.Parse(s.cfg.TokenURL)
-	path := ""
-	if u != nil {
-		path = u.Path
-	}
+// tokenError turns a token endpoint failure into a *TokenError, without the
+// endpoint's raw body or the secret.
+func (s *oauthSource) tokenError(err error) *TokenError {
+	scrub := func(v string) string { return strings.ReplaceAll(v, s.cfg.ClientSecret, "***") }
+	te := &TokenError{TokenURL: s.cfg.TokenURL, ClientID: s.cfg.ClientID}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
-		msg := re.ErrorCode
-		if re.ErrorDescription != "" {
-			msg = strings.TrimSpace(msg + ": " + re.ErrorDescription)
+		te.StatusCode = re.Response.StatusCode
+		te.Code = scrub(oneLine(re.ErrorCode))
+		te.Description = re.ErrorDescription
+		if te.Code == "" && te.Description == "" {
+			te.Description = errorMessage(re.Response.Header.Get("Content-Type"), re.Body)
 		}
-		if msg == "" {
-			msg = errorMessage(re.Response.Header.Get("Content-Type"), re.Body)
-		}
-		status := re.Response.StatusCode
-		kind := kindOf(status)
-		if re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client" || re.ErrorCode == "access_denied" {
-			kind = KindUnauthorized
-		}
-		return &APIError{Kind: kind, StatusCode: status, Method: http.MethodPost, Path: path,
-			Message: strings.ReplaceAll(oneLine(msg), s.cfg.ClientSecret, "***") + " (the OAuth client id or secret was refused)"}
+		te.Description = scrub(oneLine(te.Description))
+		return te
 	}
-	return fmt.Errorf("POST %s: requesting an OAuth access token: %s", path, strings.ReplaceAll(err.Error(), s.cfg.ClientSecret, "***"))
+	te.Err = err
+	te.detail = scrub(err.Error())
+	return te
 }
 
 // authTransport sets the Authorization header on every attempt, so a retry

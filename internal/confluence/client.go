@@ -10,8 +10,10 @@
 // through the API gateway, or OAuth 2.0 client credentials through the
 // gateway. It limits its own request rate and adapts it to Confluence's 429
 // answers (adaptive.go), retries idempotent requests on 503 and network
-// errors a bounded number of times and every request on 429 (refused before
-// any work is done) within a time budget, honouring Retry-After, finishes a
+// errors a bounded number of times (not when the OAuth token endpoint
+// refused the client credentials: see TokenError) and every request on 429
+// (refused before any work is done) within a time budget, honouring
+// Retry-After, finishes a
 // write already sent when its context is cancelled (writeguard.go), follows
 // cursor pagination and turns error responses into *APIError values that
 // never contain the token.
@@ -535,6 +537,11 @@ func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, err
 		if resp != nil {
 			_ = resp.Body.Close()
 		}
+		if te, ok := AsTokenError(err); ok {
+			// Without the transport's "Get <url>:" wrapping: the request was
+			// never sent, and the token endpoint's error says why.
+			return nil, fmt.Errorf("%s %s: not sent, no OAuth access token after %d attempt(s): %w", r.method, path, tracker.attempts, te)
+		}
 		return nil, fmt.Errorf("%s %s: request failed after %d attempt(s): %w", r.method, path, tracker.attempts, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -551,6 +558,11 @@ func (c *Client) do(ctx context.Context, r request, out any) (*responseMeta, err
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, resp.Body) // lets the connection be reused
 		return meta, nil
+	}
+	if strings.HasPrefix(strings.ToLower(resp.Header.Get("Content-Type")), "text/html") {
+		// A web server that answers every path with a page is not Confluence.
+		return meta, &APIError{Kind: KindNotConfluence, StatusCode: resp.StatusCode, Method: r.method, Path: path,
+			AuthMode: c.mode, BaseURL: c.answeredBy(resp)}
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		return meta, fmt.Errorf("%s %s: decoding the %d response: %w", r.method, path, resp.StatusCode, err)
@@ -627,6 +639,22 @@ func (c *Client) shouldRetry(ctx context.Context, retryable bool, tracker *attem
 	if err != nil {
 		if errors.Is(err, ErrNotSent) {
 			return false, nil
+		}
+		// No access token: the request was not sent. A refused credential
+		// or an unknown host fails the same way on every attempt; a token
+		// endpoint that failed (5xx) or was not reached may answer next time.
+		if te, ok := AsTokenError(err); ok {
+			if cancelled || te.Permanent() || tracker.retries >= c.maxRetries {
+				return false, nil
+			}
+			if te.StatusCode == 0 {
+				// As below: a bad certificate or scheme stays bad.
+				if retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, te.Err); !retry {
+					return false, nil
+				}
+			}
+			tracker.retries++
+			return true, nil
 		}
 		tracker.lostResponse = true
 		// After a cancellation the transport error is kept: the request may

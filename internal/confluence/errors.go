@@ -30,6 +30,11 @@ const (
 	KindRateLimited                   // 429: rate limited, retries exhausted
 	KindServer                        // 5xx (502 and 504 may come after the write was saved: see MayHaveBeenApplied)
 	KindTooLarge                      // 413: the request body is over Confluence's limit (5 MB)
+	// KindNotConfluence: the answer is a web page, not Confluence's JSON (a
+	// 404 HTML page, or HTML where JSON was due): the URL is not a
+	// Confluence Cloud site (or gateway). Not a not-found: nothing is known
+	// about the content asked for.
+	KindNotConfluence
 )
 
 func (k ErrorKind) String() string {
@@ -50,6 +55,8 @@ func (k ErrorKind) String() string {
 		return "server error"
 	case KindTooLarge:
 		return "request too large"
+	case KindNotConfluence:
+		return "not a Confluence answer"
 	}
 	return "error"
 }
@@ -96,6 +103,17 @@ type APIError struct {
 	// because waiting longer would outlast it, and BudgetLeft what was left
 	// of it then (both 0 otherwise).
 	Budget, BudgetLeft time.Duration
+	// AuthMode is how the client authenticated, and ClientID its OAuth
+	// client id (oauth_client_credentials only), so a 401 can say which
+	// credential to check.
+	AuthMode AuthMode
+	ClientID string
+	// SpaceKey is set when a lookup by space key found no space: Confluence
+	// lists only the spaces the account may view (GET /wiki/api/v2/spaces).
+	SpaceKey string
+	// BaseURL is where the request went (the site, or the gateway) when
+	// Kind is KindNotConfluence.
+	BaseURL string
 	// Transient is true for a 409 that says the page is briefly locked or not yet
 	// reconciled (OptimisticLockException, "unreconciled content … Retry in a few
 	// moments") rather than that its version moved. Confirm with the page's version
@@ -122,7 +140,9 @@ func (e *APIError) Error() string {
 	}
 	switch e.Kind {
 	case KindUnauthorized:
-		b.WriteString(" (check the email and API token: the token may be wrong, revoked or expired)")
+		b.WriteString(" (" + unauthorizedAdvice(e.AuthMode, e.ClientID) + ")")
+	case KindNotConfluence:
+		fmt.Fprintf(&b, " (%s answered a web page, not Confluence's JSON: it does not look like a Confluence Cloud site; check the url, e.g. https://<site>.atlassian.net)", e.BaseURL)
 	case KindTooLarge:
 		b.WriteString(" (the request is over Confluence's 5 MB limit: split the page or shorten its body)")
 	case KindRateLimited:
@@ -162,8 +182,29 @@ func IsForbidden(err error) bool { return isKind(err, KindForbidden) }
 // IsConflict reports whether err is a 409.
 func IsConflict(err error) bool { return isKind(err, KindConflict) }
 
-// IsUnauthorized reports whether err is a 401.
-func IsUnauthorized(err error) bool { return isKind(err, KindUnauthorized) }
+// IsUnauthorized reports whether err is a 401, or the OAuth token endpoint
+// refusing the client credentials.
+func IsUnauthorized(err error) bool {
+	if te, ok := AsTokenError(err); ok {
+		return te.Rejected()
+	}
+	return isKind(err, KindUnauthorized)
+}
+
+// IsNotConfluence reports whether the URL answered something that is not
+// Confluence (see KindNotConfluence).
+func IsNotConfluence(err error) bool { return isKind(err, KindNotConfluence) }
+
+// unauthorizedAdvice says which credential to check after a 401, by mode.
+func unauthorizedAdvice(mode AuthMode, clientID string) string {
+	switch mode {
+	case AuthOAuth:
+		return "the gateway refused the OAuth access token of client " + clientID + ": check that the service account's OAuth credential is not revoked or expired and the account is active"
+	case AuthScopedToken:
+		return "check the email and the scoped API token: the token may be wrong, revoked or expired, and a scoped token only works through the gateway"
+	}
+	return "check the email and API token: the token may be wrong, revoked or expired"
+}
 
 // IsBadRequest reports whether err is a 400.
 func IsBadRequest(err error) bool { return isKind(err, KindBadRequest) }
@@ -188,6 +229,9 @@ func IsTransientConflict(err error) bool {
 func MayHaveBeenApplied(err error) bool {
 	if err == nil || errors.Is(err, ErrNotSent) {
 		return false
+	}
+	if _, ok := AsTokenError(err); ok {
+		return false // no access token, so nothing was sent
 	}
 	if apiErr, ok := AsAPIError(err); ok {
 		return apiErr.StatusCode == http.StatusBadGateway || apiErr.StatusCode == http.StatusGatewayTimeout
@@ -234,6 +278,13 @@ func (c *Client) newAPIError(method, path string, resp *http.Response) *APIError
 		Method:     method,
 		Path:       path,
 		Message:    c.scrub(errorMessage(resp.Header.Get("Content-Type"), body)),
+		AuthMode:   c.mode,
+	}
+	if c.oauth != nil {
+		e.ClientID = c.oauth.cfg.ClientID
+	}
+	if resp.StatusCode == http.StatusNotFound && isWebPage(resp.Header.Get("Content-Type"), body) {
+		e.Kind, e.BaseURL = KindNotConfluence, c.answeredBy(resp)
 	}
 	if e.Kind == KindConflict {
 		if m := currentVersionPattern.FindStringSubmatch(e.Message); m != nil {
@@ -307,4 +358,20 @@ func (c *Client) scrub(s string) string {
 		}
 	}
 	return s
+}
+
+// isWebPage reports whether an answer is an HTML page: Confluence answers
+// its API paths, errors included, in JSON (the v2 and v1 error documents
+// above), so a page comes from something else at that URL.
+func isWebPage(contentType string, body []byte) bool {
+	trimmed := strings.TrimSpace(string(body))
+	return strings.HasPrefix(strings.ToLower(contentType), "text/html") || strings.HasPrefix(trimmed, "<")
+}
+
+// answeredBy names the base URL (site or gateway) that answered resp.
+func (c *Client) answeredBy(resp *http.Response) string {
+	if resp.Request != nil && resp.Request.URL != nil {
+		return resp.Request.URL.Scheme + "://" + resp.Request.URL.Host
+	}
+	return c.site.String()
 }

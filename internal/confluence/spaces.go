@@ -55,10 +55,12 @@ func (c *Client) GetSpaceByKey(ctx context.Context, key string) (*Space, error) 
 		}
 	}
 	return nil, &APIError{
-		Kind:    KindNotFound,
-		Method:  http.MethodGet,
-		Path:    u.EscapedPath(),
-		Message: fmt.Sprintf("no space with key %q exists or is visible to this account", key),
+		Kind:     KindNotFound,
+		Method:   http.MethodGet,
+		Path:     u.EscapedPath(),
+		Message:  fmt.Sprintf("no space with key %q exists or is visible to this account", key),
+		SpaceKey: key,
+		AuthMode: c.mode,
 	}
 }
 

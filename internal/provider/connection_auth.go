@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
@@ -20,6 +23,34 @@ func credentialName(mode string) string {
 		return "OAuth client secret"
 	}
 	return "API token"
+}
+
+// credentialTitle is credentialName in a diagnostic's Title Case summary.
+func credentialTitle(mode string) string {
+	switch confluence.AuthMode(mode) {
+	case confluence.AuthScopedToken:
+		return "Scoped API Token"
+	case confluence.AuthOAuth:
+		return "OAuth Client Credentials"
+	}
+	return "API Token"
+}
+
+// addConnectionTokenError reports that the OAuth token endpoint did not give
+// a connection's credential an access token. The administrators' workspace
+// verifies at its own provider's oauth_token_url, so that is what to set.
+func addConnectionTokenError(diags *diag.Diagnostics, name, email string, te *confluence.TokenError, err error) {
+	if te.Rejected() {
+		diags.AddAttributeError(path.Root("client_secret_wo"), "OAuth Client Credentials Rejected",
+			fmt.Sprintf("The OAuth token endpoint %s refused the client credentials of connection %q (client_id %s, service account %s): it answered %s. Nothing was written. "+
+				"Check that client_id and client_secret_wo are that service account's OAuth 2.0 credential (Atlassian Administration, Directory, Service accounts), and that it is not revoked or expired.",
+				te.TokenURL, name, te.ClientID, email, tokenAnswer(te)))
+		return
+	}
+	diags.AddAttributeError(path.Root("client_secret_wo"), "Unable to Verify OAuth Client Credentials",
+		fmt.Sprintf("While verifying the OAuth client credentials of connection %q (client_id %s), %s "+
+			"The administrators' workspace verifies OAuth connections at its own provider's oauth_token_url and gateway_url. Nothing was written.\n\nError: %s",
+			name, te.ClientID, explainTokenError(te), err))
 }
 
 // connectionCredentialProblems checks that a connection's configuration
@@ -82,10 +113,10 @@ func credentialNotices(mode string, expiresAt, rotatedAt *time.Time, now time.Ti
 		switch status {
 		case policy.ExpiryExpired:
 			out = append(out, credentialNotice{err: true, attr: "token_expires_at", summary: "API Token Expired",
-				detail: fmt.Sprintf("The connection's %s expired at %s (%s ago). To fix it, %s.", what, expiresAt.UTC().Format(time.RFC3339), (-left).Round(time.Minute), rotate)})
+				detail: fmt.Sprintf("The connection's %s expired at %s (%s ago). To fix it, %s.", what, expiresAt.UTC().Format(time.RFC3339), wholeDuration(-left), rotate)})
 		case policy.ExpiryWarning:
 			out = append(out, credentialNotice{attr: "token_expires_at", summary: "API Token Expires Soon",
-				detail: fmt.Sprintf("The connection's %s expires at %s, in %d day(s). Rotate it before then: %s.", what, expiresAt.UTC().Format(time.RFC3339), int(left.Hours()/24), rotate)})
+				detail: fmt.Sprintf("The connection's %s expires at %s, in %s. Rotate it before then: %s.", what, expiresAt.UTC().Format(time.RFC3339), wholeDuration(left), rotate)})
 		}
 	} else if mode == "" || mode == string(confluence.AuthClassicToken) {
 		out = append(out, credentialNotice{attr: "token_expires_at", summary: "API Token Expiry Unknown",
@@ -97,4 +128,24 @@ func credentialNotices(mode string, expiresAt, rotatedAt *time.Time, now time.Ti
 			detail: fmt.Sprintf("The connection's %s was last rotated at %s, over a year ago. Rotate it: %s.", what, rotatedAt.UTC().Format(time.RFC3339), rotate)})
 	}
 	return out
+}
+
+// wholeDuration words a span for people: whole days from two days on
+// ("333 days"), whole hours below that ("26 hours"), whole minutes below an
+// hour. Raw durations ("7989h15m0s") are hard to read in an error.
+func wholeDuration(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	d = max(d, 0)
+	switch {
+	case d >= 48*time.Hour:
+		return plural(int64(d/(24*time.Hour)), "day")
+	case d >= time.Hour:
+		return plural(int64(d/time.Hour), "hour")
+	}
+	return plural(int64(d/time.Minute), "minute")
 }

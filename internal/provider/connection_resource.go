@@ -389,25 +389,30 @@ func (r *ConnectionResource) verifyToken(ctx context.Context, config tfsdk.Confi
 		return false
 	}
 	name, email, site := plan.Name.ValueString(), plan.Email.ValueString(), r.data.client.BaseURL()
+	title := credentialTitle(mode)
 	if token.IsNull() || token.IsUnknown() || strings.TrimSpace(token.ValueString()) == "" {
-		diags.AddAttributeError(path.Root(attr), "API Token Required",
+		diags.AddAttributeError(path.Root(attr), title+" Required",
 			fmt.Sprintf("Connection %q needs %s to verify the account %s at %s. Pass it from a secret store or an ephemeral value.", name, attr, email, site))
 		return false
 	}
 	client, err := r.data.clientAs(confluence.AuthMode(mode), email, plan.ClientID.ValueString(), token.ValueString())
 	if err != nil {
-		diags.AddError("Unable to Verify API Token", fmt.Sprintf("While verifying the API token of connection %q, the client could not be created: %s", name, err))
+		diags.AddError("Unable to Verify "+title, fmt.Sprintf("While verifying the %s of connection %q, the client could not be created: %s", credentialName(mode), name, err))
 		return false
 	}
 	user, err := client.CurrentUser(ctx)
+	if te, ok := confluence.AsTokenError(err); ok {
+		addConnectionTokenError(diags, name, email, te, err)
+		return false
+	}
 	if apiErr, ok := confluence.AsAPIError(err); ok && confluence.IsUnauthorized(err) && len(apiErr.MissingScopes) == 0 {
-		diags.AddAttributeError(path.Root(attr), "API Token Rejected",
+		diags.AddAttributeError(path.Root(attr), title+" Rejected",
 			fmt.Sprintf("The %s given for connection %q does not authenticate as %s at %s (auth_mode %s): Confluence answered 401 Unauthorized. Nothing was written. "+
 				"Check that the credential belongs to that account, suits auth_mode (a scoped token only works through the gateway, a classic one only at the site) and is not revoked or expired.", credentialName(mode), name, email, site, mode))
 		return false
 	}
 	if err != nil {
-		addAPIError(diags, "Unable to Verify API Token", fmt.Sprintf("While verifying the API token of connection %q with GET /wiki/rest/api/user/current", name), email, err)
+		addAPIError(diags, "Unable to Verify "+title, fmt.Sprintf("While verifying the %s of connection %q with GET /wiki/rest/api/user/current", credentialName(mode), name), email, err)
 		return false
 	}
 	if user.Email != "" && !strings.EqualFold(user.Email, email) {

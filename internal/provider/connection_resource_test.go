@@ -329,7 +329,7 @@ func TestConnectionResource_expiryWarning(t *testing.T) {
 			}
 			resp := &fwresource.ModifyPlanResponse{Plan: req.Plan}
 			r.ModifyPlan(context.Background(), req, resp)
-			if got := hasDiag(resp.Diagnostics.Warnings(), "API Token Expires Soon", "in 19 day(s)"); got != tc.wantWarning {
+			if got := hasDiag(resp.Diagnostics.Warnings(), "API Token Expires Soon", "in 19 days."); got != tc.wantWarning {
 				t.Errorf("expiry warning = %v, want %v: %v", got, tc.wantWarning, resp.Diagnostics)
 			}
 			if got := hasDiag(resp.Diagnostics.Errors(), "API Token Expired", "2026-12-31T00:00:00Z"); got != tc.wantError {

@@ -27,7 +27,7 @@ func (d *providerData) readContent(ctx context.Context, diags *diag.Diagnostics,
 		}
 		space, err := d.run.SpaceByID(ctx, found.SpaceID)
 		if err != nil {
-			addAPIError(diags, "Unable to Read Space", fmt.Sprintf(kind.text("While reading the space (id %s) of page %s"), found.SpaceID, id), d.email, err)
+			addAPIError(diags, "Unable to Read Space", fmt.Sprintf(kind.text("While reading the space (id %s) of page %s"), found.SpaceID, id), d.account(), err)
 			return nil, "", false
 		}
 		spaceKey, title = space.Key, found.Title
@@ -38,12 +38,12 @@ func (d *providerData) readContent(ctx context.Context, diags *diag.Diagnostics,
 		}
 		found, err := d.client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind.api, SpaceIDs: []string{space.ID}, Title: title, Statuses: []string{"current"}})
 		if err != nil {
-			addAPIError(diags, kind.summary("Unable to Find Page"), fmt.Sprintf(kind.text("While looking up page %q in space %s"), title, spaceKey), d.email, err)
+			addAPIError(diags, kind.summary("Unable to Find Page"), fmt.Sprintf(kind.text("While looking up page %q in space %s"), title, spaceKey), d.account(), err)
 			return nil, "", false
 		}
 		if len(found) == 0 {
 			diags.AddError(kind.summary("Page Not Found"),
-				fmt.Sprintf(kind.text("Space %s has no current page titled %q visible to %s. Check the title (it must match exactly); the page may also be trashed, or restricted so the account may not view it."), spaceKey, title, d.email))
+				fmt.Sprintf(kind.text("Space %s has no current page titled %q visible to %s. Check the title (it must match exactly); the page may also be trashed, or restricted so the account may not view it."), spaceKey, title, d.account()))
 			return nil, "", false
 		}
 		// Page titles are unique per space; blog post titles per posting
@@ -66,8 +66,8 @@ func (d *providerData) readContent(ctx context.Context, diags *diag.Diagnostics,
 func (d *providerData) contentReadError(diags *diag.Diagnostics, kind contentKind, id string, err error) {
 	if confluence.IsNotFound(err) {
 		diags.AddError(kind.summary("Page Not Found"),
-			fmt.Sprintf(kind.text("Confluence has no page %s visible to %s. Either it does not exist (it may have been purged, or the id is of another kind of content) or the account may not view it: Confluence hides pages in spaces the account has no view permission for, and restricted pages. Check the id, or ask a space administrator for access."), id, d.email))
+			fmt.Sprintf(kind.text("Confluence has no page %s visible to %s. Either it does not exist (it may have been purged, or the id is of another kind of content) or the account may not view it: Confluence hides pages in spaces the account has no view permission for, and restricted pages. Check the id, or ask a space administrator for access."), id, d.account()))
 		return
 	}
-	addAPIError(diags, kind.summary("Unable to Read Page"), kind.text("While reading page ")+id, d.email, err)
+	addAPIError(diags, kind.summary("Unable to Read Page"), kind.text("While reading page ")+id, d.account(), err)
 }

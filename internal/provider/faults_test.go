@@ -479,7 +479,7 @@ func TestAccFaultAccountLosesAccess(t *testing.T) {
 				// No access at all: the space answers 404, so nothing can be planned there.
 				PreConfig:   func() { site.emu.Grant(botEmail, "DOCS", emulator.PermNone) },
 				Config:      faultConfig(site, "two"),
-				ExpectError: wrappedError(`Unable to Read Space.*space DOCS.*bot@example.com may not view it`),
+				ExpectError: wrappedError(`Space Not Found.*space_key = "DOCS".*no space with key "DOCS" visible to bot@example.com.*lacks the view permission`),
 			},
 			{
 				PreConfig:        func() { site.emu.Grant(botEmail, "DOCS", emulator.PermEdit) },

@@ -265,13 +265,13 @@ func (r *OperationPolicyResource) checkNotSelf(ctx context.Context, diags *diag.
 func (r *OperationPolicyResource) checkNotSelfRecord(ctx context.Context, diags *diag.Diagnostics, rec policy.ConnectionRecord) bool {
 	user, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Current User", "While checking who manages the operation policy of connection "+quote(rec.Name), r.data.email, err)
+		addAPIError(diags, "Unable to Read Current User", "While checking who manages the operation policy of connection "+quote(rec.Name), r.data.account(), err)
 		return false
 	}
 	if policy.SelfGoverned(user.AccountID, rec) {
 		diags.AddAttributeError(path.Root("connection_name"), "Connection Cannot Edit Its Own Policy",
 			fmt.Sprintf("The provider is authenticated as %s (account %s), which is the account of connection %q. No identity edits its own operation policy, so nothing was written. "+
-				"Manage the policy from the administrators' workspace, with credentials the automation does not have.", r.data.email, user.AccountID, rec.Name))
+				"Manage the policy from the administrators' workspace, with credentials the automation does not have.", r.data.account(), user.AccountID, rec.Name))
 		return false
 	}
 	return true
@@ -289,7 +289,7 @@ func (r *OperationPolicyResource) connectionRecord(ctx context.Context, diags *d
 		diags.AddAttributeError(path.Root("connection_name"), "Connection Not Found",
 			fmt.Sprintf("No space visible to %s holds a record of connection %q (space property %q), so its operation policy was not written. Create the connection with a confluence_connection resource first. "+
 				"If it is created in this same configuration, set connection_name = confluence_connection.<name>.name (or .id) so Terraform creates the connection before the policy.",
-				r.data.email, name, policy.ConnectionPropertyKey(name)))
+				r.data.account(), name, policy.ConnectionPropertyKey(name)))
 		return rec, false
 	}
 	return rec, true
@@ -325,7 +325,7 @@ func (r *OperationPolicyResource) findConnection(ctx context.Context, name strin
 	}
 	spaces, err := r.data.client.ListVisibleSpaces(ctx)
 	if err != nil {
-		return policy.ConnectionRecord{}, false, fmt.Errorf("listing the spaces visible to %s: %w", r.data.email, err)
+		return policy.ConnectionRecord{}, false, fmt.Errorf("listing the spaces visible to %s: %w", r.data.account(), err)
 	}
 	for _, s := range spaces {
 		r.data.run.rememberSpace(s)
@@ -371,7 +371,7 @@ func (r *OperationPolicyResource) write(ctx context.Context, diags *diag.Diagnos
 	}
 	admin, err := r.data.run.CurrentUser(ctx)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Current User", "While writing the operation policy of connection "+quote(name), r.data.email, err)
+		addAPIError(diags, "Unable to Read Current User", "While writing the operation policy of connection "+quote(name), r.data.account(), err)
 		return
 	}
 	if !checkApprovers(ctx, diags, *plan, rec) {
@@ -441,11 +441,11 @@ func (r *OperationPolicyResource) Read(ctx context.Context, req resource.ReadReq
 	imported := state.SearchPages.IsNull()
 	if !found {
 		if imported {
-			resp.Diagnostics.AddError("Connection Not Found", fmt.Sprintf("No space visible to %s holds a record of connection %q, so there is no operation policy to import.", r.data.email, name))
+			resp.Diagnostics.AddError("Connection Not Found", fmt.Sprintf("No space visible to %s holds a record of connection %q, so there is no operation policy to import.", r.data.account(), name))
 			return
 		}
 		resp.Diagnostics.AddWarning("Connection Gone From Confluence",
-			fmt.Sprintf("No record of connection %q is left in any space visible to %s, so its operation policy governs nothing. It is removed from the state.", name, r.data.email))
+			fmt.Sprintf("No record of connection %q is left in any space visible to %s, so its operation policy governs nothing. It is removed from the state.", name, r.data.account()))
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -155,7 +155,7 @@ func (d *PageDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	ancestors, err := d.ancestors(ctx, page)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Page Ancestors", "While walking up the page tree of page "+page.ID, d.data.email, err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Page Ancestors", "While walking up the page tree of page "+page.ID, d.data.account(), err)
 		return
 	}
 

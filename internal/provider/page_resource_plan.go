@@ -208,7 +208,7 @@ func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics,
 	}
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", "While checking parent page "+parentID, r.data.account(), err)
+		addSpaceError(diags, path.Root("space_key"), "Unable to Read Space", "While checking parent page "+parentID, r.data.account(), err)
 		return false
 	}
 	switch {
@@ -331,7 +331,7 @@ func (r *PageResource) homepageID(ctx context.Context, diags *diag.Diagnostics, 
 	}
 	space, err := r.data.run.Space(ctx, plan.SpaceKey.ValueString())
 	if err != nil {
-		addAPIError(diags, "Unable to Read Space", r.kind().text("While planning page ")+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.data.account(), err)
+		addSpaceError(diags, path.Root("space_key"), "Unable to Read Space", r.kind().text("While planning page ")+quote(plan.Title.ValueString())+" in space "+plan.SpaceKey.ValueString(), r.data.account(), err)
 		return types.StringUnknown()
 	}
 	return types.StringValue(space.HomepageID)

@@ -276,7 +276,7 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	includeBody, includeLabels := m.IncludeBody.ValueBool(), m.IncludeLabels.ValueBool()
 	current, err := d.readPages(ctx, kind, hits, includeBody, includeLabels)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(hits), query), d.data.email, err)
+		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(hits), query), d.data.account(), err)
 		return
 	}
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
-	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 )
 
@@ -41,7 +40,7 @@ func (d *providerData) decide(ctx context.Context, req policy.Request) (policy.R
 	}
 	records, err := d.run.SpaceRecords(ctx, req.SpaceKey)
 	if err != nil {
-		if _, isAPI := confluence.AsAPIError(err); isAPI {
+		if answeredError(err) {
 			return policy.Result{}, fmt.Errorf("reading the policy records of space %s: %w", req.SpaceKey, err)
 		}
 		return policy.Result{}, err // policy.RecordsFromProperties names the space itself
@@ -142,7 +141,7 @@ func (d *providerData) addPolicyEvaluationError(diags *diag.Diagnostics, req pol
 		diags.AddError("Connection Not Registered for This Account", fmt.Sprintf("%s, %s Nothing was done.", doing, unregistered))
 		return
 	}
-	if _, ok := confluence.AsAPIError(err); ok {
+	if answeredError(err) {
 		addAPIError(diags, "Unable to Evaluate Confluence Policy", doing+" the policy could not be loaded, so nothing was done", d.account(), err)
 		return
 	}

@@ -51,7 +51,7 @@ func (d *providerData) searchContent(ctx context.Context, kind confluence.Conten
 				fmt.Sprintf("Confluence rejected the search query: %s\n\nQuery sent: %s\n\nCheck the cql argument against https://developer.atlassian.com/cloud/confluence/advanced-searching-using-cql/.", apiErr.Message, query))
 			return nil, false
 		}
-		addAPIError(diags, "Unable to Search Pages", "While searching pages with "+query, d.email, err)
+		addAPIError(diags, "Unable to Search Pages", "While searching pages with "+query, d.account(), err)
 		return nil, false
 	}
 

@@ -5,11 +5,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -96,7 +96,7 @@ func (d *SpaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	key := m.Key.ValueString()
-	space, ok := d.data.visibleSpace(ctx, &resp.Diagnostics, key)
+	space, ok := d.data.visibleSpaceAt(ctx, &resp.Diagnostics, path.Root("key"), key)
 	if !ok {
 		return
 	}
@@ -110,17 +110,29 @@ func (d *SpaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 }
 
 // visibleSpace looks a space up once per run and reports a space that does
-// not exist or is hidden from the account as such.
+// not exist or is hidden from the account as such, on space_key.
 func (d *providerData) visibleSpace(ctx context.Context, diags *diag.Diagnostics, key string) (*confluence.Space, bool) {
+	return d.visibleSpaceAt(ctx, diags, path.Root("space_key"), key)
+}
+
+// visibleSpaceAt is visibleSpace for a key held by the attribute attr.
+func (d *providerData) visibleSpaceAt(ctx context.Context, diags *diag.Diagnostics, attr path.Path, key string) (*confluence.Space, bool) {
 	space, err := d.run.Space(ctx, key)
-	switch {
-	case confluence.IsNotFound(err):
-		diags.AddError("Space Not Found",
-			fmt.Sprintf("Confluence has no space with key %q visible to %s. Either it does not exist (keys are case-sensitive) or the account lacks the view permission in it: Confluence hides spaces an account may not view. Check the key, or ask a space administrator to grant the account view access.", key, d.email))
-		return nil, false
-	case err != nil:
-		addAPIError(diags, "Unable to Read Space", "While reading space "+key, d.email, err)
+	if err != nil {
+		addSpaceError(diags, attr, "Unable to Read Space", "While reading space "+key, d.account(), err)
 		return nil, false
 	}
 	return space, true
+}
+
+// addSpaceError reports a failed space lookup: a space that does not exist
+// or is hidden from the account as an error on the attribute holding its key
+// (Confluence lists only the spaces an account may view: GET
+// /wiki/api/v2/spaces), anything else as addAPIError does.
+func addSpaceError(diags *diag.Diagnostics, attr path.Path, summary, doing, account string, err error) {
+	if apiErr, ok := confluence.AsAPIError(err); ok && apiErr.Kind == confluence.KindNotFound && apiErr.SpaceKey != "" {
+		diags.AddAttributeError(attr, "Space Not Found", spaceNotFoundDetail(apiErr.SpaceKey, account))
+		return
+	}
+	addAPIError(diags, summary, doing, account, err)
 }
