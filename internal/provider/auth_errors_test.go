@@ -59,19 +59,21 @@ func (c *errorCheck) mustHaveSeen(t *testing.T) {
 	}
 }
 
-// oauthBlockFromEnv is a provider block for the emulator's OAuth client whose
-// auth mode and secret come from CONFLUENCE_AUTH_MODE and
-// CONFLUENCE_CLIENT_SECRET, with the default retries.
-func oauthBlockFromEnv(g *gatewaySite) string {
+// oauthBlockFromEnv sets up the emulator's OAuth client the way a pipeline
+// does: the secret comes from the environment (the test sets it), so the
+// site and endpoints must come from the environment too (endpoints follow
+// the credentials); the provider block only names the client.
+func oauthBlockFromEnv(t *testing.T, g *gatewaySite) string {
+	t.Helper()
+	t.Setenv(envURL, g.URL())
+	t.Setenv(envGatewayURL, g.URL())
+	t.Setenv(envOAuthTokenURL, g.URL()+"/oauth/token")
+	t.Setenv(envCloudID, g.emu.CloudID())
 	return fmt.Sprintf(`
 provider "confluence" {
-  url             = %q
-  client_id       = %q
-  gateway_url     = %q
-  oauth_token_url = "%s/oauth/token"
-  cloud_id        = %q
+  client_id = %q
 }
-`, g.URL(), emulator.DemoOAuthClientID, g.URL(), g.URL(), g.emu.CloudID())
+`, emulator.DemoOAuthClientID)
 }
 
 // A refused OAuth client secret is asked for once in the whole plan (not
@@ -100,7 +102,7 @@ func TestAccAuthErrors_refusedClientSecretAskedOnce(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories(),
 		ErrorCheck:               check.check,
 		Steps: []resource.TestStep{{
-			Config: oauthBlockFromEnv(g) + `
+			Config: oauthBlockFromEnv(t, g) + `
 data "confluence_space" "docs" {
   key = "DOCS"
 }
