@@ -1,0 +1,215 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/emulator"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+)
+
+// Reads the policy denies, attempted through Terraform only: the attacker
+// owns the configuration and may push the state, the policy records in
+// Confluence are the administrators'. Reading content (a page's body, a
+// property's value) is get_page, decided in the space Confluence holds the
+// content in; the state's say-so that Terraform manages a page is not proof.
+
+// contentReads counts, per content id, the requests that read a body:
+// GET /pages/{id} or /blogposts/{id} with body-format, or a bulk
+// GET /pages?id=... with body-format.
+type contentReads struct {
+	mu     sync.Mutex
+	bodies map[string]int
+}
+
+var contentReadPath = regexp.MustCompile(`^/wiki/api/v2/(?:pages|blogposts)(?:/(\d+))?$`)
+
+func (c *contentReads) record(r *http.Request) {
+	m := contentReadPath.FindStringSubmatch(r.URL.Path)
+	if r.Method != http.MethodGet || m == nil {
+		return
+	}
+	q := r.URL.Query()
+	if q.Get("body-format") == "" {
+		return
+	}
+	ids := []string{m[1]}
+	if m[1] == "" {
+		ids = nil
+		for _, v := range q["id"] {
+			ids = append(ids, strings.Split(v, ",")...)
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		c.bodies[id]++
+	}
+}
+
+func (c *contentReads) bodyReads(id string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bodies[id]
+}
+
+// newWatchedSite is newTestSite with every content read counted.
+func newWatchedSite(t *testing.T) (*testSite, *contentReads) {
+	t.Helper()
+	emu := emulator.NewDemo(emulator.Options{Validate: func(violation string) { t.Errorf("OpenAPI violation: %s", violation) }})
+	reads := &contentReads{bodies: map[string]int{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reads.record(r)
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return &testSite{emu: emu, srv: srv}, reads
+}
+
+// governedContentKind is what the forged-state test needs of one kind of
+// content resource.
+type governedContentKind struct {
+	resourceType string
+	seed         func(s *seeder, spaceKey, title, body string) *confluence.Page
+	humanEdit    func(site *testSite, t *testing.T, id, body string)
+}
+
+var governedContentKinds = map[string]governedContentKind{
+	"page": {
+		resourceType: "confluence_page",
+		seed: func(s *seeder, spaceKey, title, body string) *confluence.Page {
+			return s.page(spaceKey, title, "", body)
+		},
+		humanEdit: func(site *testSite, t *testing.T, id, body string) { site.humanEdit(t, id, body) },
+	},
+	"blog post": {
+		resourceType: "confluence_blog_post",
+		seed: func(s *seeder, spaceKey, title, body string) *confluence.Page {
+			return s.blogPost(spaceKey, title, body)
+		},
+		humanEdit: func(site *testSite, t *testing.T, id, body string) { site.humanEditBlogPost(t, id, body) },
+	},
+}
+
+// H2: the attacker creates content of their own, then points the state at
+// another page (version 0, so it looks edited) and refreshes, with
+// ignore_changes = all so no write would follow. Refreshing what the state
+// names read the target's body into the state. Now the refresh asks get_page
+// in the page's actual space, and the body is never fetched; the control:
+// the account's own page, edited by a person, is still refreshed with
+// get_page denied, because Confluence records that the account wrote it.
+func TestAccHostile_forgedStateReadsPageGetPageDenies(t *testing.T) {
+	for name, kind := range governedContentKinds {
+		t.Run(name, func(t *testing.T) { testForgedStateReads(t, kind) })
+	}
+}
+
+func testForgedStateReads(t *testing.T, kind governedContentKind) {
+	dirs := workingDirs(t)
+	site, reads := newWatchedSite(t)
+	admin := newSeeder(t, site)
+	admin.govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{
+		policy.GetPage: policy.Denied, policy.CreatePage: policy.Allowed, policy.UpdatePage: policy.Allowed, policy.DeletePage: policy.Allowed,
+	}, "DOCS")
+	secret := kind.seed(admin, "DOCS", "Secret", "<p>do not read</p>")
+	opsSecret := kind.seed(admin, "OPS", "Ops secret", "<p>outside the scope</p>")
+	address := kind.resourceType + ".p"
+	config := site.providerBlock(botEmail, botToken, `connection = "docs-bot"`) + fmt.Sprintf(`
+resource %q "p" {
+  space_key  = "DOCS"
+  title      = "Mine"
+  body       = "<p>mine</p>"
+  on_destroy = "retain"
+  lifecycle {
+    ignore_changes = all
+  }
+}
+`, kind.resourceType)
+	var mine map[string]any
+	var mineID string
+	var leaked string
+	body := func(s *terraform.State) string { return s.RootModule().Resources[address].Primary.Attributes["body"] }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					a := s.RootModule().Resources[address].Primary.Attributes
+					mineID = a["id"]
+					mine = map[string]any{"id": a["id"], "title": a["title"], "space_key": a["space_key"], "version": 1}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					tamperState(t, dirs, kind.resourceType, "p", func(a map[string]any) {
+						a["id"], a["title"], a["version"] = secret.ID, "Secret", 0
+					})
+				},
+				RefreshState: true,
+				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + secret.ID + `.*in space DOCS.*is denied.*no record that this account wrote it`),
+			},
+			{
+				PreConfig: func() {
+					tamperState(t, dirs, kind.resourceType, "p", func(a map[string]any) {
+						a["id"], a["title"], a["version"], a["space_key"] = opsSecret.ID, "Ops secret", 0, "OPS"
+					})
+				},
+				RefreshState: true,
+				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + opsSecret.ID + `.*space OPS is outside the scope of connection "docs-bot"`),
+			},
+			{
+				// The same forgery without the space: the page is in OPS,
+				// so the decision is taken there, not in the state's DOCS.
+				PreConfig: func() {
+					tamperState(t, dirs, kind.resourceType, "p", func(a map[string]any) {
+						a["id"], a["title"], a["version"], a["space_key"] = opsSecret.ID, "Ops secret", 0, "DOCS"
+					})
+				},
+				RefreshState: true,
+				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + opsSecret.ID + `.*space OPS is outside the scope`),
+			},
+			{
+				// The control: the state restored, a person edits the
+				// account's own content; the refresh brings their text in.
+				PreConfig: func() {
+					tamperState(t, dirs, kind.resourceType, "p", func(a map[string]any) {
+						for k, v := range mine {
+							a[k] = v
+						}
+					})
+					kind.humanEdit(site, t, mineID, "<p>edited by a person</p>")
+				},
+				RefreshState: true,
+				Check: func(s *terraform.State) error {
+					if got := body(s); !strings.Contains(got, "edited by a person") {
+						return fmt.Errorf("the account's own page, edited by a person, refreshed with body %q; want the person's text", got)
+					}
+					leaked = body(s)
+					return nil
+				},
+			},
+		},
+	})
+	if strings.Contains(leaked, "do not read") || strings.Contains(leaked, "outside the scope") {
+		t.Fatalf("get_page is denied in DOCS and OPS is outside the scope, yet page bodies reached the state: %q", leaked)
+	}
+	for _, target := range []*confluence.Page{secret, opsSecret} {
+		if n := reads.bodyReads(target.ID); n != 0 {
+			t.Errorf("the body of %q (%s) was fetched %d times; get_page does not allow it", target.Title, target.ID, n)
+		}
+	}
+}
