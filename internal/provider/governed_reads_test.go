@@ -4,6 +4,8 @@
 package provider
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -210,6 +212,101 @@ resource %q "p" {
 	for _, target := range []*confluence.Page{secret, opsSecret} {
 		if n := reads.bodyReads(target.ID); n != 0 {
 			t.Errorf("the body of %q (%s) was fetched %d times; get_page does not allow it", target.Title, target.ID, n)
+		}
+	}
+}
+
+// H3: importing a content property put its value into the state without a
+// get_page decision, and so did a state pointed at another key. Now both
+// are get_page in the page's space; the control: a value this account
+// saved itself is refreshed with get_page denied (an apply whose answer was
+// lost), because Confluence records it as the author.
+func TestAccHostile_contentPropertyImportReadsWithoutGetPage(t *testing.T) {
+	dirs := workingDirs(t)
+	site := newTestSite(t)
+	admin := newSeeder(t, site)
+	admin.govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{policy.GetPage: policy.Denied, policy.UpdatePage: policy.Allowed}, "DOCS")
+	secret := admin.page("DOCS", "Secret", "", "<p>x</p>")
+	if _, err := admin.client.CreatePageProperty(context.Background(), secret.ID, "vault.data", json.RawMessage(`{"password":"hunter2"}`)); err != nil {
+		t.Fatal(err)
+	}
+	provider := site.providerBlock(botEmail, botToken, `connection = "docs-bot"`)
+	own := provider + fmt.Sprintf(`
+resource "confluence_content_property" "own" {
+  page_id = %q
+  key     = "bot.note"
+  value   = jsonencode({ checked = true })
+  lifecycle {
+    ignore_changes = all
+  }
+}
+`, secret.ID)
+	var leaked []string
+	keep := func(s *terraform.State) {
+		for _, r := range s.RootModule().Resources {
+			leaked = append(leaked, r.Primary.Attributes["value"])
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + fmt.Sprintf(`
+import {
+  to = confluence_content_property.p
+  id = "%s/vault.data"
+}
+resource "confluence_content_property" "p" {
+  page_id = %q
+  key     = "vault.data"
+  value   = "{}"
+  lifecycle {
+    ignore_changes = all
+  }
+}
+`, secret.ID, secret.ID),
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + secret.ID + `.*in space DOCS.*importing content property "vault.data"`),
+			},
+			{Config: own, Check: func(s *terraform.State) error { keep(s); return nil }},
+			{
+				// The control: version 0 in the state, the value is the
+				// account's own; it is read without get_page.
+				PreConfig: func() {
+					tamperState(t, dirs, "confluence_content_property", "own", func(a map[string]any) { a["version"] = 0 })
+				},
+				RefreshState: true,
+				Check: func(s *terraform.State) error {
+					if got := s.RootModule().Resources["confluence_content_property.own"].Primary.Attributes["value"]; got != `{"checked":true}` {
+						return fmt.Errorf("the account's own property refreshed as %q, want its value", got)
+					}
+					keep(s)
+					return nil
+				},
+			},
+			{
+				// The state pointed at the administrators' key.
+				PreConfig: func() {
+					tamperState(t, dirs, "confluence_content_property", "own", func(a map[string]any) {
+						a["key"], a["id"], a["version"] = "vault.data", secret.ID+"/vault.data", 0
+					})
+				},
+				RefreshState: true,
+				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + secret.ID + `.*content property "vault.data".*changed outside Terraform.*saved by`),
+			},
+			{
+				PreConfig: func() {
+					tamperState(t, dirs, "confluence_content_property", "own", func(a map[string]any) {
+						a["key"], a["id"], a["version"] = "bot.note", secret.ID+"/bot.note", 1
+					})
+				},
+				RefreshState: true,
+				Check:        func(s *terraform.State) error { keep(s); return nil },
+			},
+		},
+	})
+	for _, v := range leaked {
+		if strings.Contains(v, "hunter2") {
+			t.Fatalf("get_page is denied in DOCS, yet the property of page %s reached the state: %s", secret.ID, v)
 		}
 	}
 }
