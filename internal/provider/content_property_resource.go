@@ -75,7 +75,9 @@ func contentPropertyResourceSchema() schema.Schema {
 			"Every write (create, update, delete) is governed by the `update_page` operation of the policy of the page's space, decided at plan " +
 			"(`policy_decision`, `confirmation_code`) and enforced again at apply. An update sends the version Terraform last saw plus one: if someone changed " +
 			"the property since, Confluence answers 409 and the apply fails without overwriting their value; plan again to see it. " +
-			"A property changed outside Terraform shows as drift in the next plan. Keys starting with `terraform.` are the provider's own records and cannot be managed.",
+			"A property changed outside Terraform shows as drift in the next plan. Keys starting with `terraform.` are the provider's own records and cannot be managed.\n\n" +
+			"A property's value is the page's content: importing one, or a refresh that takes a value someone other than this account saved, is governed by `get_page` " +
+			"of the page's space (as the data source is), decided before the value reaches the state; a value this account saved itself is refreshed without a decision.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<page_id>/<key>`, also the import id.",

@@ -310,3 +310,82 @@ resource "confluence_content_property" "p" {
 		}
 	}
 }
+
+// H7: confluence_pages with include_body = true returned bodies that
+// get_page denies, governed by search_pages alone. Reading a body is
+// get_page: the read fails at plan naming the space and the operation, and
+// no body is fetched; without include_body the same search still works.
+func TestAccHostile_searchIncludeBodyReadsWhatGetPageDenies(t *testing.T) {
+	site, reads := newWatchedSite(t)
+	admin := newSeeder(t, site)
+	admin.govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{policy.SearchPages: policy.Allowed, policy.GetPage: policy.Denied}, "DOCS")
+	secret := admin.page("DOCS", "Secret", "", "<p>do not read</p>")
+	post := admin.blogPost("DOCS", "Secret post", "<p>do not read either</p>")
+	search := func(extra string) string {
+		return site.providerBlock(botEmail, botToken, `connection = "docs-bot"`) + fmt.Sprintf(`
+data "confluence_pages" "all" {
+  space_key = "DOCS"
+  %s
+}
+`, extra)
+	}
+	var leaked string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      search(`title = "Secret"` + "\n  include_body = true"),
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*include_body = true reads the body.*get_page is denied in space DOCS for 1 of the 1 results there: "Secret" \(id ` + secret.ID + `\).*drop include_body.*ask the administrators to allow get_page in space DOCS`),
+			},
+			{
+				Config:      search(`type = "blogpost"` + "\n  include_body = true"),
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*reads the body of every blog post it finds.*get_page is denied in space DOCS.*"Secret post" \(id ` + post.ID + `\)`),
+			},
+			{
+				// The control: the search alone is search_pages, allowed.
+				Config: search(`title = "Secret"`),
+				Check: func(s *terraform.State) error {
+					a := s.RootModule().Resources["data.confluence_pages.all"].Primary.Attributes
+					leaked = a["pages.0.body"]
+					if a["pages.#"] != "1" || a["pages.0.id"] != secret.ID {
+						return fmt.Errorf("the search without bodies found %s pages (first %s), want page %s", a["pages.#"], a["pages.0.id"], secret.ID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+	if strings.Contains(leaked, "do not read") {
+		t.Fatalf("get_page is denied in DOCS, yet a body reached the state: %q", leaked)
+	}
+	for _, target := range []*confluence.Page{secret, post} {
+		if n := reads.bodyReads(target.ID); n != 0 {
+			t.Errorf("the body of %q (%s) was fetched %d times; get_page does not allow it", target.Title, target.ID, n)
+		}
+	}
+}
+
+// The Page Properties report (label or cql) read every page's body under
+// search_pages alone, and returned the table's values: the same gap as
+// include_body. It is get_page too.
+func TestAccHostile_pagePropertiesReportReadsWhatGetPageDenies(t *testing.T) {
+	site, reads := newWatchedSite(t)
+	admin := newSeeder(t, site)
+	admin.govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{policy.SearchPages: policy.Allowed, policy.GetPage: policy.Denied}, "DOCS")
+	secret := admin.page("DOCS", "Vault", "", accessTable("", [2]string{"password", "hunter2"}), "vault")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: site.providerBlock(botEmail, botToken, `connection = "docs-bot"`) + `
+data "confluence_page_properties" "vault" {
+  space_key = "DOCS"
+  label     = "vault"
+}
+`,
+			ExpectError: wrappedError(`Operation Denied by Confluence Policy.*confluence_page_properties with label or cql.*get_page is denied in space DOCS for 1 of the 1 results there: "Vault" \(id ` + secret.ID + `\).*narrow the report`),
+		}},
+	})
+	if n := reads.bodyReads(secret.ID); n != 0 {
+		t.Errorf("the body of page %s was fetched %d times; get_page does not allow it", secret.ID, n)
+	}
+}
