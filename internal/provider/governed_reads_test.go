@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -32,13 +33,22 @@ import (
 // GET /pages/{id} or /blogposts/{id} with body-format, or a bulk
 // GET /pages?id=... with body-format.
 type contentReads struct {
-	mu     sync.Mutex
-	bodies map[string]int
+	mu        sync.Mutex
+	bodies    map[string]int
+	downloads map[string]int // by file name
 }
+
+var downloadPath = regexp.MustCompile(`/download(?:/attachments/\d+/([^/]+)|$)`)
 
 var contentReadPath = regexp.MustCompile(`^/wiki/api/v2/(?:pages|blogposts)(?:/(\d+))?$`)
 
 func (c *contentReads) record(r *http.Request) {
+	if d := downloadPath.FindStringSubmatch(r.URL.Path); r.Method == http.MethodGet && d != nil {
+		c.mu.Lock()
+		c.downloads[d[1]]++ // "" for a download by attachment id
+		c.mu.Unlock()
+		return
+	}
 	m := contentReadPath.FindStringSubmatch(r.URL.Path)
 	if r.Method != http.MethodGet || m == nil {
 		return
@@ -67,11 +77,17 @@ func (c *contentReads) bodyReads(id string) int {
 	return c.bodies[id]
 }
 
+func (c *contentReads) downloadsOf(filename string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.downloads[filename] + c.downloads[""]
+}
+
 // newWatchedSite is newTestSite with every content read counted.
 func newWatchedSite(t *testing.T) (*testSite, *contentReads) {
 	t.Helper()
 	emu := emulator.NewDemo(emulator.Options{Validate: func(violation string) { t.Errorf("OpenAPI violation: %s", violation) }})
-	reads := &contentReads{bodies: map[string]int{}}
+	reads := &contentReads{bodies: map[string]int{}, downloads: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reads.record(r)
 		emu.ServeHTTP(w, r)
@@ -387,5 +403,106 @@ data "confluence_page_properties" "vault" {
 	})
 	if n := reads.bodyReads(secret.ID); n != 0 {
 		t.Errorf("the body of page %s was fetched %d times; get_page does not allow it", secret.ID, n)
+	}
+}
+
+// Attachments, checked for the same gap: importing a file, or a state
+// pointed at someone else's file, put its name, comment and the hash of its
+// downloaded content into the state without get_page. Now a file this
+// account did not upload is read only under get_page in its page's space;
+// the control: the account's own file is refreshed with get_page denied.
+func TestAccHostile_attachmentReadsWithoutGetPage(t *testing.T) {
+	dirs := workingDirs(t)
+	site, reads := newWatchedSite(t)
+	admin := newSeeder(t, site)
+	admin.govern(botEmail, "docs-bot", map[policy.Operation]policy.Level{policy.GetPage: policy.Denied, policy.UpdatePage: policy.Allowed}, "DOCS")
+	secret := admin.page("DOCS", "Secret", "", "<p>x</p>")
+	vault := filepath.Join(t.TempDir(), "vault.txt")
+	writeFile(t, vault, []byte("hunter2"))
+	sum, size, err := confluence.HashFile(vault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secretFile, err := admin.client.CreateAttachment(context.Background(), secret.ID,
+		confluence.AttachmentUpload{Filename: "vault.txt", Comment: "the root password", Size: size, SHA256: sum, Open: confluence.OpenFile(vault)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "flow.png")
+	writeFile(t, src, pngBytes(t, 5))
+	provider := site.providerBlock(botEmail, botToken, `connection = "docs-bot"`)
+	own := provider + fmt.Sprintf(`
+resource "confluence_attachment" "own" {
+  page_id = %q
+  source  = %q
+  lifecycle {
+    ignore_changes = all
+  }
+}
+`, secret.ID, src)
+	var ownID string
+	var states []string
+	keep := func(s *terraform.State) {
+		for _, r := range s.RootModule().Resources {
+			states = append(states, fmt.Sprint(r.Primary.Attributes))
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + fmt.Sprintf(`
+import {
+  to = confluence_attachment.a
+  id = %q
+}
+resource "confluence_attachment" "a" {
+  page_id = %q
+  source  = %q
+}
+`, secretFile.ID, secret.ID, src),
+				// The plan would show the imported comment and hash as the values
+				// the apply replaces.
+				ExpectError: wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + secret.ID + `.*in space DOCS.*reading attachment ` + secretFile.ID + `.*not by this account`),
+			},
+			{
+				Config: own,
+				Check: func(s *terraform.State) error {
+					ownID = s.RootModule().Resources["confluence_attachment.own"].Primary.ID
+					keep(s)
+					return nil
+				},
+			},
+			{
+				// The control: the account's own file, version 0 in the state.
+				PreConfig: func() {
+					tamperState(t, dirs, "confluence_attachment", "own", func(a map[string]any) { a["version"] = 0 })
+				},
+				RefreshState: true,
+				Check:        func(s *terraform.State) error { keep(s); return nil },
+			},
+			{
+				PreConfig: func() {
+					tamperState(t, dirs, "confluence_attachment", "own", func(a map[string]any) { a["id"], a["version"] = secretFile.ID, 0 })
+				},
+				RefreshState: true,
+				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + secret.ID + `.*reading attachment ` + secretFile.ID),
+			},
+			{
+				PreConfig: func() {
+					tamperState(t, dirs, "confluence_attachment", "own", func(a map[string]any) { a["id"], a["version"] = ownID, 1 })
+				},
+				RefreshState: true,
+				Check:        func(s *terraform.State) error { keep(s); return nil },
+			},
+		},
+	})
+	for _, st := range states {
+		if strings.Contains(st, "root password") || strings.Contains(st, "vault.txt") || strings.Contains(st, sum) {
+			t.Fatalf("get_page is denied in DOCS, yet the administrators' file reached the state: %s", st)
+		}
+	}
+	if n := reads.downloadsOf("vault.txt"); n != 0 {
+		t.Errorf("vault.txt was downloaded %d times; get_page does not allow it", n)
 	}
 }
