@@ -96,9 +96,22 @@ func newWatchedSite(t *testing.T) (*testSite, *contentReads) {
 	return &testSite{emu: emu, srv: srv}, reads
 }
 
+// accountIDOf is the account id of a demo account.
+func accountIDOf(t *testing.T, email string) string {
+	t.Helper()
+	for _, a := range emulator.DemoAccounts() {
+		if a.Email == email {
+			return a.AccountID
+		}
+	}
+	t.Fatalf("no demo account %s", email)
+	return ""
+}
+
 // governedContentKind is what the forged-state test needs of one kind of
 // content resource.
 type governedContentKind struct {
+	api          confluence.ContentKind
 	resourceType string
 	seed         func(s *seeder, spaceKey, title, body string) *confluence.Page
 	humanEdit    func(site *testSite, t *testing.T, id, body string)
@@ -106,6 +119,7 @@ type governedContentKind struct {
 
 var governedContentKinds = map[string]governedContentKind{
 	"page": {
+		api:          confluence.KindPage,
 		resourceType: "confluence_page",
 		seed: func(s *seeder, spaceKey, title, body string) *confluence.Page {
 			return s.page(spaceKey, title, "", body)
@@ -113,6 +127,7 @@ var governedContentKinds = map[string]governedContentKind{
 		humanEdit: func(site *testSite, t *testing.T, id, body string) { site.humanEdit(t, id, body) },
 	},
 	"blog post": {
+		api:          confluence.KindBlogPost,
 		resourceType: "confluence_blog_post",
 		seed: func(s *seeder, spaceKey, title, body string) *confluence.Page {
 			return s.blogPost(spaceKey, title, body)
@@ -181,7 +196,16 @@ resource %q "p" {
 				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + secret.ID + `.*in space DOCS.*is denied.*no record that this account wrote it`),
 			},
 			{
+				// Even a record the account saved itself (its token may edit
+				// OPS) does not make a page outside the connection's scope its own.
 				PreConfig: func() {
+					record, err := json.Marshal(auditRecord{Operation: "create_page", Version: 1, AccountID: accountIDOf(t, botEmail)})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := site.asAccount(t, botEmail, botToken).CreateContentProperty(context.Background(), kind.api, opsSecret.ID, auditPropertyKey, json.RawMessage(record)); err != nil {
+						t.Fatal(err)
+					}
 					tamperState(t, dirs, kind.resourceType, "p", func(a map[string]any) {
 						a["id"], a["title"], a["version"], a["space_key"] = opsSecret.ID, "Ops secret", 0, "OPS"
 					})
@@ -199,6 +223,25 @@ resource %q "p" {
 				},
 				RefreshState: true,
 				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + opsSecret.ID + `.*space OPS is outside the scope`),
+			},
+			{
+				// A terraform.change record naming the account, saved by
+				// someone else (anyone who may edit the page can), proves
+				// nothing: Confluence names its author.
+				PreConfig: func() {
+					forged, err := json.Marshal(auditRecord{Operation: "create_page", Version: 1, AccountID: accountIDOf(t, botEmail)})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := admin.client.CreateContentProperty(context.Background(), kind.api, secret.ID, auditPropertyKey, json.RawMessage(forged)); err != nil {
+						t.Fatal(err)
+					}
+					tamperState(t, dirs, kind.resourceType, "p", func(a map[string]any) {
+						a["id"], a["title"], a["version"], a["space_key"] = secret.ID, "Secret", 0, "DOCS"
+					})
+				},
+				RefreshState: true,
+				ExpectError:  wrappedError(`Operation Denied by Confluence Policy.*get_page.*` + secret.ID + `.*no record that this account wrote it`),
 			},
 			{
 				// The control: the state restored, a person edits the
