@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -14,7 +15,8 @@ import (
 
 // The attachment resource's only contact with the policy helpers of
 // policy_check.go: attaching, replacing and removing a file change the page,
-// so each is the page's update_page operation.
+// so each is the page's update_page operation; reading a file someone else
+// uploaded into the state is its get_page.
 
 // attachmentChange is one attachment operation to govern.
 type attachmentChange struct {
@@ -88,4 +90,55 @@ func (r *AttachmentResource) decideContentLater(ctx context.Context, diags *diag
 			ch.subject()+" needs confirmation, but the file is known only at apply, so its confirmation code cannot be bound to the change yet. "+
 				"The apply will stop before uploading and show the final code; grant that code and apply again.")
 	}
+}
+
+// mayReadAttachment decides whether Read may bring att (its name, comment,
+// size and the hash of its content, downloaded when no record of it exists)
+// into the state. A file is part of its page's content, and the state is not
+// proof that Terraform uploaded it (whoever may push the state may name any
+// attachment and page), so a file whose current version this account did
+// not upload is read only when get_page allows it in the space of the page
+// Confluence attaches it to, as for an import of the page. The account's own
+// uploads, the usual refresh, need no decision. It reports false when it
+// added an error.
+func (r *AttachmentResource) mayReadAttachment(ctx context.Context, diags *diag.Diagnostics, state attachmentModel, att *confluence.Attachment) bool {
+	user, err := r.data.run.CurrentUser(ctx)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Attachment", "While reading attachment "+att.ID+": while reading the authenticated account", r.data.account(), err)
+		return false
+	}
+	if att.Version.AuthorID != "" && att.Version.AuthorID == user.AccountID {
+		return true
+	}
+	pageID := att.PageID
+	if pageID == "" {
+		pageID = state.PageID.ValueString()
+	}
+	pg, err := r.cache().page(ctx, r.data.client, pageID)
+	if err != nil {
+		addAPIError(diags, "Unable to Read Page", fmt.Sprintf("While reading page %s, which attachment %s (%q) is attached to, to decide get_page", pageID, att.ID, att.Title), r.data.account(), err)
+		return false
+	}
+	var refusal diag.Diagnostics
+	if r.data.authorizeRead(ctx, &refusal, policy.Request{Operation: policy.GetPage, SpaceKey: pg.spaceKey, PageID: pg.id, PageTitle: pg.title}) {
+		diags.Append(refusal...)
+		return true
+	}
+	author := "an account Confluence does not name"
+	if att.Version.AuthorID != "" {
+		author = r.data.run.describeAccount(ctx, att.Version.AuthorID)
+	}
+	why := fmt.Sprintf("Terraform was reading attachment %s of page %s (version %d, uploaded by %s, not by this account): a file is part of its page's content, so reading it is a get_page, "+
+		"decided in space %s where Confluence holds the page. Nothing was read into the state.\n\n"+
+		"If the state was edited, restore a good copy (terraform state push) or remove the resource from the state (terraform state rm <address>); "+
+		"to manage an existing file, import it once the administrators allow get_page in space %s.",
+		att.ID, pg.id, att.Version.Number, author, pg.spaceKey, pg.spaceKey)
+	for _, d := range refusal {
+		if d.Severity() == diag.SeverityError {
+			diags.AddError(d.Summary(), d.Detail()+"\n\n"+why)
+		} else {
+			diags.Append(d)
+		}
+	}
+	return false
 }

@@ -252,6 +252,9 @@ func (r *AttachmentResource) Read(ctx context.Context, req resource.ReadRequest,
 		addAPIError(&resp.Diagnostics, "Unable to Read Attachment", "While reading attachment "+state.ID.ValueString(), r.data.account(), err)
 		return
 	}
+	if !r.mayReadAttachment(ctx, &resp.Diagnostics, state, att) {
+		return
+	}
 	remoteHash, err := r.remoteHash(ctx, state, att)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Attachment", fmt.Sprintf("While downloading attachment %s (%q) to hash its content", att.ID, att.Title), r.data.account(), err)

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/validators"
 )
 
@@ -74,7 +75,9 @@ func contentPropertyResourceSchema() schema.Schema {
 			"Every write (create, update, delete) is governed by the `update_page` operation of the policy of the page's space, decided at plan " +
 			"(`policy_decision`, `confirmation_code`) and enforced again at apply. An update sends the version Terraform last saw plus one: if someone changed " +
 			"the property since, Confluence answers 409 and the apply fails without overwriting their value; plan again to see it. " +
-			"A property changed outside Terraform shows as drift in the next plan. Keys starting with `terraform.` are the provider's own records and cannot be managed.",
+			"A property changed outside Terraform shows as drift in the next plan. Keys starting with `terraform.` are the provider's own records and cannot be managed.\n\n" +
+			"A property's value is the page's content: importing one, or a refresh that takes a value someone other than this account saved, is governed by `get_page` " +
+			"of the page's space (as the data source is), decided before the value reaches the state; a value this account saved itself is refreshed without a decision.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<page_id>/<key>`, also the import id.",
@@ -250,7 +253,11 @@ func (r *ContentPropertyResource) Read(ctx context.Context, req resource.ReadReq
 	state.PropertyID = types.StringValue(remote.ID)
 	if state.Version.IsNull() || int64(remote.Version) != state.Version.ValueInt64() || state.Value.IsNull() {
 		// Changed outside Terraform (or imported): show Confluence's value, so
-		// the plan shows the change back to the configuration.
+		// the plan shows the change back to the configuration, once the
+		// policy lets this account read it.
+		if !r.mayReadValue(ctx, &resp.Diagnostics, state, remote) {
+			return
+		}
 		if !state.Version.IsNull() {
 			resp.Diagnostics.AddWarning("Content Property Changed Outside Terraform",
 				fmt.Sprintf("Content property %q of page %s is at version %d; Terraform last wrote version %d. The plan shows its current value and will replace it with the configured one.",
@@ -266,6 +273,57 @@ func (r *ContentPropertyResource) Read(ctx context.Context, req resource.ReadReq
 		state.PolicyDecision, state.ConfirmationCode = types.StringValue(""), types.StringValue("")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// mayReadValue decides whether Read may bring remote's value into the state.
+// A property's value is the page's content, and the state is not proof that
+// Terraform wrote it (whoever may push the state may name any page and key),
+// so importing it, or taking a value someone else saved, is a get_page in
+// the space Confluence holds the page in, as the data source's read is. A
+// value whose current version this account saved is its own, and needs no
+// decision. It reports false when it added an error.
+func (r *ContentPropertyResource) mayReadValue(ctx context.Context, diags *diag.Diagnostics, state contentPropertyModel, remote confluence.Property) bool {
+	pageID, key := state.PageID.ValueString(), state.Key.ValueString()
+	imported := state.Version.IsNull()
+	if !imported {
+		user, err := r.data.run.CurrentUser(ctx)
+		if err != nil {
+			addAPIError(diags, "Unable to Read Content Property", propertySubject("Reading", pageID, key)+": while reading the authenticated account", r.data.account(), err)
+			return false
+		}
+		if remote.AuthorID != "" && remote.AuthorID == user.AccountID {
+			return true
+		}
+	}
+	spaceKey, title, err := r.data.pageSpace(ctx, pageID)
+	if err != nil {
+		r.data.contentReadError(diags, pageKind, pageID, err)
+		return false
+	}
+	var refusal diag.Diagnostics
+	if r.data.authorizeRead(ctx, &refusal, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID, PageTitle: title}) {
+		diags.Append(refusal...)
+		return true
+	}
+	author := "an account Confluence does not name"
+	if remote.AuthorID != "" {
+		author = r.data.run.describeAccount(ctx, remote.AuthorID)
+	}
+	why := fmt.Sprintf("Terraform was reading content property %q of page %s because it changed outside Terraform (version %d, saved by %s; the state records version %d). ",
+		key, pageID, remote.Version, author, state.Version.ValueInt64())
+	if imported {
+		why = fmt.Sprintf("Terraform was importing content property %q of page %s. ", key, pageID)
+	}
+	why += fmt.Sprintf("A property's value is the page's content, so reading it is a get_page, decided in space %s where Confluence holds the page. Nothing was read into the state.\n\n"+
+		"Ask the administrators to allow get_page in space %s, or stop managing the property (a removed block with destroy = false, or terraform state rm <address>).", spaceKey, spaceKey)
+	for _, d := range refusal {
+		if d.Severity() == diag.SeverityError {
+			diags.AddError(d.Summary(), d.Detail()+"\n\n"+why)
+		} else {
+			diags.Append(d)
+		}
+	}
+	return false
 }
 
 func (r *ContentPropertyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

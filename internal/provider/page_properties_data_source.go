@@ -83,7 +83,8 @@ func pagePropertiesDataSourceSchema() schema.Schema {
 			"A table that is not a key/value table (a row without exactly two cells, an empty or repeated key, a nested table, two tables in one macro) " +
 			"fails the read with an error naming the page. Without `table_id` every Page Properties table of a page is read, and a key in two tables is an error.\n\n" +
 			"Reading one page (`page_id`, or `space_key` with `title`) is governed by the `get_page` operation of the policy of the page's space; " +
-			"a report (`label` or `cql`) by `search_pages`, checked for `space_key` before searching, or else for every space in the results. " +
+			"a report (`label` or `cql`) by `search_pages`, checked for `space_key` before searching, or else for every space in the results, " +
+			"and, since it reads every page's body, by `get_page` in the space of every result too: a result in a space where `get_page` is denied fails the read, naming the space. " +
 			"Data sources are read while planning, so an `allowed_with_confirmation` level needs its code granted before `terraform plan`. " +
 			"A report costs one search request and one bulk read per 250 pages found, however many pages it covers.",
 		Attributes: map[string]schema.Attribute{
@@ -283,9 +284,18 @@ func (d *PagePropertiesDataSource) readReport(ctx context.Context, m *pageProper
 		spaceOf[hit.ID] = hit.SpaceKey
 	}
 
+	// The report reads every page's body: get_page, decided before any is
+	// read (body_read_policy.go).
+	bodies := bodyReader{what: "confluence_page_properties with label or cql (a Page Properties report)", remedy: "narrow the report (space_key, label or cql) to spaces where get_page is allowed"}
+	if !d.data.authorizeBodies(ctx, diags, pageKind, hits, bodies) {
+		return
+	}
 	current, err := (&PagesDataSource{data: d.data}).readPages(ctx, confluence.KindPage, hits, true, false)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(ids), query), d.data.email, err)
+		return
+	}
+	if !d.data.authorizeMovedBodies(ctx, diags, pageKind, hits, current, bodies) {
 		return
 	}
 	tableID := m.TableID.ValueString()

@@ -284,7 +284,7 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 			// Confluence Cloud is eventually consistent: a page written a
 			// moment ago may answer 404 for a while. Gone is decided only
 			// after a bounded wait, never on the first 404.
-			page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true}, 0)
+			page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{Kind: r.kind().api}, 0)
 		}
 	}
 	if confluence.IsNotFound(err) {
@@ -372,9 +372,23 @@ func (r *PageResource) readImported(ctx context.Context, diags *diag.Diagnostics
 // later decision is taken there.
 func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics, state *pageModel, page *confluence.Page, labelsWritten time.Time) bool {
 	id, spaceKey := page.ID, state.SpaceKey.ValueString()
-	if moved, ok := r.actualSpace(ctx, diags, spaceKey, page); !ok {
+	moved, ok := r.actualSpace(ctx, diags, spaceKey, page)
+	if !ok {
 		return false
-	} else if moved != "" {
+	}
+	edited := int64(page.Version.Number) != state.Version.ValueInt64()
+	if moved != "" || edited {
+		// The state's word that Terraform manages this page is not enough
+		// to read it (page_read_policy.go).
+		actual := spaceKey
+		if moved != "" {
+			actual = moved
+		}
+		if !r.mayRefreshContent(ctx, diags, page, actual) {
+			return false
+		}
+	}
+	if moved != "" {
 		diags.AddWarning(r.kind().summary("Page Is in Another Space"),
 			fmt.Sprintf(r.kind().text("The state said page %s (%q) is in space %s, but Confluence holds it in space %s: someone moved it, or the state was edited. ")+
 				r.kind().text("The state now says %s, and the plan governs the page there; a configuration that still says %s plans to replace it."),
@@ -382,7 +396,7 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 		spaceKey = moved
 		state.SpaceKey = types.StringValue(moved)
 	}
-	if int64(page.Version.Number) != state.Version.ValueInt64() {
+	if edited {
 		// Someone else saved the page since Terraform did.
 		if !r.readEdit(ctx, diags, state, page) {
 			return false
@@ -550,7 +564,9 @@ func (r *PageResource) lookup(ctx context.Context, state pageModel) (*confluence
 			return &page, nil
 		}
 	}
-	return r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
+	// Without the body: it is read only once the refresh may take it
+	// (mayRefreshContent), and only when the page was edited.
+	return r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api})
 }
 
 // withBody returns page with its body, fetching it when the page came from

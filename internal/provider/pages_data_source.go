@@ -119,6 +119,10 @@ func pagesDataSourceSchema() schema.Schema {
 			"(an error would tell the configuration that the query matched something there), and a space that needs a confirmation code fails the read until it is granted. " +
 			"Data sources are read while planning, so an `allowed_with_confirmation` level needs its code granted before `terraform plan` " +
 			"(in `CONFLUENCE_CONFIRMATIONS`); the code is bound to the space and the exact query sent (`query`).\n\n" +
+			"Reading a page's body is `get_page`, whichever data source reads it: with `include_body = true` every result's body is also governed by `get_page` " +
+			"in the result's space, decided before any body is read (from the policy records the search already loaded, so at no extra request). " +
+			"A result in a space where `get_page` is denied fails the read with an error naming the space; drop `include_body`, narrow the search, " +
+			"or ask the administrators to allow `get_page` there. A result whose `get_page` needs confirmation needs the same code as the `confluence_page` data source for that page.\n\n" +
 			"Pages are read again by id after the search (in bulk, 250 per request), because Confluence's search index lags behind recent edits: " +
 			"versions, titles and bodies are current, and pages deleted since they were indexed are left out.",
 		Attributes: map[string]schema.Attribute{
@@ -178,8 +182,9 @@ func pagesDataSourceSchema() schema.Schema {
 				Validators: []validator.Int64{int64validator.Between(1, maxPagesLimit)},
 			},
 			"include_body": schema.BoolAttribute{
-				MarkdownDescription: "Return each page's body (canonical storage format) in `pages[*].body`. Defaults to `false`. Bodies are read in bulk with the pages and add no requests, but they make the state larger.",
-				Optional:            true,
+				MarkdownDescription: "Return each page's body (canonical storage format) in `pages[*].body`. Defaults to `false`. Bodies are read in bulk with the pages and add no requests, but they make the state larger. " +
+					"Reading a body is `get_page`: `true` needs `get_page` allowed in the space of every result, as well as `search_pages`.",
+				Optional: true,
 			},
 			"include_labels": schema.BoolAttribute{
 				MarkdownDescription: "Read each page's labels fresh rather than from the search index. Defaults to `false`: `pages[*].labels` then come with the search results at no extra cost, " +
@@ -274,9 +279,21 @@ func (d *PagesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 
 	includeBody, includeLabels := m.IncludeBody.ValueBool(), m.IncludeLabels.ValueBool()
+	contentKind := pageKind
+	if kind == confluence.KindBlogPost {
+		contentKind = blogPostKind
+	}
+	// A body is get_page, decided before any is read (body_read_policy.go).
+	bodies := bodyReader{what: "confluence_pages with include_body = true", remedy: "drop include_body (the search alone is governed by search_pages), narrow the search to spaces where get_page is allowed"}
+	if includeBody && !d.data.authorizeBodies(ctx, &resp.Diagnostics, contentKind, hits, bodies) {
+		return
+	}
 	current, err := d.readPages(ctx, kind, hits, includeBody, includeLabels)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Pages", fmt.Sprintf("While reading the %d pages found by %s", len(hits), query), d.data.account(), err)
+		return
+	}
+	if includeBody && !d.data.authorizeMovedBodies(ctx, &resp.Diagnostics, contentKind, hits, current, bodies) {
 		return
 	}
 
