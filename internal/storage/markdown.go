@@ -224,10 +224,13 @@ func newMarkdown(frontMatter bool) goldmark.Markdown {
 
 func textReader(source []byte) text.Reader { return text.NewReader(source) }
 
-// normalizeMarkdown makes the input valid UTF-8 with LF line endings, so that
-// encoding details never change the rendered page. Input that already is
-// (the usual case) is returned as it is.
+// normalizeMarkdown makes the input valid UTF-8 with LF line endings and
+// without a leading byte order mark, so that encoding details never change
+// the rendered page. Input that already is (the usual case) is returned as
+// it is. Editors on Windows save UTF-8 with a BOM (U+FEFF); CommonMark does
+// not strip it, so "---" on line 1 would no longer open the front matter.
 func normalizeMarkdown(markdown string) string {
+	markdown = strings.TrimPrefix(markdown, "\uFEFF")
 	markdown = strings.ToValidUTF8(markdown, "\uFFFD")
 	if strings.IndexByte(markdown, '\r') < 0 {
 		return markdown

@@ -525,6 +525,7 @@ func indexFold(s, substr string) int {
 // end tag closes there.
 func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 	var stack []int
+	var closed map[string]bool // end tag names in items, built on first need
 	// closeImplied closes, before item i, the open elements on top of the
 	// stack that HTML closes implicitly there (a <p> before a block, an
 	// <li> before the next <li>).
@@ -570,6 +571,16 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 			switch {
 			case t.rule.kind == htmlEscape:
 				t.action = actionEscape
+				if t.typ == html.StartTagToken && len(t.attrs) == 0 && isPlaceholderTag(t.name) {
+					if closed == nil {
+						closed = endTagNames(items)
+					}
+					if !closed[t.name] {
+						// A placeholder in prose (<container-id>): shown as
+						// written, which is what its author meant.
+						continue
+					}
+				}
 				r.warn(t.line, "the HTML element <%s> cannot be stored in a page; it is shown as text", t.name)
 			case t.rule.void || t.typ == html.SelfClosingTagToken:
 				t.action = actionVoid
@@ -591,6 +602,15 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 				}
 				if depth < 0 || items[stack[depth]].tok.name != t.name {
 					t.action = actionUnpaired
+					if t.name == "p" {
+						// HTML5 closes an open <p> at the next block's start
+						// tag, so GitHub READMEs' <p align="center"><img>
+						// <p>tagline</p></p> ends with a </p> that closes
+						// nothing; browsers show an empty paragraph there
+						// ("an end tag whose tag name is p", HTML Standard
+						// 13.2.6.4.7), which is no loss to leave out.
+						continue
+					}
 					r.warnUnpaired(t, fmt.Sprintf("closing tag </%s> closes no open <%s>; it is left out", t.name, t.name))
 					continue
 				}
@@ -615,6 +635,24 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 		r.warnUnpaired(t, fmt.Sprintf("the HTML element <%s> is never closed; its tags are left out, its content kept", t.name))
 	}
 	return trailing
+}
+
+// isPlaceholderTag reports whether a tag named name reads as a placeholder
+// ("<name>", "<container-id>") rather than HTML: it is no HTML element and
+// no Confluence (ac:, ri:) or other namespaced element.
+func isPlaceholderTag(name string) bool {
+	return !htmlElementNames[name] && !strings.Contains(name, ":")
+}
+
+// endTagNames returns the names of the end tags among items.
+func endTagNames(items []htmlItem) map[string]bool {
+	names := map[string]bool{}
+	for _, item := range items {
+		if item.tok != nil && item.tok.typ == html.EndTagToken {
+			names[item.tok.name] = true
+		}
+	}
+	return names
 }
 
 // allOptional reports whether every start tag in open may close implicitly,
@@ -664,18 +702,58 @@ func (r *storageRenderer) openHTMLElement(t *htmlToken) string {
 		if t.rule.as != "" {
 			name = t.rule.as
 		}
+		id := htmlID(t)
+		if id != "" && !anchorInside[t.name] {
+			r.anchorBefore(t, id)
+		}
 		r.startTag(name, t, false)
+		if id != "" && anchorInside[t.name] {
+			r.anchorMacro(id)
+		}
 		return "</" + name + ">"
+	case htmlUnwrap:
+		// <section id="usage">: the wrapper goes, the link target stays.
+		if id := htmlID(t); id != "" {
+			r.anchorMacro(id)
+		}
 	case htmlLink:
 		return r.htmlLinkStart(t)
 	}
 	return ""
 }
 
+// Storage keeps no id attribute, so an element's id (<h2 id="custom">,
+// <sup id="note-1">) becomes an anchor macro that #custom links reach: at
+// the start of the content of elements that hold running text, as a
+// Markdown heading's anchor is, and just before any other element. Table
+// parts cannot hold a macro before them and lose their id.
+var (
+	anchorInside = setOf("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "blockquote", "li", "dt",
+		"dd", "td", "th", "caption")
+	anchorNowhere = setOf("thead", "tbody", "tfoot", "tr", "colgroup", "col")
+)
+
+// htmlID returns the id attribute of t, trimmed.
+func htmlID(t *htmlToken) string {
+	id, _ := t.attr("id")
+	return strings.TrimSpace(id)
+}
+
+// anchorBefore writes the anchor macro for an element's id before it,
+// unless the element sits where no macro may.
+func (r *storageRenderer) anchorBefore(t *htmlToken, id string) {
+	if !anchorNowhere[t.name] {
+		r.anchorMacro(id)
+	}
+}
+
 func (r *storageRenderer) voidHTMLElement(t *htmlToken) {
 	switch t.rule.kind {
 	case htmlKeep:
 		if t.rule.void {
+			if id := htmlID(t); id != "" {
+				r.anchorBefore(t, id)
+			}
 			r.startTag(t.name, t, true)
 		}
 	case htmlImage:

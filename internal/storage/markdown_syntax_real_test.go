@@ -1,0 +1,119 @@
+// Copyright (c) docs-as-code contributors
+// SPDX-License-Identifier: MPL-2.0
+
+package storage
+
+import (
+	"reflect"
+	"testing"
+)
+
+// Syntax of real docs (Docusaurus, VitePress, Jekyll/kramdown, MDX, GitHub
+// READMEs) that CommonMark alone renders as text or warns about. Each
+// expected body is exact, in canonical form.
+func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
+	t.Parallel()
+	const anchor = `<ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">`
+	const anchorEnd = `</ac:parameter></ac:structured-macro>`
+	// An anchor between blocks is written on lines of its own.
+	blockAnchor := func(name string) string {
+		return "<ac:structured-macro ac:name=\"anchor\">\n  <ac:parameter ac:name=\"\">" + name + "</ac:parameter>\n</ac:structured-macro>\n"
+	}
+	tests := []struct {
+		name     string
+		markdown string
+		opts     MarkdownOptions
+		want     string
+		warnings []MarkdownWarning
+	}{
+		// GitHub README headers.
+		{
+			name:     "a stray </p> after a nested <p> is left out without a warning",
+			markdown: "<p align=\"center\">\n  <img src=\"https://x/l.png\">\n  <p>Tag</p>\n</p>",
+			want:     "<p><ac:image><ri:url ri:value=\"https://x/l.png\" /></ac:image></p>\n<p>Tag</p>",
+		},
+		{
+			name:     "a stray closing tag of another element still warns",
+			markdown: "a</span>",
+			want:     "<p>a</p>",
+			warnings: []MarkdownWarning{{1, "closing tag </span> closes no open <span>; it is left out"}},
+		},
+		{
+			name:     "GitHub theme images: the light one is kept without its fragment, the dark one left out",
+			markdown: "![Logo](logo-dark.png#gh-dark-mode-only)\n![Logo](logo-light.png#gh-light-mode-only)\n\n<img src=\"https://x/d.png#gh-dark-mode-only\"><img src=\"https://x/l.png#gh-light-mode-only\">",
+			opts:     MarkdownOptions{SourcePath: "README.md", Pages: map[string]PageRef{}},
+			want:     "<p><ac:image ac:alt=\"Logo\"><ri:attachment ri:filename=\"logo-light.png\" /></ac:image></p>\n<p><ac:image><ri:url ri:value=\"https://x/l.png\" /></ac:image></p>",
+		},
+		// Byte order mark.
+		{
+			name:     "a byte order mark before the front matter",
+			markdown: "\ufeff---\ntitle: T\n---\nText",
+			want:     "<p>Text</p>",
+		},
+		// Ids of HTML elements.
+		{
+			name:     "a heading's id is an anchor at its start that links reach",
+			markdown: "<h2 id=\"custom\">Title</h2>\n\n[a](#custom)",
+			want:     "<h2>" + anchor + "custom" + anchorEnd + "Title</h2>\n<p><ac:link ac:anchor=\"custom\"><ac:plain-text-link-body><![CDATA[a]]></ac:plain-text-link-body></ac:link></p>",
+		},
+		{
+			name:     "an inline element's id is an anchor before it",
+			markdown: "Versions<sup id=\"footnote-versions\">1</sup>\n\n[1](#footnote-versions)",
+			want:     "<p>Versions" + anchor + "footnote-versions" + anchorEnd + "<sup>1</sup></p>\n<p><ac:link ac:anchor=\"footnote-versions\"><ac:plain-text-link-body><![CDATA[1]]></ac:plain-text-link-body></ac:link></p>",
+		},
+		{
+			name:     "ids of a wrapper, a table and a cell; a row's id is dropped",
+			markdown: "<section id=\"s\">\n\nx\n\n</section>\n\n<table id=\"t\"><tr id=\"r\"><td id=\"c\">1</td></tr></table>\n\n[s](#s) [t](#t) [c](#c)",
+			want: blockAnchor("s") + "<p>x</p>\n" + blockAnchor("t") + "<table>\n  <tr><td>" + anchor + "c" + anchorEnd + "1</td></tr>\n</table>\n" +
+				"<p><ac:link ac:anchor=\"s\"><ac:plain-text-link-body><![CDATA[s]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"t\"><ac:plain-text-link-body><![CDATA[t]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"c\"><ac:plain-text-link-body><![CDATA[c]]></ac:plain-text-link-body></ac:link></p>",
+		},
+		// Placeholders in prose.
+		{
+			name:     "placeholder tags are shown as written without a warning",
+			markdown: "Run `docker rm` <container-id> as <name>.",
+			want:     "<p>Run <code>docker rm</code> &lt;container-id&gt; as &lt;name&gt;.</p>",
+		},
+		{
+			name:     "unsupported elements, placeholders with attributes or a closing tag still warn",
+			markdown: "<iframe>\n\n<widget size=\"2\"> <x-y>a</x-y>",
+			want:     "<p>&lt;iframe&gt;</p>\n<p>&lt;widget size=\"2\"&gt; &lt;x-y&gt;a&lt;/x-y&gt;</p>",
+			warnings: []MarkdownWarning{
+				{1, "the HTML element <iframe> cannot be stored in a page; it is shown as text"},
+				{3, "the HTML element <widget> cannot be stored in a page; it is shown as text"},
+				{3, "the HTML element <x-y> cannot be stored in a page; it is shown as text"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := RenderMarkdown(tt.markdown, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Storage != tt.want {
+				t.Errorf("storage\n got: %q\nwant: %q", got.Storage, tt.want)
+			}
+			if !reflect.DeepEqual(got.Warnings, tt.warnings) && (len(got.Warnings) > 0 || len(tt.warnings) > 0) {
+				t.Errorf("warnings\n got: %v\nwant: %v", got.Warnings, tt.warnings)
+			}
+		})
+	}
+}
+
+// A byte order mark does not hide the front matter from FrontMatter, which
+// the docs tree reads titles and labels with.
+func TestFrontMatterAfterByteOrderMark(t *testing.T) {
+	t.Parallel()
+	for _, markdown := range []string{"\ufeff---\ntitle: T\ntags: [a]\n---\nText", "\ufeff+++\ntitle = \"T\"\ntags = [\"a\"]\n+++\nText"} {
+		got, err := FrontMatter(markdown)
+		want := map[string]any{"title": "T", "tags": []any{"a"}}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("FrontMatter(%q) = %v, %v; want %v", markdown, got, err, want)
+		}
+		rendered, err := RenderMarkdown(markdown, MarkdownOptions{})
+		if err != nil || !reflect.DeepEqual(rendered.FrontMatter, want) || rendered.Storage != "<p>Text</p>" {
+			t.Errorf("RenderMarkdown(%q) = %q with %v, %v", markdown, rendered.Storage, rendered.FrontMatter, err)
+		}
+	}
+}
