@@ -324,10 +324,20 @@ type htmlEmitter struct {
 	// text is Markdown.
 	markdownDepth int
 	markdownOpen  map[int]bool
+
+	// bodies are the depths at which the body of a macro written for an
+	// element (<details>) is open: blocks go there as at the top.
+	bodies map[int]bool
+}
+
+// betweenBlocks reports whether what is written next goes between blocks,
+// where running text needs a paragraph of its own.
+func (w *htmlEmitter) betweenBlocks() bool {
+	return w.block && (w.depth == 0 || w.bodies[w.depth])
 }
 
 func (w *htmlEmitter) beforeInline() {
-	if w.block && !w.inP && w.depth == 0 {
+	if !w.inP && w.betweenBlocks() {
 		w.r.str("<p>")
 		w.inP, w.pDepth = true, w.depth
 	}
@@ -358,6 +368,7 @@ func (w *htmlEmitter) close(start int) {
 	}
 	w.beforeBlock()
 	w.r.str(t.closing)
+	delete(w.bodies, w.depth)
 	w.depth--
 }
 
@@ -366,7 +377,7 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 	switch t.action {
 	case actionText:
 		if strings.Trim(t.text, xmlSpace) == "" {
-			if !w.block || w.depth > 0 {
+			if !w.betweenBlocks() {
 				r.escaped(t.text)
 			}
 			return
@@ -383,15 +394,20 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 		r.escaped(t.raw)
 	case actionOpen:
 		switch {
+		case t.name == "details" && w.betweenBlocks():
+			w.beforeBlock()
+			w.details(i)
 		case t.rule.kind == htmlUnwrap: // writes nothing
 		case t.rule.inline:
 			w.beforeInline()
 		default:
 			w.beforeBlock()
 		}
-		t.closing = r.openHTMLElement(t)
-		if t.closing != "" {
-			w.depth++
+		if t.closing == "" {
+			t.closing = r.openHTMLElement(t)
+			if t.closing != "" {
+				w.depth++
+			}
 		}
 		if v, ok := t.attr("markdown"); ok && v != "0" {
 			w.markdownOpen[i] = true
@@ -410,6 +426,65 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 		}
 		r.voidHTMLElement(t)
 	}
+}
+
+// details writes <details>, whose start tag is items[i], as the expand
+// macro (https://confluence.atlassian.com/doc/expand-macro-223222352.html),
+// the text of its <summary> as the macro's title: both show a title that
+// opens to the content. Only between blocks, where a macro may stand.
+func (w *htmlEmitter) details(i int) {
+	t := w.items[i].tok
+	if id := htmlID(t); id != "" {
+		w.r.anchorMacro(id)
+	}
+	w.r.str(`<ac:structured-macro ac:name="expand">`)
+	w.r.titleParameter(w.takeSummary(i + 1))
+	w.r.str(`<ac:rich-text-body>`)
+	t.closing = `</ac:rich-text-body></ac:structured-macro>`
+	w.depth++
+	if w.bodies == nil {
+		w.bodies = map[int]bool{}
+	}
+	w.bodies[w.depth] = true
+}
+
+// takeSummary returns the text of the <summary> element that starts the
+// items from first on (after white space), and marks its tokens as written.
+// It returns "" when there is none, or when the summary holds Markdown
+// blocks rather than HTML alone (the summary is then rendered in the body,
+// in bold).
+func (w *htmlEmitter) takeSummary(first int) string {
+	start := first
+	for start < len(w.items) && w.items[start].tok != nil && w.items[start].tok.typ == html.TextToken &&
+		strings.Trim(w.items[start].tok.text, xmlSpace) == "" {
+		start++
+	}
+	if start == len(w.items) || w.items[start].tok == nil || w.items[start].tok.name != "summary" ||
+		w.items[start].tok.action != actionOpen {
+		return ""
+	}
+	end := start + 1
+	for ; end < len(w.items); end++ {
+		tok := w.items[end].tok
+		if tok == nil {
+			return ""
+		}
+		if tok.action == actionClose && tok.partner == start {
+			break
+		}
+	}
+	if end == len(w.items) {
+		return ""
+	}
+	var title strings.Builder
+	for j := start; j <= end; j++ {
+		tok := w.items[j].tok
+		if tok.typ == html.TextToken {
+			title.WriteString(tok.text)
+		}
+		tok.action = actionNone
+	}
+	return strings.Join(strings.Fields(title.String()), " ")
 }
 
 // appendHTMLTokens tokenises raw, which starts on line, the way an HTML

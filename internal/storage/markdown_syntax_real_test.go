@@ -67,6 +67,47 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 			want: blockAnchor("s") + "<p>x</p>\n" + blockAnchor("t") + "<table>\n  <tr><td>" + anchor + "c" + anchorEnd + "1</td></tr>\n</table>\n" +
 				"<p><ac:link ac:anchor=\"s\"><ac:plain-text-link-body><![CDATA[s]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"t\"><ac:plain-text-link-body><![CDATA[t]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"c\"><ac:plain-text-link-body><![CDATA[c]]></ac:plain-text-link-body></ac:link></p>",
 		},
+		// Docusaurus and VitePress containers.
+		{
+			name:     "Docusaurus admonition with a title in brackets",
+			markdown: ":::tip[My tip]\n\nUse it\n\n:::",
+			want:     "<ac:structured-macro ac:name=\"tip\">\n  <ac:parameter ac:name=\"title\">My tip</ac:parameter>\n  <ac:rich-text-body>\n    <p>Use it</p>\n  </ac:rich-text-body>\n</ac:structured-macro>",
+		},
+		{
+			name:     "Docusaurus admonitions nest in longer fences; titles after a space; default titles",
+			markdown: "::::danger Parent\nParent text\n:::note\nChild *text*\n:::\n::::\n\nafter",
+			want: "<ac:structured-macro ac:name=\"warning\">\n  <ac:parameter ac:name=\"title\">Parent</ac:parameter>\n  <ac:rich-text-body>\n    <p>Parent text</p>\n" +
+				"    <ac:structured-macro ac:name=\"info\">\n      <ac:parameter ac:name=\"title\">Note</ac:parameter>\n      <ac:rich-text-body>\n        <p>Child <em>text</em></p>\n      </ac:rich-text-body>\n    </ac:structured-macro>\n" +
+				"  </ac:rich-text-body>\n</ac:structured-macro>\n<p>after</p>",
+		},
+		{
+			name:     "VitePress containers: a titled warning, details as an expand macro, an unknown name keeps its body",
+			markdown: "::: warning Careful\nText\n:::\n\n::: details Click me\nHidden\n:::\n\n::: code-group\n```sh\nls\n```\n:::",
+			want: "<ac:structured-macro ac:name=\"note\">\n  <ac:parameter ac:name=\"title\">Careful</ac:parameter>\n  <ac:rich-text-body>\n    <p>Text</p>\n  </ac:rich-text-body>\n</ac:structured-macro>\n" +
+				"<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">Click me</ac:parameter>\n  <ac:rich-text-body>\n    <p>Hidden</p>\n  </ac:rich-text-body>\n</ac:structured-macro>\n" +
+				"<ac:structured-macro ac:name=\"code\">\n  <ac:parameter ac:name=\"language\">bash</ac:parameter>\n  <ac:plain-text-body><![CDATA[ls]]></ac:plain-text-body>\n</ac:structured-macro>",
+		},
+		{
+			name:     "a closing fence alone, or colons without a name, stay text",
+			markdown: ":::\n\n::: \n\na ::: b",
+			want:     "<p>:::</p>\n<p>:::</p>\n<p>a ::: b</p>",
+		},
+		// <details>.
+		{
+			name:     "details with a summary holding markup, and Markdown inside",
+			markdown: "<details open>\n<summary><b>Show</b> more</summary>\n\n- a\n\n</details>",
+			want:     "<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">Show more</ac:parameter>\n  <ac:rich-text-body>\n    <ul>\n      <li>a</li>\n    </ul>\n  </ac:rich-text-body>\n</ac:structured-macro>",
+		},
+		{
+			name:     "details on one line: its text gets a paragraph in the body",
+			markdown: "<details><summary>T</summary>body <b>x</b><div>d</div></details>",
+			want:     "<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">T</ac:parameter>\n  <ac:rich-text-body>\n    <p>body <strong>x</strong></p>\n    <div>d</div>\n  </ac:rich-text-body>\n</ac:structured-macro>",
+		},
+		{
+			name:     "details inside running text stays a bold summary",
+			markdown: "a <details><summary>T</summary>x</details>",
+			want:     "<p>a <strong>T</strong>x</p>",
+		},
 		// Placeholders in prose.
 		{
 			name:     "placeholder tags are shown as written without a warning",
