@@ -210,7 +210,7 @@ var (
 )
 
 func newMarkdown(frontMatter bool) goldmark.Markdown {
-	extensions := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList, mkdocsBlocks{}}
+	extensions := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList, mkdocsBlocks{}, kramdownAttributes{}}
 	if frontMatter {
 		extensions = append(extensions, &frontmatter.Extender{})
 	}

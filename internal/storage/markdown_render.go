@@ -366,6 +366,12 @@ func (r *storageRenderer) inlineChildren(n ast.Node) {
 }
 
 func (r *storageRenderer) block(n ast.Node) {
+	if n.Attributes() != nil && n.Kind() != ast.KindParagraph {
+		// An id a block attribute list gave a code block, list or table.
+		if id := kramdownID(n); id != "" {
+			r.anchorMacro(id)
+		}
+	}
 	switch n := n.(type) {
 	case *ast.Document:
 		r.blockChildren(n)
@@ -374,7 +380,14 @@ func (r *storageRenderer) block(n ast.Node) {
 			r.str(tocMacro)
 			return
 		}
+		if isKramdownAnchorOnly(n) {
+			r.anchorMacro(kramdownID(n))
+			return
+		}
 		r.str("<p>")
+		if id := kramdownID(n); id != "" {
+			r.anchorMacro(id)
+		}
 		r.inlineChildren(n)
 		r.str("</p>")
 	case *ast.TextBlock: // a paragraph in a tight list item
@@ -447,8 +460,11 @@ func (r *storageRenderer) heading(n *ast.Heading) {
 }
 
 // isTOCMarker reports whether paragraph p is only a table of contents
-// marker.
+// marker (or a kramdown {:toc} line, see markdown_kramdown.go).
 func (r *storageRenderer) isTOCMarker(p *ast.Paragraph) bool {
+	if isKramdownTOC(p) {
+		return true
+	}
 	if p.Lines().Len() != 1 {
 		return false
 	}
@@ -459,7 +475,7 @@ func (r *storageRenderer) isTOCMarker(p *ast.Paragraph) bool {
 
 func (r *storageRenderer) hasTOCMarker(doc ast.Node) bool {
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
-		if p, ok := c.(*ast.Paragraph); ok && r.isTOCMarker(p) {
+		if p, ok := c.(*ast.Paragraph); ok && r.isTOCMarker(p) || isKramdownTOC(c) {
 			return true
 		}
 	}
@@ -569,6 +585,10 @@ func (r *storageRenderer) alert(macro string, first *ast.Paragraph) {
 }
 
 func (r *storageRenderer) list(n *ast.List) {
+	if isKramdownTOC(n) {
+		r.str(tocMacro)
+		return
+	}
 	if isTaskList(n) {
 		r.taskList(n)
 		return

@@ -108,6 +108,47 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 			markdown: "a <details><summary>T</summary>x</details>",
 			want:     "<p>a <strong>T</strong>x</p>",
 		},
+		// kramdown (Jekyll) and attr_list (MkDocs) block attribute lists.
+		{
+			name:     "an attribute list line after a paragraph is not shown",
+			markdown: "Intro\n{: .lead }",
+			want:     "<p>Intro</p>",
+		},
+		{
+			name:     "an attribute list at the end of a heading's line names its anchor",
+			markdown: "## Title {: #custom }\n\n## Other {: .no_toc }\n\n[a](#custom) [b](#other)",
+			want: "<h2>" + anchor + "custom" + anchorEnd + "Title</h2>\n<h2>" + anchor + "other" + anchorEnd + "Other</h2>\n" +
+				"<p><ac:link ac:anchor=\"custom\"><ac:plain-text-link-body><![CDATA[a]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"other\"><ac:plain-text-link-body><![CDATA[b]]></ac:plain-text-link-body></ac:link></p>",
+		},
+		{
+			name:     "just-the-docs: no_toc under a heading, and a list followed by {:toc} is the table of contents",
+			markdown: "# Contents\n{: .no_toc .text-delta }\n\n1. TOC\n{:toc}\n\n## A",
+			opts:     MarkdownOptions{TableOfContents: true},
+			want:     "<h1>Contents</h1>\n<ac:structured-macro ac:name=\"toc\" />\n<h2>A</h2>",
+		},
+		{
+			name:     "just-the-docs: the table of contents in a details element",
+			markdown: "<details open markdown=\"block\">\n  <summary>\n    Table of contents\n  </summary>\n  {: .text-delta }\n1. TOC\n{:toc}\n</details>",
+			want:     "<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">Table of contents</ac:parameter>\n  <ac:rich-text-body>\n    <ac:structured-macro ac:name=\"toc\" />\n  </ac:rich-text-body>\n</ac:structured-macro>",
+		},
+		{
+			name:     "ids of attribute lists: before a paragraph, after one, on a line of their own, after a code block",
+			markdown: "{: #intro}\nPara\n\nP2\n\n{: #p2 .x}\n\n```\ncode\n```\n{: #code}\n\nText\n{ .class #pid }\n\n[a](#intro) [b](#p2) [c](#code) [d](#pid)",
+			want: "<p>" + anchor + "intro" + anchorEnd + "Para</p>\n<p>" + anchor + "p2" + anchorEnd + "P2</p>\n" + blockAnchor("code") +
+				"<ac:structured-macro ac:name=\"code\">\n  <ac:plain-text-body><![CDATA[code]]></ac:plain-text-body>\n</ac:structured-macro>\n<p>" + anchor + "pid" + anchorEnd + "Text</p>\n" +
+				"<p><ac:link ac:anchor=\"intro\"><ac:plain-text-link-body><![CDATA[a]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"p2\"><ac:plain-text-link-body><![CDATA[b]]></ac:plain-text-link-body></ac:link> " +
+				"<ac:link ac:anchor=\"code\"><ac:plain-text-link-body><![CDATA[c]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"pid\"><ac:plain-text-link-body><![CDATA[d]]></ac:plain-text-link-body></ac:link></p>",
+		},
+		{
+			name:     "a {:toc} line of its own is the table of contents; an id with nothing before it is an anchor alone",
+			markdown: "{: #top}\n\n{:toc}\n\n[t](#top)",
+			want:     blockAnchor("top") + "<ac:structured-macro ac:name=\"toc\" />\n<p><ac:link ac:anchor=\"top\"><ac:plain-text-link-body><![CDATA[t]]></ac:plain-text-link-body></ac:link></p>",
+		},
+		{
+			name:     "braces that are no attribute list stay text",
+			markdown: "{foo}\n\n{::options parse_block_html=\"true\" /}\n\n{ \"a\": 1 }\n\n## Set {x}",
+			want:     "<p>{foo}</p>\n<p>{::options parse_block_html=\"true\" /}</p>\n<p>{ \"a\": 1 }</p>\n<h2>Set {x}</h2>",
+		},
 		// Placeholders in prose.
 		{
 			name:     "placeholder tags are shown as written without a warning",
