@@ -642,7 +642,7 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 		case html.DoctypeToken:
 			t.action = actionNone
 		case html.StartTagToken, html.SelfClosingTagToken:
-			t.rule = htmlRuleFor(t.name, inline)
+			t.rule = r.mdxRule(t, htmlRuleFor(t.name, inline))
 			switch {
 			case t.rule.kind == htmlEscape:
 				t.action = actionEscape
@@ -664,7 +664,7 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 				stack = append(stack, i)
 			}
 		case html.EndTagToken:
-			t.rule = htmlRuleFor(t.name, inline)
+			t.rule = r.mdxRule(t, htmlRuleFor(t.name, inline))
 			switch {
 			case t.rule.kind == htmlEscape:
 				t.action = actionEscape
@@ -934,7 +934,7 @@ func (r *storageRenderer) markdownFragment(text string, line int) {
 	doc := markdownPlain.Parser().Parse(gmtext.NewReader(child.source))
 	child.prepare(doc)
 	child.block(doc)
-	r.images, r.warnings, r.fragmentLinks = child.images, child.warnings, child.fragmentLinks
+	r.images, r.warnings, r.fragmentLinks, r.jsxWarned = child.images, child.warnings, child.fragmentLinks, child.jsxWarned
 }
 
 // dedent removes the indentation all non-blank lines of s share.

@@ -74,6 +74,9 @@ type storageRenderer struct {
 	scratch *storageBuffer // for escapedText
 	codeBuf []byte         // for codeMacro
 
+	mdx       bool // the source is an MDX file (markdown_mdx.go)
+	jsxWarned bool // a JSX component was warned about
+
 	itemLists [][]htmlItem // withRawHTMLFrom's item list of each level
 	htmlDepth int          // withRawHTMLFrom calls under way
 	tokens    []htmlToken  // slab newToken allocates from
@@ -103,6 +106,7 @@ func newStorageRenderer(source []byte, text string, opts MarkdownOptions) *stora
 		source:        source,
 		text:          text,
 		opts:          opts,
+		mdx:           isMDX(opts.SourcePath),
 		headingSlugs:  map[ast.Node]string{},
 		skipText:      map[*ast.Text]int{},
 		anchors:       map[string]bool{},
@@ -376,6 +380,9 @@ func (r *storageRenderer) block(n ast.Node) {
 	case *ast.Document:
 		r.blockChildren(n)
 	case *ast.Paragraph:
+		if r.isESMParagraph(n) {
+			return
+		}
 		if r.isTOCMarker(n) {
 			r.str(tocMacro)
 			return

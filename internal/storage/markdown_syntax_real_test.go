@@ -149,6 +149,24 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 			markdown: "{foo}\n\n{::options parse_block_html=\"true\" /}\n\n{ \"a\": 1 }\n\n## Set {x}",
 			want:     "<p>{foo}</p>\n<p>{::options parse_block_html=\"true\" /}</p>\n<p>{ \"a\": 1 }</p>\n<h2>Set {x}</h2>",
 		},
+		// MDX.
+		{
+			name: "MDX: import and export statements are left out, JSX component tags too with one warning",
+			markdown: "import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\nexport const meta = {\n  a: 1,\n};\n\n" +
+				"<Tabs groupId=\"os\">\n<TabItem value=\"a\" label=\"A\" default>\n\nFirst *tab*\n\n</TabItem>\n<TabItem value=\"b\">\nB <Badge text=\"x\" />\n</TabItem>\n</Tabs>\n\n" +
+				"```js\nimport x from 'y';\n```\n\n- import in a list stays",
+			opts: MarkdownOptions{SourcePath: "docs/intro.mdx", Pages: map[string]PageRef{}},
+			want: "<p>First <em>tab</em></p>\n<p>B</p>\n<ac:structured-macro ac:name=\"code\">\n  <ac:parameter ac:name=\"language\">javascript</ac:parameter>\n  <ac:plain-text-body><![CDATA[import x from 'y';]]></ac:plain-text-body>\n</ac:structured-macro>\n" +
+				"<ul>\n  <li>import in a list stays</li>\n</ul>",
+			warnings: []MarkdownWarning{{8, "JSX components such as <Tabs> cannot be stored in a page; their tags are left out and their content kept (the first is on this line)"}},
+		},
+		{
+			name:     "not MDX: import lines are text, capitalised tags unknown HTML",
+			markdown: "import Tabs from '@theme/Tabs';\n\n<Tabs>x</Tabs>",
+			opts:     MarkdownOptions{SourcePath: "docs/intro.md", Pages: map[string]PageRef{}},
+			want:     "<p>import Tabs from '@theme/Tabs';</p>\n<p>&lt;Tabs&gt;x&lt;/Tabs&gt;</p>",
+			warnings: []MarkdownWarning{{3, "the HTML element <tabs> cannot be stored in a page; it is shown as text"}},
+		},
 		// Placeholders in prose.
 		{
 			name:     "placeholder tags are shown as written without a warning",
