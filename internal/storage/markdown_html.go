@@ -646,12 +646,13 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 			switch {
 			case t.rule.kind == htmlEscape:
 				t.action = actionEscape
-				if t.typ == html.StartTagToken && len(t.attrs) == 0 && isPlaceholderTag(t.name) {
+				if t.typ == html.StartTagToken && !strings.Contains(t.raw, "=") && isPlaceholderTag(t.name) {
 					if closed == nil {
 						closed = endTagNames(items)
 					}
 					if !closed[t.name] {
-						// A placeholder in prose (<container-id>): shown as
+						// A placeholder in prose (<container-id>, <volume
+						// name>: words, no attribute values): shown as
 						// written, which is what its author meant.
 						continue
 					}

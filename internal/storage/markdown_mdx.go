@@ -21,19 +21,28 @@ import (
 // https://mdxjs.com/docs/what-is-mdx/#esm).
 var esmStatement = regexp.MustCompile(`^(?:import|export)(?:[ \t{*]|$)`)
 
+// mdxComment is a paragraph that is only a JSX comment expression, as
+// Docusaurus's {/* truncate */} marker
+// (https://mdxjs.com/docs/what-is-mdx/#expressions).
+var mdxComment = regexp.MustCompile(`^\{[ \t]*/\*[^{}]*\*/[ \t]*\}$`)
+
 // isMDX reports whether the page's source file is MDX.
 func isMDX(sourcePath string) bool {
 	return strings.HasSuffix(strings.ToLower(sourcePath), ".mdx")
 }
 
 // isESMParagraph reports whether paragraph p is an import or export
-// statement of an MDX file: a paragraph of the document (not of a list or
-// quote) whose first line starts with the keyword at the line's start.
+// statement of an MDX file (a paragraph of the document, not of a list or
+// quote, whose first line starts with the keyword at the line's start) or
+// a comment expression.
 func (r *storageRenderer) isESMParagraph(p *ast.Paragraph) bool {
 	if !r.mdx || p.Parent() == nil || p.Parent().Kind() != ast.KindDocument || p.Lines().Len() == 0 {
 		return false
 	}
 	first := p.Lines().At(0)
+	if p.Lines().Len() == 1 && mdxComment.Match(bytes.TrimSpace(first.Value(r.source))) {
+		return true
+	}
 	if first.Start > 0 && r.source[first.Start-1] != '\n' {
 		return false // indented: MDX reads it as text
 	}

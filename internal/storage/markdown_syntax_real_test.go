@@ -154,7 +154,7 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 			name: "MDX: import and export statements are left out, JSX component tags too with one warning",
 			markdown: "import Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\nexport const meta = {\n  a: 1,\n};\n\n" +
 				"<Tabs groupId=\"os\">\n<TabItem value=\"a\" label=\"A\" default>\n\nFirst *tab*\n\n</TabItem>\n<TabItem value=\"b\">\nB <Badge text=\"x\" />\n</TabItem>\n</Tabs>\n\n" +
-				"```js\nimport x from 'y';\n```\n\n- import in a list stays",
+				"```js\nimport x from 'y';\n```\n\n{/* truncate */}\n\n- import in a list stays",
 			opts: MarkdownOptions{SourcePath: "docs/intro.mdx", Pages: map[string]PageRef{}},
 			want: "<p>First <em>tab</em></p>\n<p>B</p>\n<ac:structured-macro ac:name=\"code\">\n  <ac:parameter ac:name=\"language\">javascript</ac:parameter>\n  <ac:plain-text-body><![CDATA[import x from 'y';]]></ac:plain-text-body>\n</ac:structured-macro>\n" +
 				"<ul>\n  <li>import in a list stays</li>\n</ul>",
@@ -170,8 +170,8 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 		// Placeholders in prose.
 		{
 			name:     "placeholder tags are shown as written without a warning",
-			markdown: "Run `docker rm` <container-id> as <name>.",
-			want:     "<p>Run <code>docker rm</code> &lt;container-id&gt; as &lt;name&gt;.</p>",
+			markdown: "Run `docker rm` <container-id> as <name>.\n\n- volume=(<volume name>|<mount point destination>)",
+			want:     "<p>Run <code>docker rm</code> &lt;container-id&gt; as &lt;name&gt;.</p>\n<ul>\n  <li>volume=(&lt;volume name&gt;|&lt;mount point destination&gt;)</li>\n</ul>",
 		},
 		{
 			name:     "unsupported elements, placeholders with attributes or a closing tag still warn",
