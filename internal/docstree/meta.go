@@ -108,6 +108,10 @@ func SourceURL(template, sourcePath string) string {
 // which the page resource renders as Confluence's info panel) at the top of
 // a page's Markdown, after any front matter so that stays front matter.
 func WithBanner(markdown, sourcePath, sourceURL string) string {
+	// A byte order mark must not stand between line 1 and the front
+	// matter's "---" once the panel is put before the body; the renderer
+	// drops it anyway.
+	markdown = strings.TrimPrefix(markdown, "\uFEFF")
 	banner := "> [!INFO]\n> **Managed in Git:** this page is published from [" + escapeLinkText(sourcePath) + "](<" +
 		strings.ReplaceAll(sourceURL, ">", "%3E") + ">). Edit the source there; edits made here are replaced when it is published again.\n\n"
 	end := frontMatterEnd(markdown)
