@@ -133,11 +133,17 @@ func MarkdownToStorage(markdown string) (string, error) {
 //     [!INFO], [!IMPORTANT], [!WARNING] or [!CAUTION] becomes a panel macro;
 //     MkDocs "!!! kind" admonitions become panels with a title, "???" ones
 //     an expand macro, "=== " content tabs a bold title over their content;
-//   - the toc macro for a [TOC] or [[_TOC_]] paragraph or
-//     opts.TableOfContents;
+//     Docusaurus and VitePress ":::kind" containers panels as well
+//     (markdown_containers.go);
+//   - the toc macro for a [TOC] or [[_TOC_]] paragraph, kramdown's {:toc}
+//     or opts.TableOfContents; block attribute lists ({: .no_toc #id })
+//     are not shown, their id is an anchor (markdown_kramdown.go);
+//   - in an .mdx SourcePath, import/export statements and JSX component
+//     tags are left out (markdown_mdx.go);
 //   - raw HTML: comments dropped; well-formed tags of HTML elements storage
 //     holds are kept (attributes limited to the safe few storage uses),
-//     <img> becomes ac:image and <a> a link as above; anything else
+//     <img> becomes ac:image and <a> a link as above, <details> the expand
+//     macro, an id an anchor macro; anything else
 //     (scripts, forms, unknown or ac:/ri: elements, unbalanced tags) is
 //     escaped text with a warning, so Markdown cannot inject macros.
 //

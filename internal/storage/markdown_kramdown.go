@@ -19,7 +19,9 @@ import (
 // block it follows (or precedes), in kramdown (Jekyll; "Block Inline
 // Attribute Lists", https://kramdown.gettalong.org/syntax.html#block-ials)
 // and Python-Markdown's attr_list (MkDocs; the colon is optional there,
-// https://python-markdown.github.io/extensions/attribute_lists/):
+// https://python-markdown.github.io/extensions/attribute_lists/), which
+// Hugo's goldmark reads too ({class="x"} under a block,
+// https://gohugo.io/configuration/markup/#parserattributeblock):
 //
 //	A paragraph.
 //	{: .lead #intro }
