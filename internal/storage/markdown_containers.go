@@ -72,13 +72,13 @@ func (containerParser) Open(_ ast.Node, reader text.Reader, _ gmparser.Context) 
 	return n, gmparser.HasChildren
 }
 
-func (containerParser) Continue(node ast.Node, reader text.Reader, _ gmparser.Context) gmparser.State {
+func (containerParser) Continue(node ast.Node, reader text.Reader, pc gmparser.Context) gmparser.State {
 	n, ok := node.(*admonition)
 	if !ok {
 		return gmparser.Close
 	}
 	line, _ := reader.PeekLine()
-	if indent, pos := util.IndentWidth(line, reader.LineOffset()); indent < 4 {
+	if indent, pos := util.IndentWidth(line, reader.LineOffset()); indent < 4 && !inOpenCodeFence(node, pc) {
 		colons := 0
 		for pos+colons < len(line) && line[pos+colons] == ':' {
 			colons++
@@ -89,6 +89,23 @@ func (containerParser) Continue(node ast.Node, reader text.Reader, _ gmparser.Co
 		}
 	}
 	return gmparser.Continue | gmparser.HasChildren
+}
+
+// inOpenCodeFence reports whether a fenced code block inside container is
+// open: a ":::" line there is code (Docusaurus documenting its own syntax),
+// not the container's end.
+func inOpenCodeFence(container ast.Node, pc gmparser.Context) bool {
+	for _, open := range pc.OpenedBlocks() {
+		if open.Node.Kind() != ast.KindFencedCodeBlock {
+			continue
+		}
+		for p := open.Node.Parent(); p != nil; p = p.Parent() {
+			if p == container {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (containerParser) Close(ast.Node, text.Reader, gmparser.Context) {}

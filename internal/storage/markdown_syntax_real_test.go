@@ -88,6 +88,13 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 				"<ac:structured-macro ac:name=\"code\">\n  <ac:parameter ac:name=\"language\">bash</ac:parameter>\n  <ac:plain-text-body><![CDATA[ls]]></ac:plain-text-body>\n</ac:structured-macro>",
 		},
 		{
+			name:     "a fence line inside a code block does not close the container; containers in quotes and lists",
+			markdown: ":::note\n```\n:::\n```\n:::\n\n> :::warning\n> quoted\n> :::\n\n- :::info\n  listed\n  :::",
+			want: "<ac:structured-macro ac:name=\"info\">\n  <ac:parameter ac:name=\"title\">Note</ac:parameter>\n  <ac:rich-text-body>\n    <ac:structured-macro ac:name=\"code\">\n      <ac:plain-text-body><![CDATA[:::]]></ac:plain-text-body>\n    </ac:structured-macro>\n  </ac:rich-text-body>\n</ac:structured-macro>\n" +
+				"<blockquote>\n  <ac:structured-macro ac:name=\"note\">\n    <ac:parameter ac:name=\"title\">Warning</ac:parameter>\n    <ac:rich-text-body>\n      <p>quoted</p>\n    </ac:rich-text-body>\n  </ac:structured-macro>\n</blockquote>\n" +
+				"<ul>\n  <li><ac:structured-macro ac:name=\"info\"><ac:parameter ac:name=\"title\">Info</ac:parameter><ac:rich-text-body><p>listed</p></ac:rich-text-body></ac:structured-macro></li>\n</ul>",
+		},
+		{
 			name:     "a closing fence alone, or colons without a name, stay text",
 			markdown: ":::\n\n::: \n\na ::: b",
 			want:     "<p>:::</p>\n<p>:::</p>\n<p>a ::: b</p>",
