@@ -448,11 +448,9 @@ func (w *htmlEmitter) details(i int) {
 	w.bodies[w.depth] = true
 }
 
-// takeSummary returns the text of the <summary> element that starts the
-// items from first on (after white space), and marks its tokens as written.
-// It returns "" when there is none, or when the summary holds Markdown
-// blocks rather than HTML alone (the summary is then rendered in the body,
-// in bold).
+// takeSummary returns the plain text of the <summary> element that starts
+// the items from first on (after white space), HTML or Markdown, and marks
+// its items as written. It returns "" when there is none.
 func (w *htmlEmitter) takeSummary(first int) string {
 	start := first
 	for start < len(w.items) && w.items[start].tok != nil && w.items[start].tok.typ == html.TextToken &&
@@ -465,11 +463,7 @@ func (w *htmlEmitter) takeSummary(first int) string {
 	}
 	end := start + 1
 	for ; end < len(w.items); end++ {
-		tok := w.items[end].tok
-		if tok == nil {
-			return ""
-		}
-		if tok.action == actionClose && tok.partner == start {
+		if tok := w.items[end].tok; tok != nil && tok.action == actionClose && tok.partner == start {
 			break
 		}
 	}
@@ -478,11 +472,17 @@ func (w *htmlEmitter) takeSummary(first int) string {
 	}
 	var title strings.Builder
 	for j := start; j <= end; j++ {
-		tok := w.items[j].tok
-		if tok.typ == html.TextToken {
-			title.WriteString(tok.text)
+		item := &w.items[j]
+		if item.node != nil {
+			// <summary>, a blank line, **Markdown**: its text.
+			title.WriteString(" " + w.r.plainText(item.node) + " ")
+			item.node, item.tok, item.blockStart = nil, &htmlToken{action: actionNone}, false
+			continue
 		}
-		tok.action = actionNone
+		if item.tok.typ == html.TextToken {
+			title.WriteString(item.tok.text)
+		}
+		item.tok.action = actionNone
 	}
 	return strings.Join(strings.Fields(title.String()), " ")
 }

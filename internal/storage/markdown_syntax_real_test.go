@@ -106,6 +106,11 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 			want:     "<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">Show more</ac:parameter>\n  <ac:rich-text-body>\n    <ul>\n      <li>a</li>\n    </ul>\n  </ac:rich-text-body>\n</ac:structured-macro>",
 		},
 		{
+			name:     "details whose summary is Markdown",
+			markdown: "<details>\n<summary>\n\n**Bold** title\n\n</summary>\n\nBody\n\n</details>",
+			want:     "<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">Bold title</ac:parameter>\n  <ac:rich-text-body>\n    <p>Body</p>\n  </ac:rich-text-body>\n</ac:structured-macro>",
+		},
+		{
 			name:     "details on one line: its text gets a paragraph in the body",
 			markdown: "<details><summary>T</summary>body <b>x</b><div>d</div></details>",
 			want:     "<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">T</ac:parameter>\n  <ac:rich-text-body>\n    <p>body <strong>x</strong></p>\n    <div>d</div>\n  </ac:rich-text-body>\n</ac:structured-macro>",
