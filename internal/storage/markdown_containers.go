@@ -28,12 +28,25 @@ import (
 // at least the opening length closes it, as in both tools. They become the
 // same panels as MkDocs admonitions (admonitionMacros); VitePress's
 // "::: details" is an expand macro; any other name (Pandoc's fenced divs,
-// VitePress's code-group) keeps its body without a frame.
+// VitePress's code-group) keeps its body without a frame. Pandoc's and
+// Quarto's fenced divs (::: {.callout-note}) are read the same way.
 
 // containerOpener matches the opening fence: colons, a name, then a title
 // in brackets or after a space, then remark-directive attributes ({#id}),
 // which are not shown.
 var containerOpener = regexp.MustCompile(`^(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[([^\]]*)\])?(?:[ \t]*\{[^}]*\})?(?:[ \t]+(.*?))?[ \t]*$`)
+
+// pandocDivOpener matches Pandoc's fenced div with attributes, as Quarto's
+// callouts are written (::: {.callout-tip title="T"},
+// https://pandoc.org/MANUAL.html#divs-and-spans,
+// https://quarto.org/docs/authoring/callouts.html): the first class names
+// the kind.
+var pandocDivOpener = regexp.MustCompile(`^(:{3,})[ \t]*\{([^{}]*)\}[ \t]*:*[ \t]*$`)
+
+var (
+	pandocClass = regexp.MustCompile(`(?:^|\s)\.([A-Za-z][\w-]*)`)
+	pandocTitle = regexp.MustCompile(`(?:^|\s)title="([^"]*)"`)
+)
 
 // containerTitleKinds are the names Docusaurus and VitePress render as
 // admonitions; other names are kept as their content.
@@ -51,13 +64,21 @@ func (containerParser) Open(_ ast.Node, reader text.Reader, _ gmparser.Context) 
 		return nil, gmparser.NoChildren
 	}
 	trimmed := strings.TrimRight(string(util.TrimLeftSpace(line)), "\r\n")
-	m := containerOpener.FindStringSubmatch(trimmed)
-	if m == nil {
+	var fence, kind, title string
+	if m := containerOpener.FindStringSubmatch(trimmed); m != nil {
+		fence, kind, title = m[1], strings.ToLower(m[2]), strings.TrimSpace(m[3]+m[4])
+	} else if m := pandocDivOpener.FindStringSubmatch(trimmed); m != nil {
+		fence = m[1]
+		if class := pandocClass.FindStringSubmatch(m[2]); class != nil {
+			kind = strings.TrimPrefix(strings.ToLower(class[1]), "callout-")
+		}
+		if t := pandocTitle.FindStringSubmatch(m[2]); t != nil {
+			title = strings.TrimSpace(t[1])
+		}
+	} else {
 		return nil, gmparser.NoChildren
 	}
-	kind := strings.ToLower(m[2])
-	title := strings.TrimSpace(m[3] + m[4])
-	n := &admonition{fence: len(m[1])}
+	n := &admonition{fence: len(fence)}
 	switch {
 	case kind == "details":
 		n.kind, n.expandOnly = kind, true

@@ -95,6 +95,11 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 				"<ul>\n  <li><ac:structured-macro ac:name=\"info\"><ac:parameter ac:name=\"title\">Info</ac:parameter><ac:rich-text-body><p>listed</p></ac:rich-text-body></ac:structured-macro></li>\n</ul>",
 		},
 		{
+			name:     "Quarto callouts and Pandoc fenced divs: the first class is the kind",
+			markdown: "::: {.callout-warning title=\"Careful\"}\nText\n:::\n\n::: {.columns}\ncol\n:::",
+			want:     "<ac:structured-macro ac:name=\"note\">\n  <ac:parameter ac:name=\"title\">Careful</ac:parameter>\n  <ac:rich-text-body>\n    <p>Text</p>\n  </ac:rich-text-body>\n</ac:structured-macro>\n<p>col</p>",
+		},
+		{
 			name:     "a closing fence alone, or colons without a name, stay text",
 			markdown: ":::\n\n::: \n\na ::: b",
 			want:     "<p>:::</p>\n<p>:::</p>\n<p>a ::: b</p>",
