@@ -134,7 +134,13 @@ func (blockAttributeTransformer) Transform(p *ast.Paragraph, reader text.Reader,
 				list.SetAttributeString(kramdownTOCAttr, true)
 			}
 		}
-		if id != "" {
+		switch {
+		case id == "":
+		case parent.Kind() == ast.KindListItem:
+			// A tight list turns the paragraph into a text block without
+			// attributes: the item keeps the anchor.
+			parent.SetAttributeString(kramdownIDAttr, id)
+		default:
 			p.SetAttributeString(kramdownIDAttr, id)
 		}
 		return

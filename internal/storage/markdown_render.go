@@ -370,7 +370,7 @@ func (r *storageRenderer) inlineChildren(n ast.Node) {
 }
 
 func (r *storageRenderer) block(n ast.Node) {
-	if n.Attributes() != nil && n.Kind() != ast.KindParagraph {
+	if n.Attributes() != nil && n.Kind() != ast.KindParagraph && n.Kind() != ast.KindListItem {
 		// An id a block attribute list gave a code block, list or table.
 		if id := kramdownID(n); id != "" {
 			r.anchorMacro(id)
@@ -417,6 +417,9 @@ func (r *storageRenderer) block(n ast.Node) {
 		r.list(n)
 	case *ast.ListItem:
 		r.str("<li>")
+		if id := kramdownID(n); id != "" {
+			r.anchorMacro(id)
+		}
 		r.blockChildren(n)
 		r.str("</li>")
 	case *extast.Table:

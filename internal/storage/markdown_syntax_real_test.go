@@ -157,6 +157,11 @@ func TestRenderMarkdownRealDocsSyntax(t *testing.T) {
 				"<ac:link ac:anchor=\"code\"><ac:plain-text-link-body><![CDATA[c]]></ac:plain-text-link-body></ac:link> <ac:link ac:anchor=\"pid\"><ac:plain-text-link-body><![CDATA[d]]></ac:plain-text-link-body></ac:link></p>",
 		},
 		{
+			name:     "an attribute list after a list item's text: its id is an anchor at the item's start",
+			markdown: "- one\n- two\n  {: #second }\n\n[2](#second)",
+			want:     "<ul>\n  <li>one</li>\n  <li>" + anchor + "second" + anchorEnd + "two</li>\n</ul>\n<p><ac:link ac:anchor=\"second\"><ac:plain-text-link-body><![CDATA[2]]></ac:plain-text-link-body></ac:link></p>",
+		},
+		{
 			name:     "a {:toc} line of its own is the table of contents; an id with nothing before it is an anchor alone",
 			markdown: "{: #top}\n\n{:toc}\n\n[t](#top)",
 			want:     blockAnchor("top") + "<ac:structured-macro ac:name=\"toc\" />\n<p><ac:link ac:anchor=\"top\"><ac:plain-text-link-body><![CDATA[t]]></ac:plain-text-link-body></ac:link></p>",
