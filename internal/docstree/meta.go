@@ -152,6 +152,10 @@ const (
 // a page's Markdown, after any front matter so that stays front matter.
 // The panel shifts the lines below it: SourceLine maps them back.
 func WithBanner(markdown, sourcePath, sourceURL string) string {
+	// A byte order mark must not stand between line 1 and the front
+	// matter's "---" once the panel is put before the body; the renderer
+	// drops it anyway.
+	markdown = strings.TrimPrefix(markdown, "\uFEFF")
 	banner := bannerStart + escapeLinkText(sourcePath) + "](<" + strings.ReplaceAll(sourceURL, ">", "%3E") + ">" + bannerEnd
 	end := frontMatterEnd(markdown)
 	if end == len(markdown) && end > 0 && !strings.HasSuffix(markdown, "\n") {

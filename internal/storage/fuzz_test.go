@@ -51,6 +51,8 @@ func FuzzMarkdownToStorage(f *testing.F) {
 		"<details><summary>s</summary>\n\nbody\n\n</details>\n<!-- c --><?php x ?><![CDATA[y]]><script>z</script>",
 		"<a name=\"n\"></a><a href=\"#n\">l</a><img src=\"a b.png\" width=\"9\"><table><tr><td>x<td>y</table>",
 		"> [!CAUTION]\n> c\n\n[TOC]\n\n```rust,ignore title=\"x\"\ny\n```",
+		"::::tip[T]\nx\n:::details D\ny\n:::\n::::\n<details id=\"d\"><summary>s</summary>b<p id=\"p\">q</p></p></details><x-y>",
+		"\ufeffIntro\n{: .lead #i }\n\n## H {: #h }\n{: .no_toc }\n\n* TOC\n{:toc}\n\n{: #only}\n\n![d](a.png#gh-dark-mode-only)",
 	} {
 		f.Add(seed)
 	}

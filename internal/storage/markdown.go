@@ -149,11 +149,17 @@ func MarkdownToStorage(markdown string) (string, error) {
 //     [!INFO], [!IMPORTANT], [!WARNING] or [!CAUTION] becomes a panel macro;
 //     MkDocs "!!! kind" admonitions become panels with a title, "???" ones
 //     an expand macro, "=== " content tabs a bold title over their content;
-//   - the toc macro for a [TOC] or [[_TOC_]] paragraph or
-//     opts.TableOfContents;
+//     Docusaurus and VitePress ":::kind" containers panels as well
+//     (markdown_containers.go);
+//   - the toc macro for a [TOC] or [[_TOC_]] paragraph, kramdown's {:toc}
+//     or opts.TableOfContents; block attribute lists ({: .no_toc #id })
+//     are not shown, their id is an anchor (markdown_kramdown.go);
+//   - in an .mdx SourcePath, import/export statements and JSX component
+//     tags are left out (markdown_mdx.go);
 //   - raw HTML: comments dropped; well-formed tags of HTML elements storage
 //     holds are kept (attributes limited to the safe few storage uses),
-//     <img> becomes ac:image and <a> a link as above; anything else
+//     <img> becomes ac:image and <a> a link as above, <details> the expand
+//     macro, an id an anchor macro; anything else
 //     (scripts, forms, unknown or ac:/ri: elements, unbalanced tags) is
 //     escaped text with a warning, so Markdown cannot inject macros.
 //
@@ -226,7 +232,7 @@ var (
 )
 
 func newMarkdown(frontMatter bool) goldmark.Markdown {
-	extensions := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList, mkdocsBlocks{}}
+	extensions := []goldmark.Extender{extension.GFM, extension.Footnote, extension.DefinitionList, mkdocsBlocks{}, kramdownAttributes{}}
 	if frontMatter {
 		extensions = append(extensions, &frontmatter.Extender{})
 	}
@@ -240,10 +246,13 @@ func newMarkdown(frontMatter bool) goldmark.Markdown {
 
 func textReader(source []byte) text.Reader { return text.NewReader(source) }
 
-// normalizeMarkdown makes the input valid UTF-8 with LF line endings, so that
-// encoding details never change the rendered page. Input that already is
-// (the usual case) is returned as it is.
+// normalizeMarkdown makes the input valid UTF-8 with LF line endings and
+// without a leading byte order mark, so that encoding details never change
+// the rendered page. Input that already is (the usual case) is returned as
+// it is. Editors on Windows save UTF-8 with a BOM (U+FEFF); CommonMark does
+// not strip it, so "---" on line 1 would no longer open the front matter.
 func normalizeMarkdown(markdown string) string {
+	markdown = strings.TrimPrefix(markdown, "\uFEFF")
 	markdown = strings.ToValidUTF8(markdown, "\uFFFD")
 	if strings.IndexByte(markdown, '\r') < 0 {
 		return markdown

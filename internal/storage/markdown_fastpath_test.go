@@ -44,6 +44,7 @@ func slowIsRemote(dest string) bool {
 
 // slowNormalizeMarkdown is normalizeMarkdown without its fast path.
 func slowNormalizeMarkdown(markdown string) string {
+	markdown = strings.TrimPrefix(markdown, "\uFEFF")
 	markdown = strings.ToValidUTF8(markdown, "\uFFFD")
 	markdown = strings.ReplaceAll(markdown, "\r\n", "\n")
 	return strings.ReplaceAll(markdown, "\r", "\n")

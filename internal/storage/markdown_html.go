@@ -324,10 +324,20 @@ type htmlEmitter struct {
 	// text is Markdown.
 	markdownDepth int
 	markdownOpen  map[int]bool
+
+	// bodies are the depths at which the body of a macro written for an
+	// element (<details>) is open: blocks go there as at the top.
+	bodies map[int]bool
+}
+
+// betweenBlocks reports whether what is written next goes between blocks,
+// where running text needs a paragraph of its own.
+func (w *htmlEmitter) betweenBlocks() bool {
+	return w.block && (w.depth == 0 || w.bodies[w.depth])
 }
 
 func (w *htmlEmitter) beforeInline() {
-	if w.block && !w.inP && w.depth == 0 {
+	if !w.inP && w.betweenBlocks() {
 		w.r.str("<p>")
 		w.inP, w.pDepth = true, w.depth
 	}
@@ -358,6 +368,7 @@ func (w *htmlEmitter) close(start int) {
 	}
 	w.beforeBlock()
 	w.r.str(t.closing)
+	delete(w.bodies, w.depth)
 	w.depth--
 }
 
@@ -366,7 +377,7 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 	switch t.action {
 	case actionText:
 		if strings.Trim(t.text, xmlSpace) == "" {
-			if !w.block || w.depth > 0 {
+			if !w.betweenBlocks() {
 				r.escaped(t.text)
 			}
 			return
@@ -383,15 +394,20 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 		r.escaped(t.raw)
 	case actionOpen:
 		switch {
+		case t.name == "details" && w.betweenBlocks():
+			w.beforeBlock()
+			w.details(i)
 		case t.rule.kind == htmlUnwrap: // writes nothing
 		case t.rule.inline:
 			w.beforeInline()
 		default:
 			w.beforeBlock()
 		}
-		t.closing = r.openHTMLElement(t)
-		if t.closing != "" {
-			w.depth++
+		if t.closing == "" {
+			t.closing = r.openHTMLElement(t)
+			if t.closing != "" {
+				w.depth++
+			}
 		}
 		if v, ok := t.attr("markdown"); ok && v != "0" {
 			w.markdownOpen[i] = true
@@ -410,6 +426,65 @@ func (w *htmlEmitter) token(i int, t *htmlToken) {
 		}
 		r.voidHTMLElement(t)
 	}
+}
+
+// details writes <details>, whose start tag is items[i], as the expand
+// macro (https://confluence.atlassian.com/doc/expand-macro-223222352.html),
+// the text of its <summary> as the macro's title: both show a title that
+// opens to the content. Only between blocks, where a macro may stand.
+func (w *htmlEmitter) details(i int) {
+	t := w.items[i].tok
+	if id := htmlID(t); id != "" {
+		w.r.anchorMacro(id)
+	}
+	w.r.str(`<ac:structured-macro ac:name="expand">`)
+	w.r.titleParameter(w.takeSummary(i + 1))
+	w.r.str(`<ac:rich-text-body>`)
+	t.closing = `</ac:rich-text-body></ac:structured-macro>`
+	w.depth++
+	if w.bodies == nil {
+		w.bodies = map[int]bool{}
+	}
+	w.bodies[w.depth] = true
+}
+
+// takeSummary returns the plain text of the <summary> element that starts
+// the items from first on (after white space), HTML or Markdown, and marks
+// its items as written. It returns "" when there is none.
+func (w *htmlEmitter) takeSummary(first int) string {
+	start := first
+	for start < len(w.items) && w.items[start].tok != nil && w.items[start].tok.typ == html.TextToken &&
+		strings.Trim(w.items[start].tok.text, xmlSpace) == "" {
+		start++
+	}
+	if start == len(w.items) || w.items[start].tok == nil || w.items[start].tok.name != "summary" ||
+		w.items[start].tok.action != actionOpen {
+		return ""
+	}
+	end := start + 1
+	for ; end < len(w.items); end++ {
+		if tok := w.items[end].tok; tok != nil && tok.action == actionClose && tok.partner == start {
+			break
+		}
+	}
+	if end == len(w.items) {
+		return ""
+	}
+	var title strings.Builder
+	for j := start; j <= end; j++ {
+		item := &w.items[j]
+		if item.node != nil {
+			// <summary>, a blank line, **Markdown**: its text.
+			title.WriteString(" " + w.r.plainText(item.node) + " ")
+			item.node, item.tok, item.blockStart = nil, &htmlToken{action: actionNone}, false
+			continue
+		}
+		if item.tok.typ == html.TextToken {
+			title.WriteString(item.tok.text)
+		}
+		item.tok.action = actionNone
+	}
+	return strings.Join(strings.Fields(title.String()), " ")
 }
 
 // appendHTMLTokens tokenises raw, which starts on line, the way an HTML
@@ -525,6 +600,7 @@ func indexFold(s, substr string) int {
 // end tag closes there.
 func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 	var stack []int
+	var closed map[string]bool // end tag names in items, built on first need
 	// closeImplied closes, before item i, the open elements on top of the
 	// stack that HTML closes implicitly there (a <p> before a block, an
 	// <li> before the next <li>).
@@ -566,10 +642,21 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 		case html.DoctypeToken:
 			t.action = actionNone
 		case html.StartTagToken, html.SelfClosingTagToken:
-			t.rule = htmlRuleFor(t.name, inline)
+			t.rule = r.mdxRule(t, htmlRuleFor(t.name, inline))
 			switch {
 			case t.rule.kind == htmlEscape:
 				t.action = actionEscape
+				if t.typ == html.StartTagToken && !strings.Contains(t.raw, "=") && isPlaceholderTag(t.name) {
+					if closed == nil {
+						closed = endTagNames(items)
+					}
+					if !closed[t.name] {
+						// A placeholder in prose (<container-id>, <volume
+						// name>: words, no attribute values): shown as
+						// written, which is what its author meant.
+						continue
+					}
+				}
 				r.warn(t.line, "the HTML element <%s> cannot be stored in a page; it is shown as text", t.name)
 			case t.rule.void || t.typ == html.SelfClosingTagToken:
 				t.action = actionVoid
@@ -578,7 +665,7 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 				stack = append(stack, i)
 			}
 		case html.EndTagToken:
-			t.rule = htmlRuleFor(t.name, inline)
+			t.rule = r.mdxRule(t, htmlRuleFor(t.name, inline))
 			switch {
 			case t.rule.kind == htmlEscape:
 				t.action = actionEscape
@@ -591,6 +678,15 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 				}
 				if depth < 0 || items[stack[depth]].tok.name != t.name {
 					t.action = actionUnpaired
+					if t.name == "p" {
+						// HTML5 closes an open <p> at the next block's start
+						// tag, so GitHub READMEs' <p align="center"><img>
+						// <p>tagline</p></p> ends with a </p> that closes
+						// nothing; browsers show an empty paragraph there
+						// ("an end tag whose tag name is p", HTML Standard
+						// 13.2.6.4.7), which is no loss to leave out.
+						continue
+					}
 					r.warnUnpaired(t, fmt.Sprintf("closing tag </%s> closes no open <%s>; it is left out", t.name, t.name))
 					continue
 				}
@@ -615,6 +711,24 @@ func (r *storageRenderer) pairHTML(items []htmlItem, inline bool) []int {
 		r.warnUnpaired(t, fmt.Sprintf("the HTML element <%s> is never closed; its tags are left out, its content kept", t.name))
 	}
 	return trailing
+}
+
+// isPlaceholderTag reports whether a tag named name reads as a placeholder
+// ("<name>", "<container-id>") rather than HTML: it is no HTML element and
+// no Confluence (ac:, ri:) or other namespaced element.
+func isPlaceholderTag(name string) bool {
+	return !htmlElementNames[name] && !strings.Contains(name, ":")
+}
+
+// endTagNames returns the names of the end tags among items.
+func endTagNames(items []htmlItem) map[string]bool {
+	names := map[string]bool{}
+	for _, item := range items {
+		if item.tok != nil && item.tok.typ == html.EndTagToken {
+			names[item.tok.name] = true
+		}
+	}
+	return names
 }
 
 // allOptional reports whether every start tag in open may close implicitly,
@@ -664,18 +778,58 @@ func (r *storageRenderer) openHTMLElement(t *htmlToken) string {
 		if t.rule.as != "" {
 			name = t.rule.as
 		}
+		id := htmlID(t)
+		if id != "" && !anchorInside[t.name] {
+			r.anchorBefore(t, id)
+		}
 		r.startTag(name, t, false)
+		if id != "" && anchorInside[t.name] {
+			r.anchorMacro(id)
+		}
 		return "</" + name + ">"
+	case htmlUnwrap:
+		// <section id="usage">: the wrapper goes, the link target stays.
+		if id := htmlID(t); id != "" {
+			r.anchorMacro(id)
+		}
 	case htmlLink:
 		return r.htmlLinkStart(t)
 	}
 	return ""
 }
 
+// Storage keeps no id attribute, so an element's id (<h2 id="custom">,
+// <sup id="note-1">) becomes an anchor macro that #custom links reach: at
+// the start of the content of elements that hold running text, as a
+// Markdown heading's anchor is, and just before any other element. Table
+// parts cannot hold a macro before them and lose their id.
+var (
+	anchorInside = setOf("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "blockquote", "li", "dt",
+		"dd", "td", "th", "caption")
+	anchorNowhere = setOf("thead", "tbody", "tfoot", "tr", "colgroup", "col")
+)
+
+// htmlID returns the id attribute of t, trimmed.
+func htmlID(t *htmlToken) string {
+	id, _ := t.attr("id")
+	return strings.TrimSpace(id)
+}
+
+// anchorBefore writes the anchor macro for an element's id before it,
+// unless the element sits where no macro may.
+func (r *storageRenderer) anchorBefore(t *htmlToken, id string) {
+	if !anchorNowhere[t.name] {
+		r.anchorMacro(id)
+	}
+}
+
 func (r *storageRenderer) voidHTMLElement(t *htmlToken) {
 	switch t.rule.kind {
 	case htmlKeep:
 		if t.rule.void {
+			if id := htmlID(t); id != "" {
+				r.anchorBefore(t, id)
+			}
 			r.startTag(t.name, t, true)
 		}
 	case htmlImage:
@@ -785,7 +939,7 @@ func (r *storageRenderer) markdownFragment(text string, line int) {
 	doc := markdownPlain.Parser().Parse(gmtext.NewReader(child.source))
 	child.prepare(doc)
 	child.block(doc)
-	r.images, r.warnings, r.fragmentLinks = child.images, child.warnings, child.fragmentLinks
+	r.images, r.warnings, r.fragmentLinks, r.jsxWarned = child.images, child.warnings, child.fragmentLinks, child.jsxWarned
 }
 
 // dedent removes the indentation all non-blank lines of s share.

@@ -632,6 +632,10 @@ func (r *storageRenderer) prepareAttributeList(n ast.Node) {
 // local file, a URL otherwise. alt is already escaped; title, width and
 // height are not.
 func (r *storageRenderer) imageElement(src, alt, title, width, height string, line int) {
+	src, shown := githubThemedImage(src)
+	if !shown {
+		return
+	}
 	var url []byte
 	filename := ""
 	switch {

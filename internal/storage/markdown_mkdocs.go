@@ -31,6 +31,8 @@ type admonition struct {
 	kind        string // "note", "warning", …; "" for a content tab
 	title       string
 	collapsible bool
+	expandOnly  bool // an expand macro without a panel (VitePress "::: details")
+	fence       int  // colons of a fenced container's opening line (markdown_containers.go)
 }
 
 var kindAdmonition = ast.NewNodeKind("MkDocsAdmonition")
@@ -111,11 +113,16 @@ func (admonitionParser) CanInterruptParagraph() bool { return false }
 
 func (admonitionParser) CanAcceptIndentedLine() bool { return false }
 
-// mkdocsBlocks adds the admonition parser to goldmark.
+// mkdocsBlocks adds the admonition and fenced container parsers to
+// goldmark.
 type mkdocsBlocks struct{}
 
 func (mkdocsBlocks) Extend(m goldmark.Markdown) {
-	m.Parser().AddOptions(gmparser.WithBlockParsers(util.Prioritized(admonitionParser{}, 150)))
+	m.Parser().AddOptions(gmparser.WithBlockParsers(
+		util.Prioritized(admonitionParser{}, 150),
+		// Before the definition list parsers, which also start at ":".
+		util.Prioritized(containerParser{}, 90),
+	))
 }
 
 // admonition writes an admonition as a panel macro with its title, a
@@ -129,6 +136,14 @@ func (r *storageRenderer) admonition(n *admonition) {
 			r.str("</strong></p>")
 		}
 		r.blockChildren(n)
+		return
+	}
+	if n.expandOnly {
+		r.str(`<ac:structured-macro ac:name="expand">`)
+		r.titleParameter(n.title)
+		r.str(`<ac:rich-text-body>`)
+		r.blockChildren(n)
+		r.str(`</ac:rich-text-body></ac:structured-macro>`)
 		return
 	}
 	macro, ok := admonitionMacros[n.kind]

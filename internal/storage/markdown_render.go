@@ -74,6 +74,9 @@ type storageRenderer struct {
 	scratch *storageBuffer // for escapedText
 	codeBuf []byte         // for codeMacro
 
+	mdx       bool // the source is an MDX file (markdown_mdx.go)
+	jsxWarned bool // a JSX component was warned about
+
 	itemLists [][]htmlItem // withRawHTMLFrom's item list of each level
 	htmlDepth int          // withRawHTMLFrom calls under way
 	tokens    []htmlToken  // slab newToken allocates from
@@ -103,6 +106,7 @@ func newStorageRenderer(source []byte, text string, opts MarkdownOptions) *stora
 		source:        source,
 		text:          text,
 		opts:          opts,
+		mdx:           isMDX(opts.SourcePath),
 		headingSlugs:  map[ast.Node]string{},
 		skipText:      map[*ast.Text]int{},
 		anchors:       map[string]bool{},
@@ -369,15 +373,31 @@ func (r *storageRenderer) inlineChildren(n ast.Node) {
 }
 
 func (r *storageRenderer) block(n ast.Node) {
+	if n.Attributes() != nil && n.Kind() != ast.KindParagraph && n.Kind() != ast.KindListItem {
+		// An id a block attribute list gave a code block, list or table.
+		if id := kramdownID(n); id != "" {
+			r.anchorMacro(id)
+		}
+	}
 	switch n := n.(type) {
 	case *ast.Document:
 		r.blockChildren(n)
 	case *ast.Paragraph:
+		if r.isESMParagraph(n) {
+			return
+		}
 		if r.isTOCMarker(n) {
 			r.str(tocMacro)
 			return
 		}
+		if isKramdownAnchorOnly(n) {
+			r.anchorMacro(kramdownID(n))
+			return
+		}
 		r.str("<p>")
+		if id := kramdownID(n); id != "" {
+			r.anchorMacro(id)
+		}
 		r.inlineChildren(n)
 		r.str("</p>")
 	case *ast.TextBlock: // a paragraph in a tight list item
@@ -400,6 +420,9 @@ func (r *storageRenderer) block(n ast.Node) {
 		r.list(n)
 	case *ast.ListItem:
 		r.str("<li>")
+		if id := kramdownID(n); id != "" {
+			r.anchorMacro(id)
+		}
 		r.blockChildren(n)
 		r.str("</li>")
 	case *extast.Table:
@@ -450,8 +473,11 @@ func (r *storageRenderer) heading(n *ast.Heading) {
 }
 
 // isTOCMarker reports whether paragraph p is only a table of contents
-// marker.
+// marker (or a kramdown {:toc} line, see markdown_kramdown.go).
 func (r *storageRenderer) isTOCMarker(p *ast.Paragraph) bool {
+	if isKramdownTOC(p) {
+		return true
+	}
 	if p.Lines().Len() != 1 {
 		return false
 	}
@@ -462,7 +488,7 @@ func (r *storageRenderer) isTOCMarker(p *ast.Paragraph) bool {
 
 func (r *storageRenderer) hasTOCMarker(doc ast.Node) bool {
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
-		if p, ok := c.(*ast.Paragraph); ok && r.isTOCMarker(p) {
+		if p, ok := c.(*ast.Paragraph); ok && r.isTOCMarker(p) || isKramdownTOC(c) {
 			return true
 		}
 	}
@@ -572,6 +598,10 @@ func (r *storageRenderer) alert(macro string, first *ast.Paragraph) {
 }
 
 func (r *storageRenderer) list(n *ast.List) {
+	if isKramdownTOC(n) {
+		r.str(tocMacro)
+		return
+	}
 	if isTaskList(n) {
 		r.taskList(n)
 		return

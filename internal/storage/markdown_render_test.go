@@ -172,8 +172,8 @@ func TestRenderMarkdown(t *testing.T) {
 			want: "<table>\n  <tr><th colspan=\"2\">H</th></tr>\n  <tr><td>a</td><td>b</td></tr>\n</table>",
 		},
 		{
-			name: "details becomes a bold summary over its content", markdown: "<details>\n<summary>More</summary>\n\nHidden *text*.\n\n</details>",
-			want: "<p><strong>More</strong></p>\n<p>Hidden <em>text</em>.</p>",
+			name: "details becomes an expand macro titled by its summary", markdown: "<details>\n<summary>More</summary>\n\nHidden *text*.\n\n</details>",
+			want: "<ac:structured-macro ac:name=\"expand\">\n  <ac:parameter ac:name=\"title\">More</ac:parameter>\n  <ac:rich-text-body>\n    <p>Hidden <em>text</em>.</p>\n  </ac:rich-text-body>\n</ac:structured-macro>",
 		},
 		{
 			name: "html anchors and links", markdown: "<a name=\"top\"></a>\n\n[up](#top) <a href=\"config.md\">c</a> <a href=\"https://x.example\" title=\"t\">x</a>", opts: tree,
