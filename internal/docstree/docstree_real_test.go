@@ -332,7 +332,7 @@ func TestScanByteOrderMark(t *testing.T) {
 	if p.Title != "Real title" || !slices.Equal(p.Labels, []string{"ops"}) || !strings.HasPrefix(p.Markdown, "---\ntitle: Real title\n") {
 		t.Errorf("a byte order mark must not hide the front matter: %+v", p)
 	}
-	if got := WithBanner("\ufeff---\nx: 1\n---\nText\n", "a.md", "https://x/a.md"); !strings.HasPrefix(got, "\ufeff---\nx: 1\n---\n> [!INFO]") {
+	if got := WithBanner("\ufeff---\nx: 1\n---\nText\n", "a.md", "https://x/a.md"); !strings.HasPrefix(got, "---\nx: 1\n---\n> [!INFO]") {
 		t.Errorf("the panel goes after front matter behind a byte order mark:\n%s", got)
 	}
 }
