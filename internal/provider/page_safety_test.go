@@ -259,6 +259,53 @@ func TestAccPageSafety_updateOfAPageTrashedAfterThePlanFails(t *testing.T) {
 	})
 }
 
+// The same with the page trashed before the apply's first look at it: the
+// update is refused before anything is sent, and the page stays in the
+// trash.
+func TestAccPageSafety_updateOfAPageTrashedBeforeTheApplyWritesNothing(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	var id string
+	var armed atomic.Bool
+	emu := site.emu
+	editor := site.asAccount(t, editorEmail, editorToken)
+	site.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The plan reads the page from the space's listing; the apply looks
+		// it up by id first.
+		if r.Method == http.MethodGet && r.URL.Path == "/wiki/api/v2/pages/"+id && armed.CompareAndSwap(true, false) {
+			if err := editor.DeletePage(context.Background(), id, false); err != nil {
+				t.Errorf("person trashing the page: %v", err)
+			}
+		}
+		emu.ServeHTTP(w, r)
+	})
+	var puts int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: pageConfig(site, `body = "<p>One</p>"`),
+				Check: func(s *terraform.State) error {
+					id = stateID(s, "confluence_page.test")
+					puts = site.emu.Count(http.MethodPut, "/wiki/api/v2/pages/{id}")
+					return nil
+				},
+			},
+			{
+				PreConfig:   func() { armed.Store(true) },
+				Config:      pageConfig(site, `body = "<p>Two</p>"`),
+				ExpectError: regexp.MustCompile(`(?s)Page (Not Current|Trashed Since the Plan).*is\s+trashed\s+in\s+Confluence.*Nothing\s+was\s+written`),
+			},
+		},
+	})
+	if n := site.emu.Count(http.MethodPut, "/wiki/api/v2/pages/{id}") - puts; n != 0 {
+		t.Errorf("the refused update sent %d PUTs, want none", n)
+	}
+	if snap, _ := site.emu.Page(id); snap.Status != "trashed" || snap.Version != 1 {
+		t.Errorf("page %s is %s v%d, want it left in the trash at version 1", id, snap.Status, snap.Version)
+	}
+}
+
 // parent_id naming a page in the trash fails the plan on parent_id, like a
 // missing parent, and nothing is written.
 func TestAccPageSafety_trashedParentFailsAtPlan(t *testing.T) {
