@@ -376,6 +376,18 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 		if raw, err := json.Marshal(loc.version); err == nil {
 			diags.Append(planned.SetKey(ctx, deleteBaseVersionKey, raw)...)
 		}
+		if int64(loc.version) != state.Version.ValueInt64() {
+			// The plan deletes what Confluence holds now; say so, since a
+			// plan without refresh shows nothing else of it.
+			what := "moves their version to the trash with the page"
+			if state.OnDestroy.ValueString() == onDestroyPurge {
+				what = "purges their version for good"
+			}
+			diags.AddWarning(r.kind().summary("Destroy Includes an Edit Made Outside Terraform"),
+				fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is at version %d in Confluence, not the version %d the state records: it was saved outside this workspace since. Destroying it %s. ")+
+					"To keep their edit, copy it somewhere first or keep the resource.",
+					state.ID.ValueString(), loc.title, state.SpaceKey.ValueString(), loc.version, state.Version.ValueInt64(), what))
+		}
 	}
 	r.data.decideAndReport(ctx, diags, newDeleteChange(state).of(r.kind()).policyRequest(), atPlan)
 }
