@@ -378,3 +378,39 @@ func TestAccPageSafety_copyingAPersonsEditIntoConfigPlansNothing(t *testing.T) {
 		},
 	})
 }
+
+// The same for Markdown: the plan shows the markdown attribute change (the
+// state held the person's storage text), but nothing is written, and the
+// next plan is empty.
+func TestAccPageSafety_copyingAPersonsEditIntoMarkdownWritesNothing(t *testing.T) {
+	t.Parallel()
+	site := newTestSite(t)
+	var id string
+	var puts int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: pageConfig(site, `markdown = "Deploy with care."`),
+				Check:  func(s *terraform.State) error { id = stateID(s, "confluence_page.test"); return nil },
+			},
+			{
+				PreConfig: func() {
+					site.humanEdit(t, id, "<p>Deploy with <strong>great</strong> care.</p>")
+					puts = site.emu.Count(http.MethodPut, "/wiki/api/v2/pages/{id}")
+				},
+				Config:           pageConfig(site, `markdown = "Deploy with **great** care."`),
+				ConfigPlanChecks: emptyPlanAfterApply,
+				Check: func(*terraform.State) error {
+					if n := site.emu.Count(http.MethodPut, "/wiki/api/v2/pages/{id}") - puts; n != 0 {
+						return fmt.Errorf("the apply sent %d page writes for a configuration that repeats the person's text, want none", n)
+					}
+					if snap, _ := site.emu.Page(id); snap.Version != 2 || snap.LastEditorAccountID == botAccountID {
+						return fmt.Errorf("page %s is at version %d by %s; want the person's version 2 untouched", id, snap.Version, snap.LastEditorAccountID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
