@@ -72,6 +72,32 @@ func (c *Client) GetPageFresh(ctx context.Context, id string, opts GetPageOption
 	}
 }
 
+// ListPagesFresh lists pages the caller may have just created (a create whose
+// answer was lost): while nothing is listed it waits and lists again with
+// GetPageFresh's growing waits, until budget (total waiting; 0 selects
+// DefaultFreshReadBudget) is used up, then returns what it last listed.
+// Confluence Cloud lists new content late (Atlassian gives no consistency
+// guarantee for reads after writes, and documents search lag at
+// https://developer.atlassian.com/cloud/confluence/rest/v1/api-group-search/).
+func (c *Client) ListPagesFresh(ctx context.Context, opts ListPagesOptions, budget time.Duration) ([]Page, error) {
+	if budget <= 0 {
+		budget = DefaultFreshReadBudget
+	}
+	wait, waited := freshReadFirstWait, time.Duration(0)
+	for {
+		pages, err := c.ListPages(ctx, opts)
+		if err != nil || len(pages) > 0 || waited+wait > budget {
+			return pages, err
+		}
+		tflog.SubsystemDebug(ctx, Subsystem, "page just created is not listed yet; waiting", map[string]any{"title": opts.Title, "wait_ms": wait.Milliseconds()})
+		if err := c.pause(ctx, wait); err != nil {
+			return nil, err
+		}
+		waited += wait
+		wait = min(wait*2, freshReadMaxWait)
+	}
+}
+
 // GetPageLabelsFresh reads the labels of a page the caller has just labelled: while
 // any of want is missing it waits and reads again, until budget (total waiting; 0
 // selects DefaultFreshReadBudget) is used up, then returns what it last read. Labels

@@ -280,7 +280,7 @@ func TestPageGovernDelete_notDecidedAtPlanWarnsAndReportHoldsBack(t *testing.T) 
 	state := pageModel{ID: types.StringValue("7"), SpaceKey: types.StringValue("DOCS"), Title: types.StringValue("Old"), OnDestroy: types.StringValue(onDestroyTrash),
 		Labels: types.SetNull(types.StringType), Links: types.MapNull(types.StringType)}
 	var diags diag.Diagnostics
-	r.governDelete(context.Background(), &diags, state)
+	r.governDelete(context.Background(), &diags, state, nil)
 	if diags.HasError() || len(diags.Warnings()) != 1 {
 		t.Fatalf("diagnostics %v, want one warning", diags)
 	}
@@ -299,7 +299,7 @@ func TestPageGovernDelete_notDecidedAtPlanWarnsAndReportHoldsBack(t *testing.T) 
 	// on_destroy = "retain" deletes nothing: nothing to decide.
 	state.OnDestroy = types.StringValue(onDestroyRetain)
 	diags = nil
-	r.governDelete(context.Background(), &diags, state)
+	r.governDelete(context.Background(), &diags, state, nil)
 	if len(diags) != 0 {
 		t.Fatalf("retain: %v", diags)
 	}

@@ -81,8 +81,7 @@ func newPageChange(plan pageModel, state *pageModel, content pageContent) pageCh
 	c.baseVersion = state.Version.ValueInt64()
 	c.writesPage = c.known && (c.title != state.Title.ValueString() ||
 		c.parentID != state.ParentID.ValueString() ||
-		content.hash != state.BodyHash.ValueString() ||
-		holdsRemoteEdit(plan, *state, content))
+		content.hash != heldContentHash(plan, *state, content))
 	return c
 }
 
@@ -155,11 +154,12 @@ func (c pageChange) pageBoundContent() string {
 // version, modification time and author, url, and the policy values when
 // nothing reaches Confluence. state is nil for a create.
 func (c pageChange) planComputed(plan pageModel, state *pageModel) pageModel {
-	plan.BodyHash = c.content.hashValue()
 	if state == nil {
+		plan.BodyHash = c.content.hashValue()
 		plan.Version = types.Int64Value(1)
 		return plan
 	}
+	plan.BodyHash = c.bodyHashAfter(plan, *state)
 	plan.Version, plan.LastModifiedAt, plan.LastModifiedBy, plan.URL = state.Version, state.LastModifiedAt, state.LastModifiedBy, state.URL
 	if !plan.Title.Equal(state.Title) {
 		plan.URL = types.StringUnknown() // Confluence puts the title in the page URL
@@ -194,20 +194,41 @@ func (c pageChange) planDecision(plan pageModel, res policy.Result) pageModel {
 	return plan
 }
 
-// holdsRemoteEdit reports whether refresh brought a person's edit into the
-// state's body: a body whose canonical form is not the one Terraform wrote.
-// The configured body equal to the state's is the common case and needs no
-// canonicalisation.
-func holdsRemoteEdit(plan, state pageModel, content pageContent) bool {
+// heldContentHash is the hash of the content the state says Confluence
+// holds: the hash Terraform last wrote, or, when a refresh brought a person's
+// edit into the state's body, the canonical hash of that body. A
+// configuration that says what the person wrote (in any equivalent form)
+// then writes nothing. The configured body equal to the state's is the
+// common case and needs no canonicalisation; a body that does not parse
+// gives "", which every content differs from.
+func heldContentHash(plan, state pageModel, content pageContent) string {
 	if state.Body.IsNull() {
-		return false
+		return state.BodyHash.ValueString()
 	}
 	if content.known && !plan.Body.IsNull() && plan.Body.ValueString() == state.Body.ValueString() {
 		// The state's body is the configured text, whose hash is content's.
-		return content.hash != state.BodyHash.ValueString()
+		return content.hash
 	}
 	canonical, err := storage.CanonicalOf(state.Body.ValueString())
-	return err != nil || canonical.Hash() != state.BodyHash.ValueString()
+	if err != nil {
+		return ""
+	}
+	return canonical.Hash()
+}
+
+// bodyHashAfter is the body_hash an update leaves: the hash of what it
+// writes, or, when it writes no page version, the state's. Without a write
+// body_hash keeps the content Terraform last wrote: a person's edit that the
+// configuration now repeats stays theirs (the state's body and version say
+// what Confluence holds), and no later plan takes it for Terraform's. When
+// the planned body is not the state's (Markdown, or the configured text
+// replaces the person's), the state no longer holds their text, and
+// body_hash follows the content, which is then what Confluence holds.
+func (c pageChange) bodyHashAfter(plan, state pageModel) types.String {
+	if c.known && !c.writesPage && plan.Body.Equal(state.Body) {
+		return state.BodyHash
+	}
+	return c.content.hashValue()
 }
 
 // keepEquivalentForm keeps the prior text when the configuration changed only

@@ -83,6 +83,22 @@ func TestPageChangeRules(t *testing.T) {
 			reaches: false, known: true, version: types.Int64Value(3)},
 		{name: "drift: state holds a person's edit", edit: func(p, s *pageModel) { s.Body = types.StringValue("<p>their text</p>") },
 			reaches: true, writesPage: true, known: true, version: types.Int64Value(4)},
+		{name: "drift: configuration repeats the person's edit in another form", edit: func(p, s *pageModel) {
+			s.Body = types.StringValue("<p>their <strong>text</strong></p>")
+			p.Body = types.StringValue("<p>their <b>text</b></p>")
+		}, reaches: false, known: true, version: types.Int64Value(3)},
+		{name: "drift: configuration repeats the person's edit as it is", edit: func(p, s *pageModel) {
+			s.Body = types.StringValue("<p>their text</p>")
+			p.Body = s.Body
+		}, reaches: false, known: true, version: types.Int64Value(3)},
+		{name: "drift: configuration replaces the person's edit with new text", edit: func(p, s *pageModel) {
+			s.Body = types.StringValue("<p>their text</p>")
+			p.Body = types.StringValue("<p>new text</p>")
+		}, reaches: true, writesPage: true, known: true, version: types.Int64Value(4)},
+		{name: "drift: state body does not parse", edit: func(p, s *pageModel) {
+			s.Body = types.StringValue("<p>their <b>text</p>")
+			p.Body = types.StringValue("<p>their text</p>")
+		}, reaches: true, writesPage: true, known: true, version: types.Int64Value(4)},
 		{name: "unknown content", edit: func(p, _ *pageModel) { p.Body = types.StringUnknown() },
 			reaches: true, known: false, version: types.Int64Unknown()},
 		{name: "unknown label", edit: func(p, _ *pageModel) {
@@ -302,5 +318,44 @@ func TestAuditRecordFor(t *testing.T) {
 	rec := c.auditRecordFor(4, "557058:bot", policy.Result{Decision: policy.DecisionAllowed, Connection: "docs-bot"}, "ref", "msg", at)
 	if rec.Operation != "update_page" || rec.Version != 4 || rec.BodyHash != c.content.hash || rec.At != "2026-11-29T11:00:00Z" || rec.Connection != "docs-bot" {
 		t.Errorf("record %+v", rec)
+	}
+}
+
+// body_hash is the content Terraform last wrote: a configuration that
+// repeats a person's edit writes nothing, so body_hash stays (the state's
+// body and version say what Confluence holds); a write, or a plan whose body
+// no longer holds their text, takes the content's hash.
+func TestPageChangeBodyHashAfter(t *testing.T) {
+	written := changeTestContent(t, changeTestBody).hash
+	theirs := "<p>their <strong>text</strong></p>"
+	tests := []struct {
+		name        string
+		state, plan string // bodies
+		want        string // "written" or "content"
+	}{
+		{"nothing changed", changeTestBody, changeTestBody, "written"},
+		{"the person's edit repeated in another form", theirs, theirs /* kept by keepEquivalentForm */, "written"},
+		{"the person's edit replaced", theirs, "<p>new</p>", "content"},
+		{"a plain content change", changeTestBody, "<p>new</p>", "content"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			state := changeTestState(t)
+			state.Body = types.StringValue(tt.state)
+			plan := state
+			plan.Body = types.StringValue(tt.plan)
+			content := changeTestContent(t, tt.plan)
+			c := newPageChange(plan, &state, content)
+			want := written
+			if tt.want == "content" {
+				want = content.hash
+			}
+			if got := c.bodyHashAfter(plan, state).ValueString(); got != want {
+				t.Errorf("body_hash %s, want %s (%s)", got, want, tt.want)
+			}
+			if got := c.planComputed(plan, &state).BodyHash.ValueString(); got != want {
+				t.Errorf("planned body_hash %s, want %s (%s)", got, want, tt.want)
+			}
+		})
 	}
 }

@@ -148,12 +148,29 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil, false
 	}
-	found, err := r.data.client.ListPages(ctx, confluence.ListPagesOptions{Kind: r.kind().api, SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}})
+	titled := confluence.ListPagesOptions{Kind: r.kind().api, SpaceIDs: []string{attempt.space.ID}, Title: change.title, Statuses: []string{"current", "trashed", "draft", "archived"}}
+	var found []confluence.Page
+	if mayHaveLanded(attempt.err) {
+		// The page may exist but not be listed yet (Confluence lists new
+		// content late): wait a bounded time before deciding it is not there,
+		// or it would be left in Confluence and in no state.
+		found, err = r.data.client.ListPagesFresh(ctx, titled, 0)
+	} else {
+		found, err = r.data.client.ListPages(ctx, titled)
+	}
 	if r.kind().api == confluence.KindBlogPost {
 		// Only a post of the posting day can hold a blog post's title.
 		found = slices.DeleteFunc(found, func(p confluence.Page) bool { return !sameDay(p.CreatedAt, attempt.started) })
 	}
 	if err != nil || len(found) == 0 {
+		if mayHaveLanded(attempt.err) {
+			k := r.kind()
+			diags.AddError(k.summary("Unable to Create Page"),
+				fmt.Sprintf(k.text("%s, the request failed in a way that may still have created the page (%v): Confluence lists a new page late, and none titled %q was listed in space %s after waiting %s. ")+
+					k.text("Look for the page in the space before running the apply again. If it exists, import it: terraform import '%s.<name>' <page id> (or an import block); otherwise run the apply again."),
+					doing, attempt.err, change.title, attempt.space.Key, confluence.DefaultFreshReadBudget, k.resourceType()))
+			return nil, false
+		}
 		addAPIError(diags, r.kind().summary("Unable to Create Page"), doing, r.data.account(), attempt.err)
 		return nil, false
 	}
@@ -171,7 +188,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 	switch {
 	case existing.Status == "current" && mayHaveLanded(attempt.err) && !hasRecord && existing.AuthorID == user.AccountID && existing.Version.Number == 1 &&
 		!existing.CreatedAt.Before(attempt.started.Add(-createClockSkew)):
-		full, err := r.data.client.GetPage(ctx, existing.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true})
+		full, err := r.data.client.GetPageFresh(ctx, existing.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true}, 0)
 		if err == nil {
 			if canonical, err := storage.CanonicalOf(full.Body); err == nil && canonical.Hash() == change.content.hash {
 				claimed, recorded := r.claimAdoptedPage(ctx, diags, attempt, full)
@@ -182,24 +199,7 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 			}
 		}
 	case existing.Status == "trashed" && existing.Version.AuthorID == user.AccountID && (!hasRecord || record.AccountID == user.AccountID):
-		restored, err := r.data.client.UpdatePage(ctx, confluence.UpdatePageRequest{
-			Kind:           r.kind().api,
-			ID:             existing.ID,
-			Status:         "current",
-			Title:          change.title,
-			ParentID:       change.parentID,
-			Body:           change.content.send,
-			VersionNumber:  existing.Version.Number + 1,
-			VersionMessage: versionMessage(change.message, r.data.changeReference, attempt.decision),
-		})
-		if err != nil {
-			addAPIError(diags, r.kind().summary("Unable to Restore Page"), fmt.Sprintf(r.kind().text("%s, the title is held by page %s in the trash, which Terraform wrote; while restoring it with the new content"), doing, existing.ID), r.data.account(), err)
-			return nil, false
-		}
-		diags.AddWarning(r.kind().summary("Trashed Page Restored"),
-			fmt.Sprintf(r.kind().text("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored with the configured content as version %d instead of creating a new page; its history is kept."),
-				change.title, attempt.space.Key, existing.ID, restored.Version.Number))
-		return restored, false
+		return r.restoreTrashed(ctx, diags, attempt, existing), false
 	}
 	k := r.kind()
 	hint := fmt.Sprintf("To manage that %s with Terraform, import it:\n  terraform import '%s.<name>' %s\nor add an import block with id = %q. Otherwise choose another title.", k.noun, k.resourceType(), existing.ID, existing.ID)
@@ -212,6 +212,62 @@ func (r *PageResource) resolveFailedCreate(ctx context.Context, diags *diag.Diag
 			"It is not the %s this apply wrote, so it was left untouched.\n\n%s",
 			doing, summarize(attempt.err), k.noun, existing.ID, existing.Status, existing.Version.Number, k.noun, hint))
 	return nil, false
+}
+
+// restoreTrashed brings back this account's trashed page that holds a
+// create's title, and writes the configured content to it. Confluence
+// restores a page without its content ("For restoration, page contents will
+// not be updated and only the page status will be changed", updatePage in
+// the v2 document), so the restore (version N+1, the old content) is followed
+// by an ordinary update (N+2: title, parent and body), checked like any
+// other. It returns the page as written, or nil after adding an error.
+func (r *PageResource) restoreTrashed(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt, trashed confluence.Page) *confluence.Page {
+	change := attempt.change
+	k := r.kind()
+	doing := fmt.Sprintf(k.text("While creating page %q in space %s, the title is held by page %s in the trash, which Terraform wrote"), change.title, attempt.space.Key, trashed.ID)
+	message := versionMessage(change.message, r.data.changeReference, attempt.decision)
+	restored, err := r.data.client.UpdatePage(ctx, confluence.UpdatePageRequest{
+		Kind:           k.api,
+		ID:             trashed.ID,
+		Status:         "current",
+		Title:          trashed.Title,
+		Body:           change.content.send, // required by the endpoint, ignored by a restore
+		VersionNumber:  trashed.Version.Number + 1,
+		VersionMessage: "restored from the trash | " + message,
+	})
+	if err != nil {
+		addAPIError(diags, k.summary("Unable to Restore Page"), doing+"; while restoring it", r.data.account(), err)
+		return nil
+	}
+	update := change
+	update.op, update.pageID, update.baseVersion = policy.UpdatePage, trashed.ID, int64(restored.Version.Number)
+	page, ok := r.writePage(ctx, diags, update.of(k), message)
+	if !ok {
+		// The error says what failed; the page is current again (version N+1,
+		// its old content) and held by no state.
+		diags.AddError(k.summary("Restored Page Not Written"),
+			fmt.Sprintf(k.text("Page %s (%q) in space %s was restored from the trash as version %d with the content it had there, but the configured content could not be written to it (see the other error). It is in no Terraform state now.\n\n")+
+				k.text("Import it (terraform import '%s.<name>' %s, or an import block) and apply again, or move it back to the trash in Confluence."),
+				trashed.ID, change.title, attempt.space.Key, restored.Version.Number, k.resourceType(), trashed.ID))
+		return nil
+	}
+	if change.labels.managed {
+		// The page comes back with the labels it had in the trash; the
+		// configured set is the whole set (Create adds the missing ones).
+		labels, err := r.data.client.GetContentLabels(ctx, k.api, page.ID)
+		for _, l := range labels {
+			if err == nil && !slices.Contains(change.labels.want, l.Name) {
+				err = r.data.client.RemovePageLabel(ctx, page.ID, l.Name)
+			}
+		}
+		if err != nil && !confluence.IsNotFound(err) {
+			addAPIWarning(diags, "Labels Not Removed", fmt.Sprintf(k.text("Page %s was restored from the trash, but while removing the labels it had there that the configuration does not list (the next plan shows them)"), page.ID), r.data.account(), err)
+		}
+	}
+	diags.AddWarning(k.summary("Trashed Page Restored"),
+		fmt.Sprintf(k.text("Page %q in space %s was in the trash (page %s), and Confluence keeps its title reserved there. It was written by this account through Terraform, so it was restored (version %d) and the configured content written to it as version %d instead of creating a new page; its history is kept."),
+			change.title, attempt.space.Key, trashed.ID, restored.Version.Number, page.Version.Number))
+	return page
 }
 
 // claimAdoptedPage writes the change record of a page adopted after a lost
@@ -586,17 +642,16 @@ func (r *PageResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if !ok {
 		return
 	}
-	content := change.content
 	id, spaceKey := change.pageID, state.SpaceKey.ValueString()
 
 	// Carry the computed values over; they change only if something is written.
 	plan.ID, plan.URL, plan.Version = state.ID, state.URL, state.Version
 	plan.LastModifiedAt, plan.LastModifiedBy = state.LastModifiedAt, state.LastModifiedBy
-	plan.BodyHash = types.StringValue(content.hash)
+	plan.BodyHash = change.bodyHashAfter(plan, state)
 	plan.PolicyDecision, plan.ConfirmationCode = state.PolicyDecision, state.ConfirmationCode
 
 	if change.reachesConfluence() {
-		if !r.checkLocation(ctx, &resp.Diagnostics, state) {
+		if !r.checkUpdatable(ctx, &resp.Diagnostics, state, atApply) {
 			return
 		}
 		decision, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, change.policyRequest(), atApply)
@@ -661,7 +716,7 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 		VersionMessage: message,
 	}, 0)
 	if err == nil {
-		return page, true
+		return r.checkSaved(ctx, diags, change, page)
 	}
 	if confluence.MayHaveBeenApplied(err) {
 		// A 502/504 or a lost answer: the write may be saved. Read it back
@@ -693,6 +748,54 @@ func (r *PageResource) writePage(ctx context.Context, diags *diag.Diagnostics, c
 	return nil, false
 }
 
+// checkSaved makes sure the version Confluence answered an update with holds
+// what was sent. Confluence accepts an update of a page moved to the trash
+// after the plan as a restore, which saves a new version with the old title
+// and content ("For restoration, page contents will not be updated and only
+// the page status will be changed", updatePage in the v2 document): the
+// state must not record the configured content then. The answer carries the
+// body, so this costs no request; only an answer without one is read back.
+func (r *PageResource) checkSaved(ctx context.Context, diags *diag.Diagnostics, change pageChange, page *confluence.Page) (*confluence.Page, bool) {
+	saved := page
+	if !page.HasBody {
+		if read, err := r.data.client.GetPage(ctx, page.ID, confluence.GetPageOptions{Kind: r.kind().api, IncludeBody: true, Version: page.Version.Number}); err == nil {
+			saved = read
+			saved.Status = page.Status
+		}
+	}
+	differs := change.differences(saved)
+	if len(differs) == 0 {
+		return page, true
+	}
+	verb := "differs"
+	if len(differs) > 1 {
+		verb = "differ"
+	}
+	diags.AddError(r.kind().summary("Update Not Saved as Sent"),
+		fmt.Sprintf(r.kind().text("Confluence answered the update of page %s (%q) in space %s with version %d, but that version does not hold what was sent: its %s %s. ")+
+			r.kind().text("Confluence does this when the page was moved to the trash after the plan: it takes the update as a restore, which makes the page current again and keeps its old content. Nothing of this update was recorded in the state.\n\n")+
+			r.kind().text("If the page should stay deleted, move it back to the trash in Confluence and remove it from the configuration. Otherwise run terraform plan again: it shows version %d as it is and the configured content as a change to it."),
+			change.pageID, change.title, change.spaceKey, page.Version.Number, strings.Join(differs, " and "), verb, page.Version.Number))
+	return nil, false
+}
+
+// differences names what of the change page does not hold: "content",
+// "title", "parent" (when page says its parent). None when page is the
+// change as written, and content when the body is missing or unreadable.
+func (c pageChange) differences(page *confluence.Page) []string {
+	var differs []string
+	if canonical, err := storage.CanonicalOf(page.Body); !page.HasBody || err != nil || canonical.Hash() != c.content.hash {
+		differs = append(differs, "content")
+	}
+	if page.Title != c.title {
+		differs = append(differs, "title")
+	}
+	if c.kind.hasParent() && c.parentID != "" && page.ParentID != "" && page.ParentID != c.parentID {
+		differs = append(differs, "parent")
+	}
+	return differs
+}
+
 // isOwnWrite reports whether page's current version is exactly what change
 // writes, saved by the authenticated account.
 func (r *PageResource) isOwnWrite(ctx context.Context, change pageChange, page *confluence.Page) bool {
@@ -715,22 +818,86 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		tflog.Info(ctx, "on_destroy = retain: leaving the page in Confluence", map[string]any{"page_id": id})
 		return
 	}
-	if !r.checkLocation(ctx, &resp.Diagnostics, state) {
+	// The last look before deleting, by id and never from the run's index: a
+	// person may have saved the page since the plan, and a purge would destroy
+	// their version for good (a trash would hide it without anyone deciding).
+	page, err := r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api})
+	if confluence.IsNotFound(err) && r.recentlyWritten(state) {
+		// Written a moment ago: a 404 may be Confluence's read-after-write lag.
+		page, err = r.data.client.GetPageFresh(ctx, id, confluence.GetPageOptions{Kind: r.kind().api}, 0)
+	}
+	switch {
+	case confluence.IsNotFound(err):
+		// Gone already, or hidden from this account: the DELETE below says
+		// which, and a 404 there is taken as gone.
+		page = nil
+	case err != nil:
+		addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Read Page"), r.kind().text("While reading page ")+id+" before deleting it", r.data.account(), err)
 		return
+	default:
+		if !r.checkLocated(ctx, &resp.Diagnostics, state, pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}) ||
+			!r.checkUnchangedForDelete(ctx, &resp.Diagnostics, state, deleteBaseVersion(ctx, req.Private, state), page) {
+			return
+		}
 	}
 	if _, ok := r.data.decideAndReport(ctx, &resp.Diagnostics, newDeleteChange(state).of(r.kind()).policyRequest(), atApply); !ok {
 		return
 	}
-	if err := r.data.client.DeleteContent(ctx, r.kind().api, id, false); err != nil && !confluence.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Delete Page"), r.kind().text("While moving page ")+id+" to the trash", r.data.account(), err)
-		return
+	if page == nil || page.Status != "trashed" {
+		err := r.data.client.DeleteContent(ctx, r.kind().api, id, false)
+		if confluence.IsNotFound(err) && page == nil {
+			return // gone: nothing to trash or purge
+		}
+		if err != nil && !confluence.IsNotFound(err) {
+			addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Delete Page"), r.kind().text("While moving page ")+id+" to the trash", r.data.account(), err)
+			return
+		}
 	}
 	if mode == onDestroyPurge {
+		// A purge cannot be undone: look once more, now that the page is in
+		// the trash, in case a person saved it after the look above.
+		looked := deleteBaseVersion(ctx, req.Private, state)
+		if page != nil {
+			looked = page.Version.Number
+		}
+		trashed, err := r.data.client.GetPage(ctx, id, confluence.GetPageOptions{Kind: r.kind().api})
+		if err != nil {
+			addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Purge Page"), r.kind().text("While reading page ")+id+" before purging it (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
+			return
+		}
+		if trashed.Version.Number != looked {
+			resp.Diagnostics.AddError(r.kind().summary("Page Changed Since the Plan"),
+				fmt.Sprintf(r.kind().text("Page %s (%q) in space %s was saved as version %d by %s at %s while the apply deleted it (it was at version %d). It is in the trash now and was not purged, so their version is intact: restore it from the trash in Confluence (Space settings → Trash) to keep it.\n\n")+
+					r.kind().text("Then run terraform plan again: it shows the page as it is. To purge it after all, purge it from the trash."),
+					id, trashed.Title, state.SpaceKey.ValueString(), trashed.Version.Number, r.data.run.describeAccount(ctx, trashed.Version.AuthorID),
+					trashed.Version.CreatedAt.Format(time.RFC3339), looked))
+			return
+		}
 		if err := r.data.client.DeleteContent(ctx, r.kind().api, id, true); err != nil {
 			addAPIError(&resp.Diagnostics, r.kind().summary("Unable to Purge Page"), r.kind().text("While purging page ")+id+" from the trash (it is in the trash now and can be restored or purged by a space admin)", r.data.account(), err)
 			return
 		}
 	}
+}
+
+// checkUnchangedForDelete fails when page is not at base, the version the
+// destroy was planned on (and its confirmation code bound to), unless this
+// provider saved the version itself and did not record it.
+func (r *PageResource) checkUnchangedForDelete(ctx context.Context, diags *diag.Diagnostics, state pageModel, base int, page *confluence.Page) bool {
+	if page.Version.Number == base || r.isUnrecordedOwnWrite(ctx, page) {
+		return true
+	}
+	consequence := "moved it to the trash"
+	if state.OnDestroy.ValueString() == onDestroyPurge {
+		consequence = "purged it, destroying their version for good"
+	}
+	diags.AddError(r.kind().summary("Page Changed Since the Plan"),
+		fmt.Sprintf(r.kind().text("Page %s (%q) in space %s changed after the plan was made: the plan deletes version %d, and Confluence now has version %d, saved by %s at %s. ")+
+			"Nothing was deleted, so their version is intact; the apply would have %s although no plan showed it.\n\n"+
+			r.kind().text("Run terraform plan again: its refresh shows their edit. Then apply to delete the page with it, or keep the page: add it back to the configuration (copying their edit into it), or set on_destroy = \"retain\" and apply before removing it."),
+			page.ID, page.Title, state.SpaceKey.ValueString(), base, page.Version.Number,
+			r.data.run.describeAccount(ctx, page.Version.AuthorID), page.Version.CreatedAt.Format(time.RFC3339), consequence))
+	return false
 }
 
 // writeAudit records the write on the page itself. A failure is a warning:

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -37,7 +38,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		var state pageModel
 		resp.Diagnostics.Append(r.kind().decode(ctx, req.State.Raw, &state)...)
 		if !resp.Diagnostics.HasError() {
-			r.governDelete(ctx, &resp.Diagnostics, state)
+			r.governDelete(ctx, &resp.Diagnostics, state, resp.Private)
 		}
 		return
 	}
@@ -81,7 +82,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		// A new space replaces the page. Terraform plans the new page
 		// separately, as a create without prior state; here the old page's
 		// deletion is what needs governing.
-		r.governDelete(ctx, &resp.Diagnostics, *state)
+		r.governDelete(ctx, &resp.Diagnostics, *state, nil)
 		return
 	}
 
@@ -120,7 +121,7 @@ func (r *PageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 //     second half of a replacement (taint, -replace), whose first half
 //     deletes that page: that delete is governed here, at plan.
 func (r *PageResource) checkWhere(ctx context.Context, diags *diag.Diagnostics, change pageChange, config pageModel, state *pageModel) bool {
-	if state != nil && !r.checkLocation(ctx, diags, *state) {
+	if state != nil && !r.checkUpdatable(ctx, diags, *state, atPlan) {
 		return false
 	}
 	if !config.ParentID.IsNull() && !config.ParentID.IsUnknown() && (state == nil || config.ParentID.ValueString() != state.ParentID.ValueString()) {
@@ -147,10 +148,14 @@ func (r *PageResource) planRestore(ctx context.Context, diags *diag.Diagnostics,
 	if !ok {
 		return plan
 	}
-	plan.Version = types.Int64Value(int64(trashed.Version.Number) + 1)
+	// Confluence restores a page without its content (updatePage: "For
+	// restoration, page contents will not be updated"): the restore saves
+	// version N+1 with the old content, and the configured content follows as
+	// N+2.
+	plan.Version = types.Int64Value(int64(trashed.Version.Number) + 2)
 	diags.AddWarning(r.kind().summary("Trashed Page Will Be Restored"),
-		fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it with the configured content as version %d (its history is kept) instead of creating a new page; create_page governs it."),
-			trashed.ID, trashed.Title, change.spaceKey, trashed.Version.Number+1))
+		fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is in the trash, which keeps its title reserved, and this account wrote it. The apply restores it instead of creating a new page (its history is kept): Confluence saves the restore as version %d with the content it had, and the apply then writes the configured content, parent and labels as version %d. create_page governs it."),
+			trashed.ID, trashed.Title, change.spaceKey, trashed.Version.Number+1, trashed.Version.Number+2))
 	return plan
 }
 
@@ -173,12 +178,51 @@ func (r *PageResource) trashedOwnPage(ctx context.Context, change pageChange) (c
 // checkLocation fails when Confluence holds the page in another space than
 // the state says.
 func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostics, state pageModel) bool {
+	_, ok := r.locate(ctx, diags, state)
+	return ok
+}
+
+// checkUpdatable is checkLocation for a change that writes a new version: it
+// also fails when the page is not current. Confluence takes an update of a
+// trashed page as a restore that ignores the content sent (updatePage,
+// status: "For restoration, page contents will not be updated and only the
+// page status will be changed"), so the update would undo a person's
+// deletion that no plan showed, and save nothing of the configuration.
+func (r *PageResource) checkUpdatable(ctx context.Context, diags *diag.Diagnostics, state pageModel, when decisionMoment) bool {
+	loc, ok := r.locate(ctx, diags, state)
+	if !ok || !loc.found || loc.status == "current" {
+		return ok
+	}
+	summary, since := "Page Not Current", ""
+	if when == atApply {
+		since = " It was current when the plan was made."
+		if loc.status == "trashed" {
+			summary = "Page Trashed Since the Plan"
+		}
+	}
+	diags.AddError(r.kind().summary(summary),
+		fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is %s in Confluence.%s Nothing was written: Confluence would take an update as a restore of the page, which saves none of the configured content, and no plan showed a restore.\n\n")+
+			r.kind().text("Run terraform plan again (with refresh, the default): the page leaves the state and the plan shows what the configuration does with it (for a page this account wrote, a restore under create_page). To keep it deleted, remove it from the configuration."),
+			state.ID.ValueString(), state.Title.ValueString(), state.SpaceKey.ValueString(), loc.status, since))
+	return false
+}
+
+// locate finds where Confluence holds the page in state, and fails when
+// that is another space than the state says.
+func (r *PageResource) locate(ctx context.Context, diags *diag.Diagnostics, state pageModel) (pageLocation, bool) {
 	id, spaceKey := state.ID.ValueString(), state.SpaceKey.ValueString()
 	loc, err := r.data.run.LocateContent(ctx, r.kind().api, spaceKey, id)
 	if err != nil {
 		addAPIError(diags, r.kind().summary("Unable to Read Page"), r.kind().text("While checking which space holds page ")+id, r.data.account(), err)
-		return false
+		return loc, false
 	}
+	return loc, r.checkLocated(ctx, diags, state, loc)
+}
+
+// checkLocated fails when loc, where Confluence holds the page in state, is
+// another space than the state says.
+func (r *PageResource) checkLocated(ctx context.Context, diags *diag.Diagnostics, state pageModel, loc pageLocation) bool {
+	id, spaceKey := state.ID.ValueString(), state.SpaceKey.ValueString()
 	space, err := r.data.run.Space(ctx, spaceKey)
 	if err != nil {
 		addAPIError(diags, "Unable to Read Space", r.kind().text("While checking which space holds page ")+id, r.data.account(), err)
@@ -199,7 +243,8 @@ func (r *PageResource) checkLocation(ctx context.Context, diags *diag.Diagnostic
 	return false
 }
 
-// checkParent fails when the configured parent is not a page of the space.
+// checkParent fails when the configured parent is not a current page of the
+// space.
 func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics, spaceKey, parentID string) bool {
 	loc, err := r.data.run.LocateContent(ctx, confluence.KindPage, spaceKey, parentID) // a parent is a page
 	if err != nil {
@@ -218,6 +263,11 @@ func (r *PageResource) checkParent(ctx context.Context, diags *diag.Diagnostics,
 	case loc.spaceID != space.ID:
 		diags.AddAttributeError(path.Root("parent_id"), "Parent Page in Another Space",
 			fmt.Sprintf("Page %s (%q) is not in space %s, so it cannot be the parent of a page there: Confluence keeps a page and its parent in one space. Use the id of a page in space %s.", parentID, loc.title, spaceKey, spaceKey))
+	case loc.status != "current":
+		// Confluence refuses a parent that is not current (404 at apply), by
+		// which time other resources of the run may have been written.
+		diags.AddAttributeError(path.Root("parent_id"), "Parent Page Not Current",
+			fmt.Sprintf("Page %s (%q) is %s in Confluence, so it cannot be the parent of a page. Restore it in Confluence (Space settings → Trash), or use the id of a current page in space %s.", parentID, loc.title, loc.status, spaceKey))
 	default:
 		return true
 	}
@@ -310,7 +360,14 @@ func (r *PageResource) planPolicy(ctx context.Context, diags *diag.Diagnostics, 
 // governDelete applies the delete_page policy to the page in state, unless
 // destroying it leaves the page in Confluence. A destroy plan has no
 // attributes to carry a code, so a confirmation shows as a warning.
-func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics, state pageModel) {
+//
+// planned (nil when the plan is not the page's own destroy) keeps the
+// version the plan found the page at, which the apply's delete compares
+// with Confluence: Terraform plans the destroy of a resource removed from
+// the configuration on the state as it was before the refresh, so the state
+// the delete receives does not show an edit this plan's refresh found and
+// reported.
+func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics, state pageModel, planned privateState) {
 	if state.OnDestroy.ValueString() == onDestroyRetain {
 		return
 	}
@@ -318,9 +375,47 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 		reportNotDecided(diags, newDeleteChange(state).of(r.kind()).policyRequest().Subject())
 		return
 	}
-	if r.checkLocation(ctx, diags, state) {
-		r.data.decideAndReport(ctx, diags, newDeleteChange(state).of(r.kind()).policyRequest(), atPlan)
+	loc, ok := r.locate(ctx, diags, state)
+	if !ok {
+		return
 	}
+	if loc.found && planned != nil {
+		if raw, err := json.Marshal(loc.version); err == nil {
+			diags.Append(planned.SetKey(ctx, deleteBaseVersionKey, raw)...)
+		}
+		if int64(loc.version) != state.Version.ValueInt64() {
+			// The plan deletes what Confluence holds now; say so, since a
+			// plan without refresh shows nothing else of it.
+			what := "moves their version to the trash with the page"
+			if state.OnDestroy.ValueString() == onDestroyPurge {
+				what = "purges their version for good"
+			}
+			diags.AddWarning(r.kind().summary("Destroy Includes an Edit Made Outside Terraform"),
+				fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is at version %d in Confluence, not the version %d the state records: it was saved outside this workspace since. Destroying it %s. ")+
+					"To keep their edit, copy it somewhere first or keep the resource.",
+					state.ID.ValueString(), loc.title, state.SpaceKey.ValueString(), loc.version, state.Version.ValueInt64(), what))
+		}
+	}
+	r.data.decideAndReport(ctx, diags, newDeleteChange(state).of(r.kind()).policyRequest(), atPlan)
+}
+
+// deleteBaseVersionKey is the planned private-state key holding the version
+// a destroy was planned on. It only decides whether the delete stops for an
+// edit made after the plan; a wrong value makes it stop, never delete more.
+const deleteBaseVersionKey = "delete_base_version"
+
+// deleteBaseVersion is the version a destroy was planned on: what its plan
+// found in Confluence, else what the state records.
+func deleteBaseVersion(ctx context.Context, planned privateState, state pageModel) int {
+	if planned != nil {
+		if raw, _ := planned.GetKey(ctx, deleteBaseVersionKey); len(raw) > 0 {
+			var v int
+			if json.Unmarshal(raw, &v) == nil && v > 0 {
+				return v
+			}
+		}
+	}
+	return int(state.Version.ValueInt64())
 }
 
 // homepageID is the planned parent when none is configured: the space's

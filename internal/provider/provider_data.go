@@ -246,6 +246,7 @@ type pageLocation struct {
 	spaceID string // the space Confluence reports for the page
 	status  string
 	title   string
+	version int // the page's version as found
 }
 
 // LocatePage says which space Confluence holds a page in. The policy decides
@@ -270,7 +271,7 @@ func (c *runCache) LocateContent(ctx context.Context, kind confluence.ContentKin
 		c.mu.Unlock()
 		if listed || many {
 			if page, ok := c.IndexedContent(ctx, kind, spaceKey, id); ok {
-				return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}, nil
+				return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title, version: page.Version.Number}, nil
 			}
 		}
 	}
@@ -282,7 +283,7 @@ func (c *runCache) LocateContent(ctx context.Context, kind confluence.ContentKin
 		if err != nil {
 			return pageLocation{}, err
 		}
-		return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}, nil
+		return pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title, version: page.Version.Number}, nil
 	})
 }
 
