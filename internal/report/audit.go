@@ -58,11 +58,22 @@ func (rec *ChangeRecord) recordOf(n int) *ChangeRecord {
 	return nil
 }
 
-// AuditEntry is one version of a page in the export: every version the
-// automation wrote since the start date, and every version flagged.
+// Entry types: the content an entry is a change of.
+const (
+	EntryPage       = "page"
+	EntryBlogPost   = "blogpost"
+	EntryAttachment = "attachment"
+)
+
+// AuditEntry is one change in the export: a version of a page or blog post
+// (every version the automation wrote since the start date, and every
+// version flagged), or an attachment change recorded in terraform.attachments.
 type AuditEntry struct {
-	Time            time.Time `json:"time"`
-	SpaceKey        string    `json:"space_key"`
+	Time     time.Time `json:"time"`
+	Type     string    `json:"type"` // EntryPage, EntryBlogPost or EntryAttachment
+	SpaceKey string    `json:"space_key"`
+	// PageID is the page's or blog post's id, for an attachment the id of the
+	// page it is attached to: the name stays for readers of v1.
 	PageID          string    `json:"page_id"`
 	Title           string    `json:"title"`
 	Version         int       `json:"version"`
@@ -76,6 +87,10 @@ type AuditEntry struct {
 	ChangeReference string    `json:"change_reference"`
 	VersionMessage  string    `json:"version_message"`
 	Flags           []string  `json:"flags"`
+	// An attachment change's file; Version is then the attachment's version.
+	FileName     string `json:"file_name,omitempty"`
+	AttachmentID string `json:"attachment_id,omitempty"`
+	SHA256       string `json:"sha256,omitempty"`
 }
 
 // AuditReport is the audit export.
@@ -84,16 +99,27 @@ type AuditReport struct {
 	SpaceKey    string       `json:"space_key"`
 	Since       time.Time    `json:"since"`
 	GeneratedAt time.Time    `json:"generated_at"`
-	PagesRead   int          `json:"pages_read"` // pages modified since the start date
+	PagesRead   int          `json:"pages_read"`      // pages modified since the start date
+	PostsRead   int          `json:"blog_posts_read"` // blog posts modified since the start date
+	// Entries are the versions of pages and blog posts (type page or
+	// blogpost), Attachments the attachment changes: apart, so that a v1
+	// reader that takes every entry as a content version stays right.
 	Entries     []AuditEntry `json:"entries"`
-	Flagged     int          `json:"flagged"`
+	Attachments []AuditEntry `json:"attachments"`
+	Flagged     int          `json:"flagged"` // entries and attachments with flags
 }
 
-// AuditPage is what the export knows about one page.
+// AuditPage is what the export knows about one page or blog post.
 type AuditPage struct {
+	Kind                confluence.ContentKind // KindPage (zero value) or KindBlogPost
 	SpaceKey, ID, Title string
 	Versions            []confluence.PageVersion // any order
 	Change              *ChangeRecord            // nil: the page carries no terraform.change
+	// Attachments is the terraform.attachments property: the last change
+	// of each file, by file name; AttachmentsAuthor the account Confluence
+	// records as the property's last writer.
+	Attachments       map[string]AttachmentRecord
+	AttachmentsAuthor string
 }
 
 // AuditContext is what the export knows about the space.
@@ -194,7 +220,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		if !byAutomation && !msg.terraform {
 			continue // a person's edit: not a change Terraform made
 		}
-		e := AuditEntry{Time: v.CreatedAt.UTC(), SpaceKey: page.SpaceKey, PageID: page.ID, Title: page.Title, Version: v.Number,
+		e := AuditEntry{Time: v.CreatedAt.UTC(), Type: page.Kind.CQLType(), SpaceKey: page.SpaceKey, PageID: page.ID, Title: page.Title, Version: v.Number,
 			AccountID: v.AuthorID, Account: ctx.Accounts[v.AuthorID].Name(), VersionMessage: v.Message,
 			Decision: msg.decision, Code: msg.code, Connection: msg.connection, ChangeReference: msg.changeReference,
 			Approvers: []string{}, Flags: []string{}}
@@ -227,7 +253,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		decisionFlagged := true // a flag of the switch already says why the decision is unknown
 		switch {
 		case !msg.terraform && v.Number == 1 && page.Change == nil:
-			e.Flags = append(e.Flags, "created by the automation account, and the page carries no terraform.change")
+			e.Flags = append(e.Flags, fmt.Sprintf("created by the automation account, and the %s carries no terraform.change", page.Kind))
 		case !msg.terraform && v.Number == 1 && rec == nil:
 			// The v2 create takes no version message: only terraform.change
 			// can say how the create was decided, and this one records
@@ -248,7 +274,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		if msg.terraform && !byAutomation {
 			e.Flags = append(e.Flags, fmt.Sprintf("a Terraform version message written by %s, which no connection record of space %s names", e.Account, page.SpaceKey))
 		}
-		e.Flags = append(e.Flags, decisionFlags(e, conn, byAutomation, ctx)...)
+		e.Flags = append(e.Flags, decisionFlags(e, policy.Operation(e.Operation), conn, byAutomation, ctx)...)
 		// Approvers come only from approval records, whose authors
 		// Confluence records: a version message or a change record is
 		// written by the automation account, with the author's text in it,
@@ -279,6 +305,97 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 	return entries
 }
 
+// attachmentsPropertyKey is the page property the provider writes with every
+// attachment change (internal/provider/attachment_resource_plan.go).
+const attachmentsPropertyKey = "terraform.attachments"
+
+// AttachmentRecord is one file's entry in the terraform.attachments
+// property: the file's last change only, since each change replaces it.
+type AttachmentRecord struct {
+	Operation        string `json:"operation"` // create, update or delete
+	AttachmentID     string `json:"attachment_id"`
+	Version          int    `json:"version"`
+	SHA256           string `json:"sha256"`
+	Size             int64  `json:"size"`
+	Decision         string `json:"policy_decision"`
+	ConfirmationCode string `json:"confirmation_code,omitempty"`
+	Connection       string `json:"connection,omitempty"`
+	AccountID        string `json:"account_id,omitempty"`
+	ChangeReference  string `json:"change_reference,omitempty"`
+	At               string `json:"at"`
+}
+
+// attachmentOperations names the recorded operations as the export shows them.
+var attachmentOperations = map[string]string{"create": "upload", "update": "update", "delete": "remove"}
+
+// AuditAttachmentEntries is the pure core of the export for attachments:
+// one entry per file of page.Attachments changed on or after ctx.Since (or
+// at a time the record does not say). The record is all the trail holds of
+// an attachment change (an upload creates no page version and carries no
+// decision), so it is checked against what Confluence vouches for: the
+// property's last writer and the approval records. Attachments are governed
+// by their page's update_page.
+func AuditAttachmentEntries(page AuditPage, ctx AuditContext) []AuditEntry {
+	automation := map[string]policy.ConnectionRecord{}
+	for _, c := range ctx.Records.Connections {
+		automation[c.AccountID] = c
+	}
+	var entries []AuditEntry
+	for name, rec := range page.Attachments {
+		e := AuditEntry{Type: EntryAttachment, SpaceKey: page.SpaceKey, PageID: page.ID, Title: page.Title, Version: rec.Version,
+			Operation: attachmentOperations[rec.Operation], Decision: rec.Decision, Code: rec.ConfirmationCode, Connection: rec.Connection,
+			AccountID: rec.AccountID, Account: ctx.Accounts[rec.AccountID].Name(), ChangeReference: rec.ChangeReference,
+			FileName: name, AttachmentID: rec.AttachmentID, SHA256: rec.SHA256, Approvers: []string{}, Flags: []string{}}
+		at, err := time.Parse(time.RFC3339, rec.At)
+		switch {
+		case err != nil:
+			e.Flags = append(e.Flags, fmt.Sprintf("terraform.attachments records no valid time for this change (%q)", rec.At))
+		case at.Before(ctx.Since):
+			continue
+		default:
+			e.Time = at.UTC()
+		}
+		if e.Account == "" {
+			e.Account = rec.AccountID
+		}
+		if e.Operation == "" {
+			e.Operation = rec.Operation
+			e.Flags = append(e.Flags, fmt.Sprintf("terraform.attachments records an unknown operation %q", rec.Operation))
+		}
+		conn, byAutomation := automation[rec.AccountID]
+		if e.Connection == "" && byAutomation {
+			e.Connection = conn.Name
+		}
+		if !byAutomation {
+			e.Flags = append(e.Flags, fmt.Sprintf("terraform.attachments records account %s, which no connection record of space %s names", orUnknown(e.Account), page.SpaceKey))
+		}
+		if _, ok := automation[page.AttachmentsAuthor]; !ok {
+			author := ctx.Accounts[page.AttachmentsAuthor].Name()
+			if author == "" {
+				author = orUnknown(page.AttachmentsAuthor)
+			}
+			e.Flags = append(e.Flags, fmt.Sprintf("terraform.attachments was last written by %s, which no connection record of space %s names: the record may have been edited", author, page.SpaceKey))
+		}
+		if e.Decision == "" {
+			e.Flags = append(e.Flags, "decision not recorded: terraform.attachments records no policy decision for this change")
+		}
+		e.Flags = append(e.Flags, decisionFlags(e, policy.UpdatePage, conn, byAutomation, ctx)...)
+		if e.Code != "" {
+			e.Approvers = approversOf(e.Code, rec.AccountID, ctx)
+		}
+		entries = append(entries, e)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].FileName < entries[j].FileName })
+	return entries
+}
+
+func orUnknown(accountID string) string {
+	if accountID == "" {
+		return "(none recorded)"
+	}
+	return accountID
+}
+
 func recordedVersion(rec *ChangeRecord) string {
 	if rec == nil {
 		return "nothing: the property is missing"
@@ -295,7 +412,7 @@ func orNone(s string) string {
 
 // decisionFlags checks a recorded decision against the space's current
 // records. The records may have changed since; the flag says so.
-func decisionFlags(e AuditEntry, conn policy.ConnectionRecord, byAutomation bool, ctx AuditContext) []string {
+func decisionFlags(e AuditEntry, op policy.Operation, conn policy.ConnectionRecord, byAutomation bool, ctx AuditContext) []string {
 	var flags []string
 	switch e.Decision {
 	case "denied":
@@ -311,7 +428,6 @@ func decisionFlags(e AuditEntry, conn policy.ConnectionRecord, byAutomation bool
 	case "":
 		return flags
 	}
-	op := policy.Operation(e.Operation)
 	if !byAutomation || !op.Valid() {
 		return flags
 	}
@@ -384,36 +500,18 @@ func Audit(ctx context.Context, client *confluence.Client, opts AuditOptions) (A
 	for _, c := range actx.Records.Connections {
 		automation[c.AccountID] = true
 	}
-	pages, err := client.ListPages(ctx, confluence.ListPagesOptions{SpaceIDs: []string{space.ID}, Statuses: []string{"current"}})
-	if err != nil {
-		return rep, fmt.Errorf("listing the pages of space %s: %w", opts.SpaceKey, err)
-	}
 	var audited []AuditPage
-	for _, p := range pages {
-		if p.Version.CreatedAt.Before(opts.Since) {
-			continue
-		}
-		rep.PagesRead++
-		ap := AuditPage{SpaceKey: opts.SpaceKey, ID: p.ID, Title: p.Title}
-		cp, err := client.ListPageProperties(ctx, p.ID, auditPropertyKey)
+	for _, kind := range []confluence.ContentKind{confluence.KindPage, confluence.KindBlogPost} {
+		read, err := auditContent(ctx, client, kind, space.ID, opts, automation)
 		if err != nil {
-			return rep, fmt.Errorf("reading the %s property of page %s: %w", auditPropertyKey, p.ID, err)
+			return rep, err
 		}
-		for _, prop := range cp {
-			if prop.Key == auditPropertyKey {
-				var rec ChangeRecord
-				if json.Unmarshal(prop.Value, &rec) == nil {
-					ap.Change = &rec
-				}
-			}
+		if kind == confluence.KindBlogPost {
+			rep.PostsRead = len(read)
+		} else {
+			rep.PagesRead = len(read)
 		}
-		if ap.Change == nil && !automation[p.Version.AuthorID] {
-			continue // neither carries terraform.change nor was last written by the automation
-		}
-		if ap.Versions, err = client.ListPageVersions(ctx, p.ID, 0); err != nil {
-			return rep, fmt.Errorf("reading the versions of page %s: %w", p.ID, err)
-		}
-		audited = append(audited, ap)
+		audited = append(audited, read...)
 	}
 	// One lookup per distinct author names people and approvers.
 	ids := map[string]bool{}
@@ -421,6 +519,10 @@ func Audit(ctx context.Context, client *confluence.Client, opts AuditOptions) (A
 		for _, v := range ap.Versions {
 			ids[v.AuthorID] = true
 		}
+		for _, rec := range ap.Attachments {
+			ids[rec.AccountID] = true
+		}
+		ids[ap.AttachmentsAuthor] = true
 	}
 	for _, a := range actx.Approvals {
 		ids[a.AuthorID] = true
@@ -435,16 +537,14 @@ func Audit(ctx context.Context, client *confluence.Client, opts AuditOptions) (A
 		}
 		actx.Accounts[id] = acct
 	}
+	rep.Attachments = []AuditEntry{}
 	for _, ap := range audited {
 		rep.Entries = append(rep.Entries, AuditPageEntries(ap, actx)...)
+		rep.Attachments = append(rep.Attachments, AuditAttachmentEntries(ap, actx)...)
 	}
-	sort.SliceStable(rep.Entries, func(i, j int) bool {
-		if !rep.Entries[i].Time.Equal(rep.Entries[j].Time) {
-			return rep.Entries[i].Time.Before(rep.Entries[j].Time)
-		}
-		return rep.Entries[i].PageID < rep.Entries[j].PageID
-	})
-	for _, e := range rep.Entries {
+	sortEntries(rep.Entries)
+	sortEntries(rep.Attachments)
+	for _, e := range rep.rows() {
 		if len(e.Flags) > 0 {
 			rep.Flagged++
 		}
@@ -452,11 +552,100 @@ func Audit(ctx context.Context, client *confluence.Client, opts AuditOptions) (A
 	return rep, nil
 }
 
-var auditColumns = []string{"time", "space", "page_id", "title", "version", "operation", "decision", "confirmation_code", "approvers", "connection", "account_id", "account", "change_reference", "flags"}
+// auditContent reads the content of one kind modified since the start date:
+// its terraform.change and terraform.attachments (one listing of the
+// content's properties) and, when it carries terraform.change or the
+// automation wrote it last, its versions.
+func auditContent(ctx context.Context, client *confluence.Client, kind confluence.ContentKind, spaceID string, opts AuditOptions, automation map[string]bool) ([]AuditPage, error) {
+	listed, err := client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind, SpaceIDs: []string{spaceID}, Statuses: []string{"current"}})
+	if err != nil {
+		return nil, fmt.Errorf("listing the %ss of space %s: %w", kind, opts.SpaceKey, err)
+	}
+	var audited []AuditPage
+	for _, p := range listed {
+		if p.Version.CreatedAt.Before(opts.Since) {
+			continue
+		}
+		ap := AuditPage{Kind: kind, SpaceKey: opts.SpaceKey, ID: p.ID, Title: p.Title}
+		props, err := client.ListContentProperties(ctx, kind, p.ID, "")
+		if err != nil {
+			return nil, fmt.Errorf("reading the properties of %s %s: %w", kind, p.ID, err)
+		}
+		for _, prop := range props {
+			switch prop.Key {
+			case auditPropertyKey:
+				var rec ChangeRecord
+				if json.Unmarshal(prop.Value, &rec) == nil {
+					ap.Change = &rec
+				}
+			case attachmentsPropertyKey:
+				// Unreadable JSON leaves the map empty; nothing is invented.
+				_ = json.Unmarshal(prop.Value, &ap.Attachments)
+				ap.AttachmentsAuthor = prop.AuthorID
+			}
+		}
+		if ap.Change != nil || automation[p.Version.AuthorID] {
+			if ap.Versions, err = client.ListContentVersions(ctx, kind, p.ID, 0); err != nil {
+				return nil, fmt.Errorf("reading the versions of %s %s: %w", kind, p.ID, err)
+			}
+		}
+		audited = append(audited, ap)
+	}
+	return audited, nil
+}
+
+// sortEntries orders entries by time, then content id, then file name.
+func sortEntries(entries []AuditEntry) {
+	sort.SliceStable(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		if !a.Time.Equal(b.Time) {
+			return a.Time.Before(b.Time)
+		}
+		if a.PageID != b.PageID {
+			return a.PageID < b.PageID
+		}
+		return a.FileName < b.FileName
+	})
+}
+
+// rows are the entries and the attachment changes in one list, by time: the
+// rows of the CSV and Markdown formats.
+func (rep AuditReport) rows() []AuditEntry {
+	all := append(append([]AuditEntry(nil), rep.Entries...), rep.Attachments...)
+	sortEntries(all)
+	return all
+}
+
+// auditColumns are the CSV header. Columns added later stand at the end, so
+// that a reader that takes columns by position reads the first ones as before.
+var auditColumns = []string{"time", "space", "page_id", "title", "version", "operation", "decision", "confirmation_code", "approvers", "connection", "account_id", "account", "change_reference", "flags",
+	"type", "file_name", "attachment_id", "sha256"}
 
 func (e AuditEntry) row() []string {
-	return []string{e.Time.Format(time.RFC3339), e.SpaceKey, e.PageID, e.Title, strconv.Itoa(e.Version), e.Operation, e.Decision, e.Code,
-		strings.Join(e.Approvers, "; "), e.Connection, e.AccountID, e.Account, e.ChangeReference, strings.Join(e.Flags, "; ")}
+	return []string{formatTime(e.Time), e.SpaceKey, e.PageID, e.Title, strconv.Itoa(e.Version), e.Operation, e.Decision, e.Code,
+		strings.Join(e.Approvers, "; "), e.Connection, e.AccountID, e.Account, e.ChangeReference, strings.Join(e.Flags, "; "),
+		e.Type, e.FileName, e.AttachmentID, e.SHA256}
+}
+
+// formatTime is a row's time; an attachment change whose record holds no
+// valid time has none (and a flag that says so).
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// subject names what an entry changed, for the Markdown format.
+func (e AuditEntry) subject() string {
+	noun := map[string]string{EntryBlogPost: "blog post", EntryAttachment: "attachment"}[e.Type]
+	if noun == "" {
+		noun = "page"
+	}
+	if e.Type == EntryAttachment {
+		return fmt.Sprintf("attachment %q (%s) on %q (%s)", e.FileName, orNone(e.AttachmentID), e.Title, e.PageID)
+	}
+	return fmt.Sprintf("%s %s %q", noun, e.PageID, e.Title)
 }
 
 // WriteAuditCSV writes one row per entry under a header row.
@@ -465,7 +654,7 @@ func WriteAuditCSV(w io.Writer, rep AuditReport) error {
 	if err := cw.Write(auditColumns); err != nil {
 		return err
 	}
-	for _, e := range rep.Entries {
+	for _, e := range rep.rows() {
 		if err := cw.Write(e.row()); err != nil {
 			return err
 		}
@@ -486,20 +675,26 @@ func WriteAuditJSON(w io.Writer, rep AuditReport) error {
 func WriteAuditMarkdown(w io.Writer, rep AuditReport) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Terraform changes in space %s since %s\n\n", rep.SpaceKey, rep.Since.Format("2006-01-02"))
-	fmt.Fprintf(&b, "%d change(s) on %d page(s) modified since then; **%d flagged**. Generated %s (%s).\n\n", len(rep.Entries), rep.PagesRead, rep.Flagged, rep.GeneratedAt.Format(time.RFC3339), rep.Schema)
+	rows := rep.rows()
+	fmt.Fprintf(&b, "%d change(s) on %d page(s) and %d blog post(s) modified since then, %d of them attachment change(s); **%d flagged**. Generated %s (%s).\n\n",
+		len(rows), rep.PagesRead, rep.PostsRead, len(rep.Attachments), rep.Flagged, rep.GeneratedAt.Format(time.RFC3339), rep.Schema)
 	if rep.Flagged > 0 {
 		b.WriteString("### Flagged\n\n")
-		for _, e := range rep.Entries {
+		for _, e := range rows {
 			if len(e.Flags) > 0 {
-				fmt.Fprintf(&b, "- page %s %q version %d (%s): %s\n", e.PageID, e.Title, e.Version, e.Time.Format(time.RFC3339), cell(strings.Join(e.Flags, "; ")))
+				fmt.Fprintf(&b, "- %s version %d (%s): %s\n", cell(e.subject()), e.Version, formatTime(e.Time), cell(strings.Join(e.Flags, "; ")))
 			}
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("| Time | Page | Version | Operation | Decision | Code | Approvers | Connection | Account | Change reference | Flags |\n")
-	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
-	for _, e := range rep.Entries {
-		fmt.Fprintf(&b, "| %s | %s (%s) | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.Time.Format(time.RFC3339), cell(e.Title), e.PageID, e.Version,
+	b.WriteString("| Time | Type | Page | File (sha256) | Version | Operation | Decision | Code | Approvers | Connection | Account | Change reference | Flags |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, e := range rows {
+		file := ""
+		if e.Type == EntryAttachment {
+			file = fmt.Sprintf("%s (%s)", cell(e.FileName), e.SHA256)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s (%s) | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", formatTime(e.Time), e.Type, cell(e.Title), e.PageID, file, e.Version,
 			e.Operation, e.Decision, e.Code, cell(strings.Join(e.Approvers, "; ")), cell(e.Connection), cell(e.Account), cell(e.ChangeReference), cell(strings.Join(e.Flags, "; ")))
 	}
 	_, err := io.WriteString(w, b.String())
