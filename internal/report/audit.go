@@ -74,19 +74,19 @@ type AuditEntry struct {
 	SpaceKey string    `json:"space_key"`
 	// PageID is the page's or blog post's id, for an attachment the id of the
 	// page it is attached to: the name stays for readers of v1.
-	PageID          string    `json:"page_id"`
-	Title           string    `json:"title"`
-	Version         int       `json:"version"`
-	Operation       string    `json:"operation"`
-	Decision        string    `json:"decision"`
-	Code            string    `json:"confirmation_code"`
-	Approvers       []string  `json:"approvers"` // "Name <account id> at time", from approval records Confluence vouches for
-	Connection      string    `json:"connection"`
-	AccountID       string    `json:"account_id"`
-	Account         string    `json:"account"`
-	ChangeReference string    `json:"change_reference"`
-	VersionMessage  string    `json:"version_message"`
-	Flags           []string  `json:"flags"`
+	PageID          string   `json:"page_id"`
+	Title           string   `json:"title"`
+	Version         int      `json:"version"`
+	Operation       string   `json:"operation"`
+	Decision        string   `json:"decision"`
+	Code            string   `json:"confirmation_code"`
+	Approvers       []string `json:"approvers"` // "Name <account id> at time", from approval records Confluence vouches for
+	Connection      string   `json:"connection"`
+	AccountID       string   `json:"account_id"`
+	Account         string   `json:"account"`
+	ChangeReference string   `json:"change_reference"`
+	VersionMessage  string   `json:"version_message"`
+	Flags           []string `json:"flags"`
 	// An attachment change's file; Version is then the attachment's version.
 	FileName     string `json:"file_name,omitempty"`
 	AttachmentID string `json:"attachment_id,omitempty"`
@@ -95,12 +95,12 @@ type AuditEntry struct {
 
 // AuditReport is the audit export.
 type AuditReport struct {
-	Schema      string       `json:"schema"`
-	SpaceKey    string       `json:"space_key"`
-	Since       time.Time    `json:"since"`
-	GeneratedAt time.Time    `json:"generated_at"`
-	PagesRead   int          `json:"pages_read"`      // pages modified since the start date
-	PostsRead   int          `json:"blog_posts_read"` // blog posts modified since the start date
+	Schema      string    `json:"schema"`
+	SpaceKey    string    `json:"space_key"`
+	Since       time.Time `json:"since"`
+	GeneratedAt time.Time `json:"generated_at"`
+	PagesRead   int       `json:"pages_read"`      // pages modified since the start date
+	PostsRead   int       `json:"blog_posts_read"` // blog posts modified since the start date
 	// Entries are the versions of pages and blog posts (type page or
 	// blogpost), Attachments the attachment changes: apart, so that a v1
 	// reader that takes every entry as a content version stays right.
