@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -281,7 +282,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		// so its "approved by" is a claim, checked here and never shown as
 		// an approver.
 		if e.Code != "" {
-			e.Approvers = approversOf(e.Code, v.AuthorID, ctx)
+			e.Approvers = approversOf(e.Code, ctx, v.AuthorID)
 		}
 		claimed := msg.approvedBy
 		if claimed == "" && rec != nil {
@@ -381,7 +382,15 @@ func AuditAttachmentEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		}
 		e.Flags = append(e.Flags, decisionFlags(e, policy.UpdatePage, conn, byAutomation, ctx)...)
 		if e.Code != "" {
-			e.Approvers = approversOf(e.Code, rec.AccountID, ctx)
+			// The record's account is written by the automation, so it is
+			// a claim: no account that may have written the change (the
+			// recorded one, the property's last writer, any automation
+			// account) counts as its approver.
+			writers := []string{rec.AccountID, page.AttachmentsAuthor}
+			for id := range automation {
+				writers = append(writers, id)
+			}
+			e.Approvers = approversOf(e.Code, ctx, writers...)
 		}
 		entries = append(entries, e)
 	}
@@ -443,12 +452,12 @@ func decisionFlags(e AuditEntry, op policy.Operation, conn policy.ConnectionReco
 }
 
 // approversOf names the accounts whose approval records of code Confluence
-// holds, other than the account that wrote the change.
-func approversOf(code, writer string, ctx AuditContext) []string {
+// holds, other than the accounts that wrote the change.
+func approversOf(code string, ctx AuditContext, writers ...string) []string {
 	prefix := policy.ApprovalPropertyPrefix + code + "."
 	var out []string
 	for _, a := range ctx.Approvals {
-		if !strings.HasPrefix(a.Key, prefix) || a.AuthorID == "" || a.AuthorID == writer {
+		if !strings.HasPrefix(a.Key, prefix) || a.AuthorID == "" || slices.Contains(writers, a.AuthorID) {
 			continue
 		}
 		acct := ctx.Accounts[a.AuthorID]
