@@ -121,6 +121,10 @@ type AuditPage struct {
 	// records as the property's last writer.
 	Attachments       map[string]AttachmentRecord
 	AttachmentsAuthor string
+	// Trashed is content in the trash; Newest is its last version as the
+	// listing shows it (the trash itself is no version).
+	Trashed bool
+	Newest  confluence.PageVersion
 }
 
 // AuditContext is what the export knows about the space.
@@ -253,6 +257,8 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		}
 		decisionFlagged := true // a flag of the switch already says why the decision is unknown
 		switch {
+		case !msg.terraform && v.Number == 1 && page.Change == nil && page.Trashed:
+			e.Flags = append(e.Flags, fmt.Sprintf("decision not recorded: Confluence keeps no version message for a create, and shows no terraform.change of a %s in the trash", page.Kind))
 		case !msg.terraform && v.Number == 1 && page.Change == nil:
 			e.Flags = append(e.Flags, fmt.Sprintf("created by the automation account, and the %s carries no terraform.change", page.Kind))
 		case !msg.terraform && v.Number == 1 && rec == nil:
@@ -266,7 +272,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		default:
 			decisionFlagged = false
 		}
-		if msg.terraform && v.Number == newestByAutomation && (page.Change == nil || page.Change.Version != v.Number) {
+		if msg.terraform && v.Number == newestByAutomation && !(page.Trashed && page.Change == nil) && (page.Change == nil || page.Change.Version != v.Number) {
 			e.Flags = append(e.Flags, fmt.Sprintf("the newest version by the automation has no matching terraform.change (it records version %s)", recordedVersion(page.Change)))
 		}
 		if e.Decision == "" && !decisionFlagged {
@@ -303,7 +309,26 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		}
 		entries = append(entries, e)
 	}
+	if trashed, ok := trashedEntry(page, automation, len(entries) > 0); ok {
+		entries = append(entries, trashed)
+	}
 	return entries
+}
+
+// trashedEntry is the row of content in the trash that the automation wrote
+// (wrote is whether it has entries): the trail holds that it is there, not
+// when or by whom it was moved there, nor under which decision (a delete
+// writes no version and the provider records none). So the row says only
+// that, at the time of the last version, after which the trash happened.
+func trashedEntry(page AuditPage, automation map[string]policy.ConnectionRecord, wrote bool) (AuditEntry, bool) {
+	_, lastByAutomation := automation[page.Newest.AuthorID]
+	if !page.Trashed || !wrote && !lastByAutomation && page.Change == nil {
+		return AuditEntry{}, false
+	}
+	return AuditEntry{Time: page.Newest.CreatedAt.UTC(), Type: page.Kind.CQLType(), SpaceKey: page.SpaceKey, PageID: page.ID, Title: page.Title,
+		Version: page.Newest.Number, Operation: "trashed", Approvers: []string{}, Flags: []string{fmt.Sprintf(
+			"in the trash since some time after version %d (%s): Confluence's history records neither when nor by whom it was moved there, and no policy decision of the delete is recorded in Confluence; match it with the delete_page plan reports and CI logs",
+			page.Newest.Number, page.Newest.CreatedAt.UTC().Format(time.RFC3339))}}, true
 }
 
 // attachmentsPropertyKey is the page property the provider writes with every
@@ -566,7 +591,9 @@ func Audit(ctx context.Context, client *confluence.Client, opts AuditOptions) (A
 // content's properties) and, when it carries terraform.change or the
 // automation wrote it last, its versions.
 func auditContent(ctx context.Context, client *confluence.Client, kind confluence.ContentKind, spaceID string, opts AuditOptions, automation map[string]bool) ([]AuditPage, error) {
-	listed, err := client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind, SpaceIDs: []string{spaceID}, Statuses: []string{"current"}})
+	// Trashed content in the same listing: its history stays readable until
+	// it is purged, and a purge leaves nothing to list.
+	listed, err := client.ListPages(ctx, confluence.ListPagesOptions{Kind: kind, SpaceIDs: []string{spaceID}, Statuses: []string{"current", "trashed"}})
 	if err != nil {
 		return nil, fmt.Errorf("listing the %ss of space %s: %w", kind, opts.SpaceKey, err)
 	}
@@ -575,9 +602,11 @@ func auditContent(ctx context.Context, client *confluence.Client, kind confluenc
 		if p.Version.CreatedAt.Before(opts.Since) {
 			continue
 		}
-		ap := AuditPage{Kind: kind, SpaceKey: opts.SpaceKey, ID: p.ID, Title: p.Title}
+		ap := AuditPage{Kind: kind, SpaceKey: opts.SpaceKey, ID: p.ID, Title: p.Title, Trashed: p.Status == "trashed", Newest: p.Version}
 		props, err := client.ListContentProperties(ctx, kind, p.ID, "")
-		if err != nil {
+		// Content in the trash may show no properties (the emulator answers
+		// 404, as for any request on it but a read): then it has no records.
+		if err != nil && !(ap.Trashed && confluence.IsNotFound(err)) {
 			return nil, fmt.Errorf("reading the properties of %s %s: %w", kind, p.ID, err)
 		}
 		for _, prop := range props {
@@ -594,7 +623,7 @@ func auditContent(ctx context.Context, client *confluence.Client, kind confluenc
 			}
 		}
 		if ap.Change != nil || automation[p.Version.AuthorID] {
-			if ap.Versions, err = client.ListContentVersions(ctx, kind, p.ID, 0); err != nil {
+			if ap.Versions, err = client.ListContentVersions(ctx, kind, p.ID, 0); err != nil && !(ap.Trashed && confluence.IsNotFound(err)) {
 				return nil, fmt.Errorf("reading the versions of %s %s: %w", kind, p.ID, err)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -203,5 +204,52 @@ func TestAuditWriters_typesAndAttachments(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+// Content in the trash keeps its history; the trash itself is a row that
+// says what the trail does not hold.
+func TestAuditPageEntries_trashed(t *testing.T) {
+	levels := map[policy.Operation]policy.Level{policy.CreatePage: policy.Allowed, policy.UpdatePage: policy.Allowed}
+	msg := "ref CHG-1 | policy allowed as docs-bot | via Terraform"
+	change := &ChangeRecord{Operation: "update_page", Version: 2, Decision: "allowed", Connection: "docs-bot", AccountID: auditBot, ChangeReference: "CHG-1",
+		Created: &ChangeRecord{Operation: "create_page", Version: 1, Decision: "allowed", Connection: "docs-bot", AccountID: auditBot}}
+	tests := []struct {
+		name     string
+		trashed  bool
+		change   *ChangeRecord
+		versions []confluence.PageVersion
+		want     []string // per entry: "operation version: flag substring"
+	}{
+		{name: "current", change: change, versions: []confluence.PageVersion{v(1, auditBot, ""), v(2, auditBot, msg)},
+			want: []string{"create_page 1: ", "update_page 2: "}},
+		{name: "trashed with its records", trashed: true, change: change, versions: []confluence.PageVersion{v(1, auditBot, ""), v(2, auditBot, msg)},
+			want: []string{"create_page 1: ", "update_page 2: ", "trashed 2: in the trash since some time after version 2 (2026-11-01T02:00:00Z): Confluence's history records neither when nor by whom"}},
+		{name: "trashed, its properties not shown", trashed: true, versions: []confluence.PageVersion{v(1, auditBot, ""), v(2, auditBot, msg)},
+			want: []string{"create_page 1: decision not recorded: Confluence keeps no version message for a create, and shows no terraform.change of a blog post in the trash",
+				"update_page 2: ", "trashed 2: in the trash"}},
+		{name: "trashed, history unreadable", trashed: true, change: change,
+			want: []string{"trashed 2: in the trash"}},
+		{name: "a person's page in the trash", trashed: true, versions: []confluence.PageVersion{v(1, auditErin, ""), v(2, auditErin, "edit")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			newest := v(2, auditBot, msg)
+			if len(tt.versions) > 0 {
+				newest = tt.versions[len(tt.versions)-1]
+			}
+			page := AuditPage{Kind: confluence.KindBlogPost, SpaceKey: "DOCS", ID: "77", Title: "Release notes", Change: tt.change, Versions: tt.versions, Trashed: tt.trashed, Newest: newest}
+			entries := AuditPageEntries(page, auditContext(levels))
+			if len(entries) != len(tt.want) {
+				t.Fatalf("entries %+v; want %q", entries, tt.want)
+			}
+			for i, want := range tt.want {
+				e := entries[i]
+				got := fmt.Sprintf("%s %d: %s", e.Operation, e.Version, strings.Join(e.Flags, "; "))
+				if !strings.HasPrefix(got, want) || strings.HasSuffix(want, ": ") && got != want || e.Type != EntryBlogPost {
+					t.Errorf("entry %d: %q (type %s); want %q", i, got, e.Type, want)
+				}
+			}
+		})
 	}
 }
