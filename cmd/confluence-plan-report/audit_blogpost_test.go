@@ -19,30 +19,23 @@ import (
 	"github.com/docs-as-code/terraform-provider-confluence/internal/report"
 )
 
-const allowedAdminConfig = `
-provider "confluence" {}
+// allowedAdminConfig governs the bot with every operation allowed, so that
+// no change waits for approval.
+var allowedAdminConfig = strings.Replace(fmt.Sprintf(adminConfig, "allowed"), `update_page     = "allowed_with_confirmation"`, `update_page     = "allowed"`, 1)
 
-variable "bot_token" {
-  type      = string
-  sensitive = true
-  ephemeral = true
+// auditJSON runs the audit export of DOCS since start as the reader, and
+// counts the requests it made.
+func auditJSON(t *testing.T, s *site, start time.Time) (report.AuditReport, int) {
+	t.Helper()
+	before := s.emu.Stats().Total
+	out, code := s.as("reader@example.com", "reader-token", "audit", "--space", "DOCS", "--since", start.Format(time.RFC3339), "--format", "json")
+	requests := s.emu.Stats().Total - before
+	var audit report.AuditReport
+	if err := json.Unmarshal([]byte(out), &audit); code != 0 || err != nil {
+		t.Fatalf("audit: exit %d, %v\n%s", code, err, out)
+	}
+	return audit, requests
 }
-
-resource "confluence_connection" "bot" {
-  name                 = "docs-bot"
-  email                = "bot@example.com"
-  spaces               = ["DOCS"]
-  api_token_wo         = var.bot_token
-  api_token_wo_version = 1
-}
-
-resource "confluence_operation_policy" "bot" {
-  connection_name = confluence_connection.bot.id
-  create_page     = "allowed"
-  update_page     = "allowed"
-  delete_page     = "allowed"
-}
-`
 
 // blogAndFilesConfig is a page with the given files attached and, unless
 // postBody is empty, a blog post.
@@ -91,16 +84,7 @@ func TestAccAuditBlogPostsAndAttachments(t *testing.T) {
 	bot.write(blogAndFilesConfig(files, "# Release 1\n\nFixed.\n", "flow.txt"))
 	bot.mustRun("apply", "-auto-approve")
 
-	before := s.emu.Stats().Total
-	out, code := s.as("reader@example.com", "reader-token", "audit", "--space", "DOCS", "--since", start.Format(time.RFC3339), "--format", "json")
-	requests := s.emu.Stats().Total - before
-	if code != 0 {
-		t.Fatalf("audit: %s", out)
-	}
-	var audit report.AuditReport
-	if err := json.Unmarshal([]byte(out), &audit); err != nil {
-		t.Fatalf("audit JSON: %v\n%s", err, out)
-	}
+	audit, requests := auditJSON(t, s, start)
 	// The space and its properties (2), the page and blog post listings (2),
 	// the properties of the 2 pages (the homepage too) and the post modified
 	// since the start (3), the versions of the page and the post Terraform
@@ -146,7 +130,7 @@ func TestAccAuditBlogPostsAndAttachments(t *testing.T) {
 	}
 
 	// The CSV has one row per change, typed, with the file's columns.
-	out, code = s.as("reader@example.com", "reader-token", "audit", "--space", "DOCS", "--since", start.Format(time.RFC3339), "--format", "csv")
+	out, code := s.as("reader@example.com", "reader-token", "audit", "--space", "DOCS", "--since", start.Format(time.RFC3339), "--format", "csv")
 	if code != 0 {
 		t.Fatalf("audit --format csv: %s", out)
 	}
@@ -182,11 +166,7 @@ func TestAccAuditBlogPostsAndAttachments(t *testing.T) {
 	// terraform.change holds, is flagged as not recorded now.
 	bot.write(blogAndFilesConfig(files, "", "flow.txt"))
 	bot.mustRun("apply", "-auto-approve")
-	out, code = s.as("reader@example.com", "reader-token", "audit", "--space", "DOCS", "--since", start.Format(time.RFC3339), "--format", "json")
-	audit = report.AuditReport{}
-	if err := json.Unmarshal([]byte(out), &audit); code != 0 || err != nil {
-		t.Fatalf("audit after the delete: exit %d, %v\n%s", code, err, out)
-	}
+	audit, _ = auditJSON(t, s, start)
 	got = nil
 	for _, e := range audit.Entries {
 		if e.Type == report.EntryBlogPost {
@@ -199,6 +179,6 @@ func TestAccAuditBlogPostsAndAttachments(t *testing.T) {
 		}
 	}
 	if want := []string{"v1 create_page 1 flag(s)", "v2 update_page 0 flag(s)", "v2 trashed 1 flag(s)"}; !slices.Equal(got, want) {
-		t.Errorf("blog post rows after the delete: %q; want %q\n%s", got, want, out)
+		t.Errorf("blog post rows after the delete: %q; want %q\n%+v", got, want, audit.Entries)
 	}
 }

@@ -369,16 +369,7 @@ func TestAccPlanReportApprovalAndAudit(t *testing.T) {
 	}
 
 	// The audit export of the trail, with bounded requests.
-	before := s.emu.Stats().Total
-	out, code = s.as("reader@example.com", "reader-token", "audit", "--space", "DOCS", "--since", start.Format(time.RFC3339), "--format", "json")
-	requests := s.emu.Stats().Total - before
-	if code != 0 {
-		t.Fatalf("audit: %s", out)
-	}
-	var audit report.AuditReport
-	if err := json.Unmarshal([]byte(out), &audit); err != nil {
-		t.Fatalf("audit JSON: %v\n%s", err, out)
-	}
+	audit, requests := auditJSON(t, s, start)
 	// The space and its properties (2), the page and blog post listings (2),
 	// the properties of the 3 pages modified since the start (the space
 	// homepage too), the versions of the 2 pages Terraform wrote, and one

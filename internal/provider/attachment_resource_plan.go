@@ -24,6 +24,7 @@ import (
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/confluence"
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/report"
 )
 
 // attachmentAuditKey is the page property that records every attachment
@@ -262,20 +263,9 @@ func validAttachmentFilename(name string) error {
 	return nil
 }
 
-// attachmentAuditRecord is one file's entry in the terraform.attachments page property.
-type attachmentAuditRecord struct {
-	Operation        string `json:"operation"` // create, update or delete
-	AttachmentID     string `json:"attachment_id"`
-	Version          int    `json:"version"`
-	SHA256           string `json:"sha256"`
-	Size             int64  `json:"size"`
-	Decision         string `json:"policy_decision"`
-	ConfirmationCode string `json:"confirmation_code,omitempty"`
-	Connection       string `json:"connection,omitempty"`
-	AccountID        string `json:"account_id,omitempty"`
-	ChangeReference  string `json:"change_reference,omitempty"`
-	At               string `json:"at"`
-}
+// attachmentAuditRecord is one file's entry in the terraform.attachments
+// page property: the audit export's type, so writer and reader share one shape.
+type attachmentAuditRecord = report.AttachmentRecord
 
 // withAuditRecord returns the property value with filename's entry set.
 func withAuditRecord(current json.RawMessage, filename string, rec attachmentAuditRecord) (map[string]attachmentAuditRecord, error) {

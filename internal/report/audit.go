@@ -215,6 +215,8 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 			newestByAutomation = v.Number
 		}
 	}
+	// In the trash, a missing terraform.change may only be hidden.
+	changeUnseen := page.Trashed && page.Change == nil
 	var entries []AuditEntry
 	for i, v := range versions {
 		if v.CreatedAt.Before(ctx.Since) {
@@ -257,7 +259,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		}
 		decisionFlagged := true // a flag of the switch already says why the decision is unknown
 		switch {
-		case !msg.terraform && v.Number == 1 && page.Change == nil && page.Trashed:
+		case !msg.terraform && v.Number == 1 && changeUnseen:
 			e.Flags = append(e.Flags, fmt.Sprintf("decision not recorded: Confluence keeps no version message for a create, and shows no terraform.change of a %s in the trash", page.Kind))
 		case !msg.terraform && v.Number == 1 && page.Change == nil:
 			e.Flags = append(e.Flags, fmt.Sprintf("created by the automation account, and the %s carries no terraform.change", page.Kind))
@@ -272,7 +274,7 @@ func AuditPageEntries(page AuditPage, ctx AuditContext) []AuditEntry {
 		default:
 			decisionFlagged = false
 		}
-		if msg.terraform && v.Number == newestByAutomation && !(page.Trashed && page.Change == nil) && (page.Change == nil || page.Change.Version != v.Number) {
+		if msg.terraform && v.Number == newestByAutomation && !changeUnseen && (page.Change == nil || page.Change.Version != v.Number) {
 			e.Flags = append(e.Flags, fmt.Sprintf("the newest version by the automation has no matching terraform.change (it records version %s)", recordedVersion(page.Change)))
 		}
 		if e.Decision == "" && !decisionFlagged {
@@ -606,7 +608,7 @@ func auditContent(ctx context.Context, client *confluence.Client, kind confluenc
 		props, err := client.ListContentProperties(ctx, kind, p.ID, "")
 		// Content in the trash may show no properties (the emulator answers
 		// 404, as for any request on it but a read): then it has no records.
-		if err != nil && !(ap.Trashed && confluence.IsNotFound(err)) {
+		if err != nil && !hiddenInTrash(ap, err) {
 			return nil, fmt.Errorf("reading the properties of %s %s: %w", kind, p.ID, err)
 		}
 		for _, prop := range props {
@@ -623,13 +625,19 @@ func auditContent(ctx context.Context, client *confluence.Client, kind confluenc
 			}
 		}
 		if ap.Change != nil || automation[p.Version.AuthorID] {
-			if ap.Versions, err = client.ListContentVersions(ctx, kind, p.ID, 0); err != nil && !(ap.Trashed && confluence.IsNotFound(err)) {
+			if ap.Versions, err = client.ListContentVersions(ctx, kind, p.ID, 0); err != nil && !hiddenInTrash(ap, err) {
 				return nil, fmt.Errorf("reading the versions of %s %s: %w", kind, p.ID, err)
 			}
 		}
 		audited = append(audited, ap)
 	}
 	return audited, nil
+}
+
+// hiddenInTrash reports whether err is Confluence not showing a part of
+// content in the trash, which the export reads as holding nothing.
+func hiddenInTrash(ap AuditPage, err error) bool {
+	return ap.Trashed && confluence.IsNotFound(err)
 }
 
 // sortEntries orders entries by time, then content id, then file name.
