@@ -13,8 +13,10 @@
 //	    records, with the approver's own credentials, the approval of
 //	    confirmation codes (or of every waiting code of --plan/--log in KEY).
 //	confluence-plan-report audit --space KEY --since 2026-11-01 [--format md|csv|json]
-//	    exports every change Terraform made in a space since a date, flagging
-//	    versions where page history, terraform.change and the policy disagree.
+//	    exports every change Terraform made in a space since a date (page and
+//	    blog post versions, attachment changes, content in the trash), flagging
+//	    changes where the history, terraform.change, terraform.attachments and
+//	    the policy disagree.
 //
 // approve and audit read the site and credentials from CONFLUENCE_URL,
 // CONFLUENCE_EMAIL and CONFLUENCE_API_TOKEN, like the provider.
