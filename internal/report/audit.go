@@ -505,12 +505,14 @@ type AuditOptions struct {
 }
 
 // Audit reads the trail of a space: the space's records and approvals (one
-// listing), its current pages (one request per 250), and for each page
-// modified since the start date its terraform.change property (one request)
-// and, when it carries one or the automation wrote it last, its versions
-// (one request per 250 versions), plus one lookup per distinct author. So
-// the cost is 2 + ⌈P/250⌉ + 2·M + A requests for P pages, M of them
-// modified since the date, and A authors.
+// listing), its pages and blog posts, current and in the trash (one request
+// per 250 of each kind), and for each modified since the start date its
+// properties (one request: terraform.change and terraform.attachments) and,
+// when it carries terraform.change or the automation wrote it last, its
+// versions (one request per 250 versions), plus one lookup per distinct
+// author. So the cost is 2 + ⌈P/250⌉ + ⌈B/250⌉ + 2·M + A requests for P pages
+// and B blog posts, M of them modified since the date, and A authors: a blog
+// post costs what a page costs.
 func Audit(ctx context.Context, client *confluence.Client, opts AuditOptions) (AuditReport, error) {
 	rep := AuditReport{Schema: AuditSchemaVersion, SpaceKey: opts.SpaceKey, Since: opts.Since.UTC(), GeneratedAt: opts.Now.UTC(), Entries: []AuditEntry{}}
 	space, err := client.GetSpaceByKey(ctx, opts.SpaceKey)
