@@ -206,9 +206,19 @@ func (s *oauthSource) tokenError(err error) *TokenError {
 type authTransport struct {
 	next http.RoundTripper
 	auth authorizer
+	// to reports whether a request goes to an endpoint the credentials are
+	// for (the site or the gateway, same scheme and host). Redirects reach
+	// this transport too, and Go's own stripping of Authorization on a
+	// redirect to another host does not apply to a header set here; so a
+	// request anywhere else (a redirect to another host, or to http://)
+	// goes without credentials.
+	to func(*url.URL) bool
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.to != nil && !t.to(req.URL) {
+		return t.next.RoundTrip(req)
+	}
 	h, err := t.auth.header(req.Context())
 	if err != nil {
 		if req.Body != nil {

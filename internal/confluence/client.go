@@ -277,7 +277,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	// Requests without credentials (cloud id lookup, OAuth token) share the
 	// rate limit but not the auth transport.
-	plain := http.Client{Transport: &rateLimitedTransport{next: base, client: c}}
+	// Its requests carry the OAuth client secret in the body (the token
+	// request): a redirect may not take them to another scheme or host.
+	plain := http.Client{Transport: &rateLimitedTransport{next: base, client: c}, CheckRedirect: sameOriginRedirects}
 	c.plainHTTP = &plain
 
 	var auth authorizer
@@ -302,7 +304,7 @@ func New(cfg Config) (*Client, error) {
 	// The limiter sits in the transport so that every attempt, retries and
 	// redirects included, waits for a token; the auth transport sets the
 	// Authorization header per attempt so a renewed OAuth token is used.
-	hc.Transport = &rateLimitedTransport{next: &authTransport{next: base, auth: auth}, client: c}
+	hc.Transport = &rateLimitedTransport{next: &authTransport{next: base, auth: auth, to: c.isCredentialEndpoint}, client: c}
 	hc.Timeout = 0 // per attempt, in rateLimitedTransport
 	c.httpClient = &hc
 	return c, nil
@@ -825,4 +827,29 @@ func fields(kv []any) map[string]any {
 		}
 	}
 	return m
+}
+
+// isCredentialEndpoint reports whether u is on the site or the gateway the
+// client was configured with, by scheme and host: the only places its
+// credentials go.
+func (c *Client) isCredentialEndpoint(u *url.URL) bool {
+	for _, e := range []*url.URL{c.site, c.gateway} {
+		if e != nil && strings.EqualFold(u.Scheme, e.Scheme) && strings.EqualFold(u.Host, e.Host) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameOriginRedirects follows a redirect only to the scheme and host of the
+// original request (at most 10, as Go's default).
+func sameOriginRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0].URL
+	if !strings.EqualFold(req.URL.Scheme, first.Scheme) || !strings.EqualFold(req.URL.Host, first.Host) {
+		return fmt.Errorf("refused a redirect from %s://%s to %s://%s: requests without the site's credentials still carry secrets (the OAuth client secret) and are not sent to another host", first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
+	}
+	return nil
 }

@@ -386,7 +386,22 @@ func (r *ContentPropertyResource) Delete(ctx context.Context, req resource.Delet
 	if !ok || gone {
 		return // refused, or the page (and its properties) is gone already
 	}
-	err := r.data.client.DeletePageProperty(ctx, pageID, state.PropertyID.ValueString())
+	// The property is deleted by its key as Confluence holds it, not by the
+	// state's property_id: an id written into the state file could name
+	// another property of the page (the provider's own terraform.change).
+	if strings.HasPrefix(key, reservedPropertyPrefix) {
+		resp.Diagnostics.AddError("Reserved Content Property", subject+": the key is one of the provider's own records (terraform.*), which no confluence_content_property manages, so nothing was deleted. The state names it, so it was edited: remove the resource from the state (terraform state rm).")
+		return
+	}
+	props, err := r.data.client.ListPageProperties(ctx, pageID, key)
+	if err != nil && !confluence.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Unable to Delete Content Property", subject+", while looking the property up by its key", r.data.account(), err)
+		return
+	}
+	if len(props) == 0 {
+		return // gone already
+	}
+	err = r.data.client.DeletePageProperty(ctx, pageID, props[0].ID)
 	if err != nil && !confluence.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, "Unable to Delete Content Property", subject, r.data.account(), err)
 	}

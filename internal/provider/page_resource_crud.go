@@ -278,7 +278,7 @@ func (r *PageResource) restoreTrashed(ctx context.Context, diags *diag.Diagnosti
 func (r *PageResource) claimAdoptedPage(ctx context.Context, diags *diag.Diagnostics, attempt createAttempt, page *confluence.Page) (claimed, recorded bool) {
 	record := attempt.change.auditRecordFor(page.Version.Number, page.Version.AuthorID, attempt.decision, r.data.changeReference, attempt.change.message, r.data.now())
 	record.AdoptedAfterLostAnswer = true
-	keepCreateRecord(ctx, diags, record, attempt.private)
+	keepCreateRecord(ctx, diags, r.data.sealer, page.ID, record, attempt.private)
 	prop, err := r.data.client.CreateContentProperty(ctx, r.kind().api, page.ID, auditPropertyKey, record)
 	switch {
 	case confluence.IsConflict(err):
@@ -836,7 +836,7 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	default:
 		if !r.checkLocated(ctx, &resp.Diagnostics, state, pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}) ||
-			!r.checkUnchangedForDelete(ctx, &resp.Diagnostics, state, deleteBaseVersion(ctx, req.Private, state), page) {
+			!r.checkUnchangedForDelete(ctx, &resp.Diagnostics, state, deleteBaseVersion(ctx, r.data.sealer, req.Private, state), page) {
 			return
 		}
 	}
@@ -856,7 +856,7 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if mode == onDestroyPurge {
 		// A purge cannot be undone: look once more, now that the page is in
 		// the trash, in case a person saved it after the look above.
-		looked := deleteBaseVersion(ctx, req.Private, state)
+		looked := deleteBaseVersion(ctx, r.data.sealer, req.Private, state)
 		if page != nil {
 			looked = page.Version.Number
 		}
@@ -910,9 +910,20 @@ func (r *PageResource) checkUnchangedForDelete(ctx context.Context, diags *diag.
 func (r *PageResource) writeAudit(ctx context.Context, diags *diag.Diagnostics, change pageChange, page *confluence.Page, decision policy.Result, message string, private privateState) {
 	record := change.auditRecordFor(page.Version.Number, page.Version.AuthorID, decision, r.data.changeReference, message, r.data.now())
 	if page.Version.Number == 1 {
-		keepCreateRecord(ctx, diags, record, private)
+		keepCreateRecord(ctx, diags, r.data.sealer, page.ID, record, private)
+	} else if created, ok := createRecordOf(ctx, r.data.sealer, page.ID, private); ok {
+		record.Created = created
 	} else {
-		record.Created = createRecordOf(ctx, private)
+		// Not remembered, or not provably by this provider: one read of the
+		// record Confluence holds, before it is replaced.
+		created, known := r.createRecordFromConfluence(ctx, page.ID)
+		record.Created = created
+		switch {
+		case created != nil:
+			keepCreateRecord(ctx, diags, r.data.sealer, page.ID, *created, private)
+		case known:
+			keepNoCreateRecord(ctx, diags, r.data.sealer, page.ID, private)
+		}
 	}
 	var prop *confluence.Property
 	var err error

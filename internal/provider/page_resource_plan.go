@@ -381,7 +381,9 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 	}
 	if loc.found && planned != nil {
 		if raw, err := json.Marshal(loc.version); err == nil {
-			diags.Append(planned.SetKey(ctx, deleteBaseVersionKey, raw)...)
+			if sealed := r.data.sealer.seal(deleteBaseVersionKey, state.ID.ValueString(), raw); sealed != nil {
+				diags.Append(planned.SetKey(ctx, deleteBaseVersionKey, sealed)...)
+			}
 		}
 		if int64(loc.version) != state.Version.ValueInt64() {
 			// The plan deletes what Confluence holds now; say so, since a
@@ -400,17 +402,20 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 }
 
 // deleteBaseVersionKey is the planned private-state key holding the version
-// a destroy was planned on. It only decides whether the delete stops for an
-// edit made after the plan; a wrong value makes it stop, never delete more.
+// a destroy was planned on, sealed (private_seal.go): the delete accepts
+// that version in Confluence, so a value written into the state file must
+// not count. A value that does not open leaves the state's version, which
+// can only make the delete stop, never delete more.
 const deleteBaseVersionKey = "delete_base_version"
 
 // deleteBaseVersion is the version a destroy was planned on: what its plan
 // found in Confluence, else what the state records.
-func deleteBaseVersion(ctx context.Context, planned privateState, state pageModel) int {
+func deleteBaseVersion(ctx context.Context, seal sealer, planned privateState, state pageModel) int {
 	if planned != nil {
-		if raw, _ := planned.GetKey(ctx, deleteBaseVersionKey); len(raw) > 0 {
+		raw, _ := planned.GetKey(ctx, deleteBaseVersionKey)
+		if value, ok := seal.open(deleteBaseVersionKey, state.ID.ValueString(), raw); ok {
 			var v int
-			if json.Unmarshal(raw, &v) == nil && v > 0 {
+			if json.Unmarshal(value, &v) == nil && v > 0 {
 				return v
 			}
 		}

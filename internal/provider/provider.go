@@ -314,6 +314,13 @@ func (p *ConfluenceProvider) Configure(ctx context.Context, req provider.Configu
 	tflog.Debug(ctx, "configured Confluence client", map[string]any{"url": client.BaseURL(), "auth_mode": string(auth.mode), "email": settings.email, "client_id": auth.clientID, "connection": settings.connection})
 
 	data := newProviderData(client, settings)
+	// Sealed private state is keyed by the credential the run sends (see
+	// private_seal.go); OAuth runs send the client secret.
+	secret := clientCfg.APIToken
+	if auth.mode == confluence.AuthOAuth {
+		secret = clientCfg.ClientSecret
+	}
+	data.sealer = newSealer(secret)
 	clientCfg.Email, clientCfg.APIToken, clientCfg.ClientID, clientCfg.ClientSecret = "", "", "", "" // kept only inside the client
 	data.clientConfig, data.newClient = clientCfg, p.newClient
 	resp.ResourceData, resp.DataSourceData = data, data

@@ -47,6 +47,9 @@ type providerData struct {
 	requirePolicy   bool
 
 	run *runCache
+	// sealer seals what private state carries for the audit trail and the
+	// delete's check, so an edited state file cannot feed them.
+	sealer sealer
 	// now is the clock for recorded times (audit records), replaceable in tests.
 	now func() time.Time
 
