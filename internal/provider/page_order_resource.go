@@ -234,6 +234,16 @@ func (r *PageOrderResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	parentID := state.ParentID.ValueString()
+	// A page's children (ids, titles) are page metadata: get_page on the
+	// parent, or the parent is provably this account's own, before listing.
+	ok, gone := r.data.mayReadPageMetadata(ctx, &resp.Diagnostics, parentID, pageMetadataRead{what: "the child pages"})
+	if gone {
+		resp.State.RemoveResource(ctx) // the parent is gone or hidden
+		return
+	}
+	if !ok {
+		return
+	}
 	current, err := r.childIDs(ctx, parentID)
 	if confluence.IsNotFound(err) {
 		resp.State.RemoveResource(ctx) // the parent is gone or hidden

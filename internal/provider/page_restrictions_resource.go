@@ -460,6 +460,17 @@ func (r *PageRestrictionsResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	pageID := state.PageID.ValueString()
+	imported := state.ViewAccountIDs.IsNull()
+	// Who may see and edit a page is page metadata: get_page, or the page
+	// is provably this account's own, before it is read.
+	ok, gone := r.data.mayReadPageMetadata(ctx, &resp.Diagnostics, pageID, pageMetadataRead{what: "the view and edit restrictions", importing: imported})
+	if gone {
+		resp.State.RemoveResource(ctx) // the page is gone, or hidden from the account
+		return
+	}
+	if !ok {
+		return
+	}
 	remote, err := r.data.client.GetPageRestrictions(ctx, pageID)
 	if confluence.IsNotFound(err) {
 		resp.State.RemoveResource(ctx) // the page is gone, or hidden from the account
@@ -470,7 +481,6 @@ func (r *PageRestrictionsResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	got := fromAPI(*remote)
-	imported := state.ViewAccountIDs.IsNull()
 	if imported || !got.equal(stateResolved(ctx, state, &resp.Diagnostics)) {
 		// Changed outside Terraform (or imported): show what Confluence holds,
 		// by account id and group name, so the plan shows the change back.
