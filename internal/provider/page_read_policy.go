@@ -32,7 +32,8 @@ import (
 // the plan of an edited page loads anyway); the record is read only in
 // spaces where get_page does not allow the read.
 func (r *PageResource) mayRefreshContent(ctx context.Context, diags *diag.Diagnostics, page *confluence.Page, spaceKey string) bool {
-	req := policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: page.ID, PageTitle: page.Title, Noun: r.kind().policyNoun()}
+	// No title: a refusal must not tell a forged state what the page is called.
+	req := policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: page.ID, Noun: r.kind().policyNoun()}
 	res, err := r.data.decide(ctx, req)
 	if err != nil {
 		r.data.addPolicyEvaluationError(diags, req, atRead, err)
