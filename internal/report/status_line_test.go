@@ -34,7 +34,7 @@ func TestWriteMarkdown_statusLinePerCause(t *testing.T) {
 		},
 		{
 			name: "undecided", rep: Report{Status: StatusApprovalRequired, Changes: changes(ApprovalUndecided, ApprovalUndecided)},
-			want: []string{"**Policy not decided at plan**: 2 change(s) are not decided", "configuration is known only at apply", "Re-run the plan with the connection and credentials known at plan time"},
+			want:    []string{"**Policy not decided at plan**: 2 change(s) are not decided", "configuration is known only at apply", "Re-run the plan with the connection and credentials known at plan time"},
 			notWant: []string{"wait for their confirmation code", "Approval required"},
 		},
 		{
