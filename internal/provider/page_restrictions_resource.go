@@ -92,7 +92,9 @@ func pageRestrictionsResourceSchema() schema.Schema {
 			"This is the *edit lock* docs-as-code teams put on generated pages so that they change only through Git.\n\n" +
 			"A plan that would lock the provider's own account out of the page (not listed in a non-empty view or edit restriction, directly or through a group) fails " +
 			"with an error naming the attribute, before anything is written: the account would no longer be able to manage the page or these restrictions.\n\n" +
-			"Changing restrictions is governed by the `update_page` operation of the policy of the page's space (`policy_decision`, `confirmation_code`).",
+			"Changing restrictions is governed by the `update_page` operation of the policy of the page's space (`policy_decision`, `confirmation_code`). " +
+			"Reading them is the page's `get_page`, decided in the space Confluence holds the page in before they are read: on import, and on refresh unless " +
+			"Confluence shows the page is this account's own (its `terraform.change` record names the account, was saved by it, and the space is in the scope of its connection).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The page id, also the import id.",
