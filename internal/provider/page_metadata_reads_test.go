@@ -96,7 +96,9 @@ resource "confluence_page_restrictions" "lock" {
 
 // The usual refresh of restrictions on a page the configuration also
 // manages finds the page's space in the index the page's refresh listed:
-// no request for the page.
+// no request for the page, and the get_page decision costs the space's
+// policy records once per run (one request more than before, in a run that
+// decides nothing else in the space).
 func TestAccPageRestrictions_refreshLocatesPageFromIndex(t *testing.T) {
 	site := newTestSite(t)
 	config := site.providerBlock(botEmail, botToken) + `
@@ -119,11 +121,16 @@ resource "confluence_page_restrictions" "lock" {
 				PreConfig:    func() { site.emu.ResetStats() },
 				RefreshState: true,
 				Check: func(*terraform.State) error {
+					t.Logf("refresh of a page and its restrictions: %v", site.emu.Stats().ByRoute)
 					if n := site.emu.Count(http.MethodGet, pageByIDRoute); n != 0 {
 						return fmt.Errorf("the refresh read the page by id %d time(s); the space index serves it", n)
 					}
 					if n := site.emu.Count(http.MethodGet, restrictionsRoute); n != 1 {
 						return fmt.Errorf("the refresh read restrictions %d time(s), want 1", n)
+					}
+					// The decision's only cost: the space's policy records, once per run.
+					if n := site.emu.Count(http.MethodGet, "/wiki/api/v2/spaces/{space-id}/properties"); n > 1 {
+						return fmt.Errorf("the refresh read the space's properties %d times, want at most once per run", n)
 					}
 					return nil
 				},
