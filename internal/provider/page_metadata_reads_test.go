@@ -4,15 +4,20 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/docs-as-code/terraform-provider-confluence/internal/policy"
+	"github.com/docs-as-code/terraform-provider-confluence/internal/report"
 )
 
 const (
@@ -214,4 +219,38 @@ resource "confluence_page_order" "o" {
 			},
 		},
 	})
+}
+
+// With the provider configuration known only at apply, a restrictions
+// change used to plan without a word (the plan report counted nothing to
+// hold back), and the refresh failed with "Provider Not Configured". Now the
+// plan warns that update_page is not decided, and the refresh keeps the state.
+func TestPageRestrictions_configUnknownWarnsAndKeepsState(t *testing.T) {
+	ctx := context.Background()
+	s := pageRestrictionsResourceSchema()
+	typ, ok := s.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the restrictions schema is not an object type")
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	vals["page_id"] = tftypes.NewValue(tftypes.String, "65601")
+	vals["edit_users"] = tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, botEmail)})
+	raw := tftypes.NewValue(typ, vals)
+	r := &PageRestrictionsResource{data: &providerData{configUnknown: true}}
+
+	req := fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: s, Raw: raw}, Plan: tfsdk.Plan{Schema: s, Raw: raw}, State: tfsdk.State{Schema: s, Raw: tftypes.NewValue(typ, nil)}}
+	resp := &fwresource.ModifyPlanResponse{Plan: req.Plan}
+	r.ModifyPlan(ctx, req, resp)
+	if resp.Diagnostics.HasError() || !hasDiag(resp.Diagnostics.Warnings(), report.PolicyNotDecidedSummary, "Setting the restrictions of page 65601 (update_page) is not decided by this plan") {
+		t.Fatalf("plan diagnostics %v, want the Policy Not Decided at Plan warning", resp.Diagnostics)
+	}
+
+	readResp := &fwresource.ReadResponse{State: tfsdk.State{Schema: s, Raw: raw}}
+	r.Read(ctx, fwresource.ReadRequest{State: tfsdk.State{Schema: s, Raw: raw}}, readResp)
+	if readResp.Diagnostics.HasError() || !readResp.State.Raw.Equal(raw) {
+		t.Fatalf("refresh with an unknown configuration: %v, state kept %v", readResp.Diagnostics, readResp.State.Raw.Equal(raw))
+	}
 }

@@ -232,7 +232,9 @@ func (r *PageOrderResource) childIDs(ctx context.Context, parentID string) ([]st
 func (r *PageOrderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pageOrderModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || r.data == nil || r.data.configUnknown {
+		// Without a known provider configuration there is nothing to read
+		// with: keep the state as it is.
 		return
 	}
 	parentID := state.ParentID.ValueString()

@@ -357,6 +357,11 @@ func (r *PageRestrictionsResource) ModifyPlan(ctx context.Context, req resource.
 		plan.EditAccountIDs, plan.EditGroupIDs = types.SetUnknown(types.StringType), types.SetUnknown(types.StringType)
 	}
 	if r.data.configUnknown || plan.PageID.IsUnknown() {
+		if r.data.configUnknown {
+			// The restrictions are written again at apply (their ids are
+			// planned unknown), under an update_page no one could decide now.
+			reportNotDecided(&resp.Diagnostics, fmt.Sprintf("Setting the restrictions of page %s (update_page)", describePageID(plan.PageID)))
+		}
 		unknownAll()
 		plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -458,7 +463,9 @@ func (r *PageRestrictionsResource) write(ctx context.Context, plan *pageRestrict
 func (r *PageRestrictionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pageRestrictionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || r.data == nil || r.data.configUnknown {
+		// Without a known provider configuration there is nothing to read
+		// with: keep the state as it is (the plan warns, see ModifyPlan).
 		return
 	}
 	pageID := state.PageID.ValueString()
@@ -512,6 +519,14 @@ func (r *PageRestrictionsResource) Read(ctx context.Context, req resource.ReadRe
 		state.PolicyDecision, state.ConfirmationCode = types.StringValue(""), types.StringValue("")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// describePageID is a page id for a message, or says it is known only at apply.
+func describePageID(id types.String) string {
+	if id.IsUnknown() || id.IsNull() {
+		return "(id known only at apply)"
+	}
+	return id.ValueString()
 }
 
 func cmpOrName(g confluence.Group) string {
