@@ -511,7 +511,10 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 // (and its exact labels) refreshes without a decision: it learns only the
 // URL, which it could build itself, and that its guess was right. The time
 // of the last change is to the second, so the guess is not a practical
-// oracle; a guess that misses is refused by get_page like any other.
+// oracle; a guess that misses is refused by get_page like any other. A
+// refusal names the page id the state holds and the space Confluence holds
+// the page in (where the decision is taken, and where to ask for get_page),
+// never the page's title.
 func unknownToState(state pageModel, page *confluence.Page, hasParent bool) []string {
 	var differ []string
 	if page.Title != state.Title.ValueString() {
