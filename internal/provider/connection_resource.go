@@ -219,6 +219,7 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	if req.Plan.Raw.IsNull() {
 		if state != nil {
+			r.warnNotDecided(&resp.Diagnostics, "Removing", state.Name)
 			r.checkNotOwnRecord(ctx, &resp.Diagnostics, *state) // destroy
 		}
 		return
@@ -261,10 +262,35 @@ func (r *ConnectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.warnIfAdminAccount(ctx, &resp.Diagnostics, plan)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	switch {
+	case state == nil:
+		r.warnNotDecided(&resp.Diagnostics, "Creating", plan.Name)
+	case !resp.Plan.Raw.Equal(req.State.Raw):
+		r.warnNotDecided(&resp.Diagnostics, "Changing", plan.Name)
+	}
 	if state != nil && !resp.Diagnostics.HasError() && !resp.Plan.Raw.Equal(req.State.Raw) {
 		// Only a change to the record is refused: an unchanged plan is fine.
 		r.checkNotOwnRecord(ctx, &resp.Diagnostics, *state)
 	}
+}
+
+// warnNotDecided warns, when the provider configuration is known only at
+// apply, that this plan cannot check who may write the connection record
+// (no identity edits its own record; an administrator's account warns):
+// the apply checks, and the plan report holds the change back meanwhile.
+func (r *ConnectionResource) warnNotDecided(diags *diag.Diagnostics, doing string, name types.String) {
+	if r.data == nil || !r.data.configUnknown {
+		return
+	}
+	reportNotDecided(diags, fmt.Sprintf("%s connection %s (the check that no identity edits its own connection record)", doing, describeName(name)))
+}
+
+// describeName quotes a connection name, or says it is known only at apply.
+func describeName(name types.String) string {
+	if name.IsUnknown() || name.IsNull() {
+		return "(name known only at apply)"
+	}
+	return quote(name.ValueString())
 }
 
 // checkExpiry reports the credential's expiry and rotation notices (see

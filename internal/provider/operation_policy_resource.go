@@ -152,7 +152,29 @@ func (r *OperationPolicyResource) ImportState(ctx context.Context, req resource.
 // ModifyPlan refuses, before anything is written, a policy whose connection
 // does not exist and a policy edited by the account it governs.
 func (r *OperationPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || r.data.configUnknown {
+	if r.data == nil {
+		return
+	}
+	if r.data.configUnknown {
+		// Who runs this plan is known only at apply, so whether it is the
+		// governed account cannot be checked now: the apply checks (Create,
+		// Update and Delete refuse a self-governed change), and the plan
+		// report holds the change back meanwhile.
+		var name types.String
+		doing := "Changing"
+		switch {
+		case req.Plan.Raw.IsNull():
+			doing = "Removing"
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("connection_name"), &name)...)
+		case req.State.Raw.IsNull():
+			doing = "Creating"
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("connection_name"), &name)...)
+		case req.Plan.Raw.Equal(req.State.Raw):
+			return // nothing is written
+		default:
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("connection_name"), &name)...)
+		}
+		reportNotDecided(&resp.Diagnostics, fmt.Sprintf("%s the operation policy of connection %s (the check that no identity edits its own policy)", doing, describeName(name)))
 		return
 	}
 	var state *operationPolicyModel

@@ -58,7 +58,9 @@ func (r *PageOrderResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"A reordering made by hand in Confluence shows in the plan and the apply restores the order. Only the relative order of the listed " +
 			"pages is kept: other child pages keep their places. Every listed page must already be a child of `parent_id` when the apply runs " +
 			"(this resource never moves a page to another parent; set the page's `parent_id` for that). Reordering is governed as the " +
-			"`update_page` operation of the parent page, decided at plan time. Destroying the resource only forgets the order. " +
+			"`update_page` operation of the parent page, decided at plan time. Listing the parent's children on refresh is the parent's `get_page`, decided in the space " +
+			"Confluence holds the parent in before they are listed, unless Confluence shows the parent is this account's own (its `terraform.change` record names the account, " +
+			"was saved by it, and the space is in the scope of its connection). Destroying the resource only forgets the order. " +
 			"The `docs-tree` module uses it to keep a folder's pages in their source order.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -230,10 +232,22 @@ func (r *PageOrderResource) childIDs(ctx context.Context, parentID string) ([]st
 func (r *PageOrderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pageOrderModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || r.data == nil || r.data.configUnknown {
+		// Without a known provider configuration there is nothing to read
+		// with: keep the state as it is.
 		return
 	}
 	parentID := state.ParentID.ValueString()
+	// A page's children (ids, titles) are page metadata: get_page on the
+	// parent, or the parent is provably this account's own, before listing.
+	ok, gone := r.data.mayReadPageMetadata(ctx, &resp.Diagnostics, parentID, pageMetadataRead{what: "the child pages"})
+	if gone {
+		resp.State.RemoveResource(ctx) // the parent is gone or hidden
+		return
+	}
+	if !ok {
+		return
+	}
 	current, err := r.childIDs(ctx, parentID)
 	if confluence.IsNotFound(err) {
 		resp.State.RemoveResource(ctx) // the parent is gone or hidden

@@ -32,7 +32,8 @@ import (
 // the plan of an edited page loads anyway); the record is read only in
 // spaces where get_page does not allow the read.
 func (r *PageResource) mayRefreshContent(ctx context.Context, diags *diag.Diagnostics, page *confluence.Page, spaceKey string) bool {
-	req := policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: page.ID, PageTitle: page.Title, Noun: r.kind().policyNoun()}
+	// No title: a refusal must not tell a forged state what the page is called.
+	req := policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: page.ID, Noun: r.kind().policyNoun()}
 	res, err := r.data.decide(ctx, req)
 	if err != nil {
 		r.data.addPolicyEvaluationError(diags, req, atRead, err)
@@ -67,18 +68,23 @@ func (r *PageResource) mayRefreshContent(ctx context.Context, diags *diag.Diagno
 // as the author of the record's current version (a record anyone else
 // saved proves nothing), and spaceKey, where the page is, is in scope.
 func (r *PageResource) isOwnPage(ctx context.Context, pageID, spaceKey string) (bool, error) {
-	user, err := r.data.run.CurrentUser(ctx)
+	return r.data.ownsContent(ctx, r.kind().api, pageID, spaceKey)
+}
+
+// ownsContent is isOwnPage for content of kind api, for any resource.
+func (d *providerData) ownsContent(ctx context.Context, api confluence.ContentKind, pageID, spaceKey string) (bool, error) {
+	user, err := d.run.CurrentUser(ctx)
 	if err != nil {
 		return false, err
 	}
-	records, err := r.data.run.SpaceRecords(ctx, spaceKey)
+	records, err := d.run.SpaceRecords(ctx, spaceKey)
 	if err != nil {
 		return false, err
 	}
-	if !policy.InScope(user.AccountID, r.data.connection, spaceKey, records) {
+	if !policy.InScope(user.AccountID, d.connection, spaceKey, records) {
 		return false, nil
 	}
-	props, err := r.data.client.ListContentProperties(ctx, r.kind().api, pageID, auditPropertyKey)
+	props, err := d.client.ListContentProperties(ctx, api, pageID, auditPropertyKey)
 	if err != nil || len(props) == 0 {
 		return false, err
 	}

@@ -362,7 +362,7 @@ func (r *PageResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 	if page.Status != "current" {
 		resp.Diagnostics.AddWarning(r.kind().summary("Page Not Current"),
-			fmt.Sprintf(r.kind().text("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy."), id, page.Title, page.Status))
+			fmt.Sprintf(r.kind().text("Page %s (%q) is %s in Confluence. It is removed from the state and the plan creates it again: because Terraform wrote it, the apply restores that page with the configured content (keeping its history) under the create_page policy."), id, state.Title.ValueString(), page.Status))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -433,14 +433,24 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 		return false
 	}
 	edited := int64(page.Version.Number) != state.Version.ValueInt64()
-	if moved != "" || edited {
-		// The state's word that Terraform manages this page is not enough
-		// to read it (page_read_policy.go).
-		actual := spaceKey
-		if moved != "" {
-			actual = moved
+	actual := spaceKey
+	if moved != "" {
+		actual = moved
+	}
+	// The state's word that Terraform manages this page is not enough to
+	// read it (page_read_policy.go). An unchanged page is served from the
+	// space's index without a decision only when the state already holds
+	// everything the refresh would write, so that a forged state learns
+	// nothing; anything new needs the proof, decided once per page.
+	proven := false
+	prove := func() bool {
+		if !proven {
+			proven = r.mayRefreshContent(ctx, diags, page, actual)
 		}
-		if !r.mayRefreshContent(ctx, diags, page, actual) {
+		return proven
+	}
+	if moved != "" || edited || len(unknownToState(*state, page, r.kind().hasParent())) > 0 {
+		if !prove() {
 			return false
 		}
 	}
@@ -467,6 +477,9 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 	// shown as removed: the index is a list, not the page's own answer.
 	managed, _ := setValues(state.Labels)
 	if names, ok := r.data.run.IndexedContentLabels(ctx, r.kind().api, spaceKey, id); ok && containsAll(names, managed) {
+		if len(names) != len(managed) && !prove() {
+			return false // labels the state does not hold are the page's metadata
+		}
 		state.Labels = stringSetValue(diags, names)
 		return true
 	}
@@ -480,8 +493,43 @@ func (r *PageResource) readManaged(ctx context.Context, diags *diag.Diagnostics,
 		addAPIError(diags, "Unable to Read Labels", r.kind().text("While reading the labels of page ")+id, r.data.account(), err)
 		return false
 	}
-	state.Labels = labelNamesValue(diags, labels)
+	if refreshed := labelNamesValue(diags, labels); !refreshed.Equal(state.Labels) {
+		if !prove() {
+			return false
+		}
+		state.Labels = refreshed
+	}
 	return true
+}
+
+// unknownToState names what the refresh of page would write that the state
+// does not hold already (beyond its version and space, checked before):
+// title, parent, last modifier and time of the last change. The URL is not
+// among them, as Confluence builds it from the space, id and title.
+//
+// A state forged with a page's current version, space and all of these
+// (and its exact labels) refreshes without a decision: it learns only the
+// URL, which it could build itself, and that its guess was right. The time
+// of the last change is to the second, so the guess is not a practical
+// oracle; a guess that misses is refused by get_page like any other. A
+// refusal names the page id the state holds and the space Confluence holds
+// the page in (where the decision is taken, and where to ask for get_page),
+// never the page's title.
+func unknownToState(state pageModel, page *confluence.Page, hasParent bool) []string {
+	var differ []string
+	if page.Title != state.Title.ValueString() {
+		differ = append(differ, "title")
+	}
+	if hasParent && page.ParentID != state.ParentID.ValueString() {
+		differ = append(differ, "parent")
+	}
+	if page.Version.AuthorID != state.LastModifiedBy.ValueString() {
+		differ = append(differ, "last modifier")
+	}
+	if page.Version.CreatedAt.UTC().Format(time.RFC3339) != state.LastModifiedAt.ValueString() {
+		differ = append(differ, "last change time")
+	}
+	return differ
 }
 
 // hasLabels reports whether every one of want is among labels.

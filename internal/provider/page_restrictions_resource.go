@@ -92,7 +92,9 @@ func pageRestrictionsResourceSchema() schema.Schema {
 			"This is the *edit lock* docs-as-code teams put on generated pages so that they change only through Git.\n\n" +
 			"A plan that would lock the provider's own account out of the page (not listed in a non-empty view or edit restriction, directly or through a group) fails " +
 			"with an error naming the attribute, before anything is written: the account would no longer be able to manage the page or these restrictions.\n\n" +
-			"Changing restrictions is governed by the `update_page` operation of the policy of the page's space (`policy_decision`, `confirmation_code`).",
+			"Changing restrictions is governed by the `update_page` operation of the policy of the page's space (`policy_decision`, `confirmation_code`). " +
+			"Reading them is the page's `get_page`, decided in the space Confluence holds the page in before they are read: on import, and on refresh unless " +
+			"Confluence shows the page is this account's own (its `terraform.change` record names the account, was saved by it, and the space is in the scope of its connection).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The page id, also the import id.",
@@ -355,6 +357,11 @@ func (r *PageRestrictionsResource) ModifyPlan(ctx context.Context, req resource.
 		plan.EditAccountIDs, plan.EditGroupIDs = types.SetUnknown(types.StringType), types.SetUnknown(types.StringType)
 	}
 	if r.data.configUnknown || plan.PageID.IsUnknown() {
+		if r.data.configUnknown {
+			// The restrictions are written again at apply (their ids are
+			// planned unknown), under an update_page no one could decide now.
+			reportNotDecided(&resp.Diagnostics, fmt.Sprintf("Setting the restrictions of page %s (update_page)", describePageID(plan.PageID)))
+		}
 		unknownAll()
 		plan.PolicyDecision, plan.ConfirmationCode = types.StringUnknown(), types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -456,10 +463,23 @@ func (r *PageRestrictionsResource) write(ctx context.Context, plan *pageRestrict
 func (r *PageRestrictionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state pageRestrictionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || r.data == nil || r.data.configUnknown {
+		// Without a known provider configuration there is nothing to read
+		// with: keep the state as it is (the plan warns, see ModifyPlan).
 		return
 	}
 	pageID := state.PageID.ValueString()
+	imported := state.ViewAccountIDs.IsNull()
+	// Who may see and edit a page is page metadata: get_page, or the page
+	// is provably this account's own, before it is read.
+	ok, gone := r.data.mayReadPageMetadata(ctx, &resp.Diagnostics, pageID, pageMetadataRead{what: "the view and edit restrictions", importing: imported})
+	if gone {
+		resp.State.RemoveResource(ctx) // the page is gone, or hidden from the account
+		return
+	}
+	if !ok {
+		return
+	}
 	remote, err := r.data.client.GetPageRestrictions(ctx, pageID)
 	if confluence.IsNotFound(err) {
 		resp.State.RemoveResource(ctx) // the page is gone, or hidden from the account
@@ -470,7 +490,6 @@ func (r *PageRestrictionsResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	got := fromAPI(*remote)
-	imported := state.ViewAccountIDs.IsNull()
 	if imported || !got.equal(stateResolved(ctx, state, &resp.Diagnostics)) {
 		// Changed outside Terraform (or imported): show what Confluence holds,
 		// by account id and group name, so the plan shows the change back.
@@ -500,6 +519,14 @@ func (r *PageRestrictionsResource) Read(ctx context.Context, req resource.ReadRe
 		state.PolicyDecision, state.ConfirmationCode = types.StringValue(""), types.StringValue("")
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// describePageID is a page id for a message, or says it is known only at apply.
+func describePageID(id types.String) string {
+	if id.IsUnknown() || id.IsNull() {
+		return "(id known only at apply)"
+	}
+	return id.ValueString()
 }
 
 func cmpOrName(g confluence.Group) string {

@@ -24,6 +24,40 @@ var statusLine = map[string]string{
 	StatusError:            "**Error**: the plan has errors.",
 }
 
+// statusText is the report's status line. Exit status 2 has three causes,
+// each worded for what the reader has to do: codes waiting for approval,
+// changes the provider could not decide at plan, and gated changes whose
+// approval state the report could not tell.
+func statusText(rep Report) string {
+	if rep.Status != StatusApprovalRequired {
+		return statusLine[rep.Status]
+	}
+	count := map[string]int{}
+	for _, c := range rep.Changes {
+		count[c.Approval.State]++
+	}
+	waiting, undecided, unknown := count[ApprovalWaiting], count[ApprovalUndecided], count[ApprovalUnknown]
+	var causes []string
+	if waiting > 0 {
+		causes = append(causes, fmt.Sprintf("%d change(s) wait for their confirmation code to be approved", waiting))
+	}
+	if undecided > 0 {
+		causes = append(causes, fmt.Sprintf("%d change(s) are not decided: the provider could not decide the policy at plan because the provider configuration is known only at apply. "+
+			"Re-run the plan with the connection and credentials known at plan time (variables or environment variables), so the policy is decided before review", undecided))
+	}
+	if unknown > 0 {
+		causes = append(causes, fmt.Sprintf("%d change(s) need confirmation and their approval state is unknown: give the report the plan -json stream (--log) to tell", unknown))
+	}
+	if len(causes) == 0 {
+		return statusLine[rep.Status]
+	}
+	head := "**Approval required**"
+	if waiting == 0 && unknown == 0 {
+		head = "**Policy not decided at plan**"
+	}
+	return head + ": " + strings.Join(causes, "; ") + "."
+}
+
 var approvalLabel = map[string]string{
 	ApprovalNotRequired: "not required",
 	ApprovalApproved:    "approved",
@@ -40,7 +74,7 @@ var approvalLabel = map[string]string{
 func WriteMarkdown(w io.Writer, rep Report) error {
 	var b strings.Builder
 	b.WriteString("## Confluence plan report\n\n")
-	fmt.Fprintf(&b, "%s  \n", statusLine[rep.Status])
+	fmt.Fprintf(&b, "%s  \n", statusText(rep))
 	s := rep.Summary
 	fmt.Fprintf(&b, "%d page change(s): %d allowed, %d awaiting approval, %d denied; %d overwrite a person's edit; %d policy/connection change(s); %d error(s).\n\n",
 		s.Changes, s.Allowed, s.AwaitingApproval, s.Denied, s.OverwritesEdits, s.AdminChanges, s.Errors)

@@ -301,6 +301,11 @@ func Build(in Input) (Report, error) {
 		rep.Errors = append(rep.Errors, d)
 	}
 	for _, w := range in.StreamWarns {
+		if w.Address == "" && w.Summary == PolicyNotDecidedSummary {
+			// Not tied to a page change (a connection or policy removed from
+			// the configuration): still held back, under its subject.
+			w.Address = undecidedSubject(w.Detail)
+		}
 		c := byAddress[w.Address]
 		if w.Address == "" {
 			continue
@@ -444,6 +449,16 @@ func subjectPageOf(detail string) (id, title, space string, ok bool) {
 // changeFromSubject makes a change known only from a diagnostic, whose
 // detail starts with the provider's subject ("Deleting page 1 ("T") in
 // space DOCS (delete_page)").
+// undecidedSubject is what a "Policy Not Decided at Plan" warning says is
+// not decided: its text before " is not decided by this plan".
+func undecidedSubject(detail string) string {
+	subject, _, found := strings.Cut(detail, " is not decided by this plan")
+	if !found || subject == "" {
+		return "an operation the provider could not decide at plan"
+	}
+	return oneLine(subject)
+}
+
 func changeFromSubject(address, detail string) *Change {
 	c := &Change{Address: address, Actions: []string{}, LabelsAdded: []string{}, LabelsRemoved: []string{}, Decision: "unknown"}
 	if op := subjectOperation(detail); op != "" {
