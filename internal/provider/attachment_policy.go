@@ -119,19 +119,34 @@ func (r *AttachmentResource) mayReadAttachment(ctx context.Context, diags *diag.
 		addAPIError(diags, "Unable to Read Page", fmt.Sprintf("While reading page %s, which attachment %s (%q) is attached to, to decide get_page", pageID, att.ID, att.Title), r.data.account(), err)
 		return false
 	}
+	// No title in the request: a refusal must not tell a forged state what
+	// the page it points at is called.
 	var refusal diag.Diagnostics
-	if r.data.authorizeRead(ctx, &refusal, policy.Request{Operation: policy.GetPage, SpaceKey: pg.spaceKey, PageID: pg.id, PageTitle: pg.title}) {
+	if r.data.authorizeRead(ctx, &refusal, policy.Request{Operation: policy.GetPage, SpaceKey: pg.spaceKey, PageID: pg.id}) {
 		diags.Append(refusal...)
 		return true
+	}
+	if managed := !state.Version.IsNull() && !state.Version.IsUnknown(); managed {
+		// A person's new version of a file on a page this account wrote
+		// through Terraform is drift on its own page, as a person's edit of
+		// the page's body is (page_read_policy.go).
+		own, err := r.data.ownsContent(ctx, confluence.KindPage, pg.id, pg.spaceKey)
+		if err != nil {
+			addAPIError(diags, "Unable to Read Page", "While checking that page "+pg.id+" was written by this account through Terraform (its terraform.change record)", r.data.account(), err)
+			return false
+		}
+		if own {
+			return true
+		}
 	}
 	author := "an account Confluence does not name"
 	if att.Version.AuthorID != "" {
 		author = r.data.run.describeAccount(ctx, att.Version.AuthorID)
 	}
-	why := fmt.Sprintf("Terraform was reading attachment %s of page %s (version %d, uploaded by %s, not by this account): a file is part of its page's content, so reading it is a get_page, "+
+	why := fmt.Sprintf("Terraform was reading attachment %s of page %s (version %d, uploaded by %s, not by this account) on a page Confluence does not show this account wrote through Terraform: a file is part of its page's content, so reading it is a get_page, "+
 		"decided in space %s where Confluence holds the page. Nothing was read into the state.\n\n"+
-		"If the state was edited, restore a good copy (terraform state push) or remove the resource from the state (terraform state rm <address>); "+
-		"to manage an existing file, import it once the administrators allow get_page in space %s.",
+		"Ask the administrators to allow get_page in space %s, or stop managing the file (a removed block with destroy = false, or terraform state rm <address>); "+
+		"if the state was edited, restore a good copy (terraform state push).",
 		att.ID, pg.id, att.Version.Number, author, pg.spaceKey, pg.spaceKey)
 	for _, d := range refusal {
 		if d.Severity() == diag.SeverityError {

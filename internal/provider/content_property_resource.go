@@ -295,15 +295,30 @@ func (r *ContentPropertyResource) mayReadValue(ctx context.Context, diags *diag.
 			return true
 		}
 	}
-	spaceKey, title, err := r.data.pageSpace(ctx, pageID)
+	spaceKey, _, err := r.data.pageSpace(ctx, pageID)
 	if err != nil {
 		r.data.contentReadError(diags, pageKind, pageID, err)
 		return false
 	}
+	// No title in the request: a refusal must not tell a forged state what
+	// the page it points at is called.
 	var refusal diag.Diagnostics
-	if r.data.authorizeRead(ctx, &refusal, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID, PageTitle: title}) {
+	if r.data.authorizeRead(ctx, &refusal, policy.Request{Operation: policy.GetPage, SpaceKey: spaceKey, PageID: pageID}) {
 		diags.Append(refusal...)
 		return true
+	}
+	if !imported {
+		// A person's change to a property of a page this account wrote
+		// through Terraform is drift on its own page, as a person's edit of
+		// the page's body is (page_read_policy.go).
+		own, err := r.data.ownsContent(ctx, confluence.KindPage, pageID, spaceKey)
+		if err != nil {
+			addAPIError(diags, "Unable to Read Page", "While checking that page "+pageID+" was written by this account through Terraform (its terraform.change record)", r.data.account(), err)
+			return false
+		}
+		if own {
+			return true
+		}
 	}
 	author := "an account Confluence does not name"
 	if remote.AuthorID != "" {
@@ -314,7 +329,7 @@ func (r *ContentPropertyResource) mayReadValue(ctx context.Context, diags *diag.
 	if imported {
 		why = fmt.Sprintf("Terraform was importing content property %q of page %s. ", key, pageID)
 	}
-	why += fmt.Sprintf("A property's value is the page's content, so reading it is a get_page, decided in space %s where Confluence holds the page. Nothing was read into the state.\n\n"+
+	why += fmt.Sprintf("Confluence does not show that this account wrote the page through Terraform, and a property's value is the page's content, so reading it is a get_page, decided in space %s where Confluence holds the page. Nothing was read into the state.\n\n"+
 		"Ask the administrators to allow get_page in space %s, or stop managing the property (a removed block with destroy = false, or terraform state rm <address>).", spaceKey, spaceKey)
 	for _, d := range refusal {
 		if d.Severity() == diag.SeverityError {

@@ -264,7 +264,7 @@ resource "confluence_page" "test" {
 		},
 		// The refusal of step 2 is the safe outcome; anything else fails.
 		ErrorCheck: func(err error) error {
-			if err != nil && regexp.MustCompile(`Page Changed Since the Plan`).MatchString(err.Error()) {
+			if err != nil && regexp.MustCompile(`Destroy Plan Not Verified`).MatchString(err.Error()) {
 				return nil
 			}
 			return err

@@ -27,6 +27,12 @@ import (
 type pageMetadataRead struct {
 	what      string // "the restrictions", "the child pages"
 	importing bool   // an import: only get_page lets it read
+	// ownPages, when set, also lets a refresh read when every one of these
+	// pages is provably this account's own: the page order's refresh writes
+	// only the relative order of the pages its state names, which tells
+	// nothing about a parent this account did not write (often a person's
+	// section page, or the space's homepage).
+	ownPages []string
 }
 
 // mayReadPageMetadata decides whether the metadata read may go ahead for
@@ -81,6 +87,16 @@ func (d *providerData) mayReadPageMetadata(ctx context.Context, diags *diag.Diag
 		if own {
 			return true, false
 		}
+		if len(read.ownPages) > 0 {
+			all, err := d.allOwnContent(ctx, read.ownPages, space.Key)
+			if err != nil {
+				addAPIError(diags, "Unable to Read Page", "While checking that the pages of "+read.what+" of page "+pageID+" were written by this account through Terraform (their terraform.change records)", d.account(), err)
+				return false, false
+			}
+			if all {
+				return true, false
+			}
+		}
 		why = fmt.Sprintf("Terraform was refreshing %s of page %s from the state; but Confluence holds no record that this account wrote that page through Terraform in a space of its connection's scope, "+
 			"so reading %s is a get_page, decided in space %s where Confluence holds the page. Nothing was read into the state.\n\n"+
 			"If the state was edited, restore a good copy (terraform state push) or remove the resource from the state (terraform state rm <address>). "+
@@ -94,6 +110,19 @@ func (d *providerData) mayReadPageMetadata(ctx context.Context, diags *diag.Diag
 		}
 	}
 	return false, false
+}
+
+// allOwnContent reports whether every page of ids is this account's own
+// (ownsContent), in space spaceKey. One record read per page, only where
+// get_page does not allow the read.
+func (d *providerData) allOwnContent(ctx context.Context, ids []string, spaceKey string) (bool, error) {
+	for _, id := range ids {
+		own, err := d.ownsContent(ctx, confluence.KindPage, id, spaceKey)
+		if err != nil || !own {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // listedSpaceOf returns the space whose page index, listed earlier in this

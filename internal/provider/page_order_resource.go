@@ -238,9 +238,11 @@ func (r *PageOrderResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	parentID := state.ParentID.ValueString()
+	ids, _ := knownIDs(state.PageIDs)
 	// A page's children (ids, titles) are page metadata: get_page on the
-	// parent, or the parent is provably this account's own, before listing.
-	ok, gone := r.data.mayReadPageMetadata(ctx, &resp.Diagnostics, parentID, pageMetadataRead{what: "the child pages"})
+	// parent, or the parent or every ordered page is provably this
+	// account's own, before listing.
+	ok, gone := r.data.mayReadPageMetadata(ctx, &resp.Diagnostics, parentID, pageMetadataRead{what: "the child pages", ownPages: ids})
 	if gone {
 		resp.State.RemoveResource(ctx) // the parent is gone or hidden
 		return
@@ -257,7 +259,6 @@ func (r *PageOrderResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addAPIError(&resp.Diagnostics, "Unable to Read Child Pages", fmt.Sprintf("Reading the order of the child pages of page %s", parentID), r.data.account(), err)
 		return
 	}
-	ids, _ := knownIDs(state.PageIDs)
 	if now := docstree.RelativeOrder(current, ids); !slices.Equal(now, ids) {
 		list, d := types.ListValueFrom(ctx, types.StringType, now)
 		resp.Diagnostics.Append(d...)

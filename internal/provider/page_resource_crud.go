@@ -866,6 +866,7 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		tflog.Info(ctx, "on_destroy = retain: leaving the page in Confluence", map[string]any{"page_id": id})
 		return
 	}
+	base, baseUnverified := deleteBaseVersion(ctx, r.data.sealer, req.Private, state)
 	// The last look before deleting, by id and never from the run's index: a
 	// person may have saved the page since the plan, and a purge would destroy
 	// their version for good (a trash would hide it without anyone deciding).
@@ -884,7 +885,7 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	default:
 		if !r.checkLocated(ctx, &resp.Diagnostics, state, pageLocation{found: true, spaceID: page.SpaceID, status: page.Status, title: page.Title}) ||
-			!r.checkUnchangedForDelete(ctx, &resp.Diagnostics, state, deleteBaseVersion(ctx, r.data.sealer, req.Private, state), page) {
+			!r.checkUnchangedForDelete(ctx, &resp.Diagnostics, state, base, baseUnverified, page) {
 			return
 		}
 	}
@@ -904,7 +905,7 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if mode == onDestroyPurge {
 		// A purge cannot be undone: look once more, now that the page is in
 		// the trash, in case a person saved it after the look above.
-		looked := deleteBaseVersion(ctx, r.data.sealer, req.Private, state)
+		looked := base
 		if page != nil {
 			looked = page.Version.Number
 		}
@@ -931,9 +932,16 @@ func (r *PageResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 // checkUnchangedForDelete fails when page is not at base, the version the
 // destroy was planned on (and its confirmation code bound to), unless this
 // provider saved the version itself and did not record it.
-func (r *PageResource) checkUnchangedForDelete(ctx context.Context, diags *diag.Diagnostics, state pageModel, base int, page *confluence.Page) bool {
+func (r *PageResource) checkUnchangedForDelete(ctx context.Context, diags *diag.Diagnostics, state pageModel, base int, baseUnverified bool, page *confluence.Page) bool {
 	if page.Version.Number == base || r.isUnrecordedOwnWrite(ctx, page) {
 		return true
+	}
+	if baseUnverified {
+		diags.AddError(r.kind().summary("Destroy Plan Not Verified"),
+			fmt.Sprintf(r.kind().text("Page %s (%q) in space %s is at version %d, and the plan's record of the version it would delete could not be verified with this run's credential: the API token (or OAuth client secret) was rotated since the plan, or the state file was edited. ")+
+				"Nothing was deleted.\n\nRun terraform plan again with the current credential, review it, and apply that plan.",
+				page.ID, page.Title, state.SpaceKey.ValueString(), page.Version.Number))
+		return false
 	}
 	consequence := "moved it to the trash"
 	if state.OnDestroy.ValueString() == onDestroyPurge {

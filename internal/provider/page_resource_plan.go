@@ -409,18 +409,22 @@ func (r *PageResource) governDelete(ctx context.Context, diags *diag.Diagnostics
 const deleteBaseVersionKey = "delete_base_version"
 
 // deleteBaseVersion is the version a destroy was planned on: what its plan
-// found in Confluence, else what the state records.
-func deleteBaseVersion(ctx context.Context, seal sealer, planned privateState, state pageModel) int {
+// found in Confluence, else what the state records. unverified is true when
+// the plan left a value whose seal does not check with this run's
+// credential (rotated since the plan, or the state file was edited), so the
+// delete can say why it stops.
+func deleteBaseVersion(ctx context.Context, seal sealer, planned privateState, state pageModel) (version int, unverified bool) {
 	if planned != nil {
 		raw, _ := planned.GetKey(ctx, deleteBaseVersionKey)
 		if value, ok := seal.open(deleteBaseVersionKey, state.ID.ValueString(), raw); ok {
 			var v int
 			if json.Unmarshal(value, &v) == nil && v > 0 {
-				return v
+				return v, false
 			}
 		}
+		unverified = len(raw) > 0
 	}
-	return int(state.Version.ValueInt64())
+	return int(state.Version.ValueInt64()), unverified
 }
 
 // homepageID is the planned parent when none is configured: the space's

@@ -110,6 +110,10 @@ func sameEndpoint(attr, a, b string) bool {
 			return raw
 		}
 		u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+		// The scheme's default port is the same endpoint.
+		if port := u.Port(); (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
+			u.Host = u.Hostname()
+		}
 		u.Path = strings.TrimSuffix(u.Path, "/")
 		if attr == "url" {
 			u.Path = strings.TrimSuffix(u.Path, "/wiki")

@@ -27,6 +27,7 @@ func TestResolveEndpoint(t *testing.T) {
 		{name: "config without environment", in: settingInput{attr: "url", env: envURL, config: evil, configSet: true}, creds: envCreds, wantProblem: "Endpoint Must Come from the Environment"},
 		{name: "config differs", in: settingInput{attr: "url", env: envURL, config: evil, configSet: true, envValue: site}, creds: envCreds, wantProblem: "Endpoint Set by the Environment"},
 		{name: "same site spelled differently", in: settingInput{attr: "url", env: envURL, config: "https://Example.atlassian.net/wiki/", configSet: true, envValue: site}, creds: envCreds, want: site},
+		{name: "same site with the default port", in: settingInput{attr: "url", env: envURL, config: "https://example.atlassian.net:443", configSet: true, envValue: site}, creds: envCreds, want: site},
 		{name: "gateway differs", in: settingInput{attr: "gateway_url", env: envGatewayURL, config: evil, configSet: true, envValue: "https://api.atlassian.com"}, creds: envCreds, wantProblem: "Endpoint Set by the Environment"},
 		{name: "token url without environment", in: settingInput{attr: "oauth_token_url", env: envOAuthTokenURL, config: evil + "/oauth/token", configSet: true}, creds: []string{envClientSecret}, wantProblem: "Endpoint Must Come from the Environment"},
 		{name: "cloud id differs", in: settingInput{attr: "cloud_id", env: envCloudID, config: "other", configSet: true, envValue: "mine"}, creds: envCreds, wantProblem: "Endpoint Set by the Environment"},
