@@ -7,10 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -29,63 +26,24 @@ import (
 // whose values are base64 of the provider's JSON.
 func tamperPrivate(t *testing.T, dir, resourceType, name string, edit func(keys map[string][]byte)) {
 	t.Helper()
-	var found []string
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() == "terraform.tfstate" {
-			found = append(found, p)
+	tamperInstances(t, dir, resourceType, name, func(inst map[string]any) {
+		keys := map[string][]byte{}
+		if p, _ := inst["private"].(string); p != "" {
+			outer, err := base64.StdEncoding.DecodeString(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(outer, &keys); err != nil {
+				t.Fatal(err)
+			}
 		}
-		return nil
+		edit(keys)
+		outer, err := json.Marshal(keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst["private"] = base64.StdEncoding.EncodeToString(outer)
 	})
-	if len(found) == 0 {
-		t.Fatal("no terraform.tfstate under the working directories")
-	}
-	for _, file := range found {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st map[string]any
-		if err := json.Unmarshal(raw, &st); err != nil {
-			t.Fatal(err)
-		}
-		resources, _ := st["resources"].([]any)
-		for _, r := range resources {
-			res, _ := r.(map[string]any)
-			if res["type"] != resourceType || res["name"] != name {
-				continue
-			}
-			instances, _ := res["instances"].([]any)
-			for _, i := range instances {
-				inst, _ := i.(map[string]any)
-				keys := map[string][]byte{}
-				if p, _ := inst["private"].(string); p != "" {
-					outer, err := base64.StdEncoding.DecodeString(p)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := json.Unmarshal(outer, &keys); err != nil {
-						t.Fatal(err)
-					}
-				}
-				edit(keys)
-				outer, err := json.Marshal(keys)
-				if err != nil {
-					t.Fatal(err)
-				}
-				inst["private"] = base64.StdEncoding.EncodeToString(outer)
-			}
-		}
-		if serial, ok := st["serial"].(float64); ok {
-			st["serial"] = serial + 1
-		}
-		out, err := json.MarshalIndent(st, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, out, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // Version 1's audit record travels in private state between the create and

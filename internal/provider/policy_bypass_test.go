@@ -46,6 +46,17 @@ func workingDirs(t *testing.T) string {
 // dir, as `terraform state pull`, an editor and `terraform state push` would.
 func tamperState(t *testing.T, dir, resourceType, name string, edit func(attrs map[string]any)) {
 	t.Helper()
+	tamperInstances(t, dir, resourceType, name, func(inst map[string]any) {
+		attrs, _ := inst["attributes"].(map[string]any)
+		edit(attrs)
+	})
+}
+
+// tamperInstances rewrites every instance of one resource in the state files
+// under dir (the raw JSON objects of the state format) and bumps the serial,
+// so Terraform takes the edited file as the newer state.
+func tamperInstances(t *testing.T, dir, resourceType, name string, edit func(instance map[string]any)) {
+	t.Helper()
 	var found []string
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && d.Name() == "terraform.tfstate" {
@@ -74,8 +85,7 @@ func tamperState(t *testing.T, dir, resourceType, name string, edit func(attrs m
 			instances, _ := res["instances"].([]any)
 			for _, i := range instances {
 				inst, _ := i.(map[string]any)
-				attrs, _ := inst["attributes"].(map[string]any)
-				edit(attrs)
+				edit(inst)
 			}
 		}
 		if serial, ok := st["serial"].(float64); ok {
